@@ -1,0 +1,70 @@
+package io.genesis.agent.reply;
+
+import io.genesis.agent.definition.AgentDefinition;
+import io.genesis.agent.model.ModelBackend;
+import io.genesis.agent.model.ModelRequest;
+import io.genesis.agent.registry.AgentRegistry;
+import io.genesis.agent.registry.LiveRegistry;
+import io.genesis.agent.routing.AgentRouter;
+import io.genesis.agent.routing.Route;
+import io.genesis.common.bus.Messages.ReplyRequest;
+import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.error.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+
+/**
+ * Answers a {@link ReplyRequest}: checks it, routes it over the current registry snapshot
+ * ({@link AgentRouter}) and asks the backend of the chosen agent, streaming deltas to the caller.
+ */
+public final class ReplyService {
+  private final LiveRegistry registry;
+  private final ModelBackend backend;
+
+  public ReplyService(LiveRegistry registry, ModelBackend backend) {
+    this.registry = registry;
+    this.backend = backend;
+  }
+
+  /** The whole reply. Fails with a {@link ServiceException} 400 on blank content or an unknown agent id. */
+  public Future<ReplyResult> reply(ReplyRequest request) {
+    return reply(request, delta -> { });
+  }
+
+  /** The reply, with each new piece of text passed to {@code onDelta} as the backend produces it. */
+  public Future<ReplyResult> reply(ReplyRequest request, Handler<String> onDelta) {
+    AgentRegistry snapshot = registry.current();
+    Route route;
+    try {
+      route = route(snapshot, request);
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+    return backend.stream(modelRequest(snapshot, route, request.content()), onDelta)
+        .map(text -> new ReplyResult(route.agent().id(), text, route.handoffs()));
+  }
+
+  /** The routing decision alone (validates the request). */
+  public Route route(ReplyRequest request) {
+    return route(registry.current(), request);
+  }
+
+  private static Route route(AgentRegistry snapshot, ReplyRequest request) {
+    if (request == null) {
+      throw ServiceException.badRequest("body: a reply request is required");
+    }
+    if (request.content() == null || request.content().isBlank()) {
+      throw ServiceException.badRequest("content: must not be blank");
+    }
+    return new AgentRouter(snapshot).select(request.requestedAgentId(), request.sessionAgentId(), request.content());
+  }
+
+  private static ModelRequest modelRequest(AgentRegistry snapshot, Route route, String content) {
+    if (route.handoff() == null) {
+      return ModelRequest.of(route.agent(), content);
+    }
+    String fromName = snapshot.find(route.handoff().from()).map(AgentDefinition::name)
+        .orElse(route.handoff().from());
+    return new ModelRequest(route.agent(), content, route.handoff(), fromName);
+  }
+}

@@ -1,0 +1,26 @@
+package io.genesis.common.bus;
+
+/** Event-bus addresses: the only coupling between the gateway, the session service and the agent service. */
+public final class Addresses {
+  private Addresses() {}
+
+  public static final String SESSION_CREATE = "genesis.session.create";
+  public static final String SESSION_LIST = "genesis.session.list";
+  public static final String SESSION_GET = "genesis.session.get";
+  public static final String SESSION_CLOSE = "genesis.session.close";
+  /** Sets the agent a session talks to (after routing or a handoff). */
+  public static final String SESSION_SET_AGENT = "genesis.session.set-agent";
+  public static final String MESSAGE_APPEND = "genesis.session.message.append";
+  public static final String MESSAGE_LIST = "genesis.session.message.list";
+  /** Counts and cache figures of the session service. */
+  public static final String SESSION_STATS = "genesis.session.stats";
+  /** Readiness of the session service: PostgreSQL and Redis. */
+  public static final String SESSION_HEALTH = "genesis.session.health";
+  /** Local (per Vert.x instance) notification that a cross-instance cache invalidation was applied. */
+  public static final String SESSION_CACHE_INVALIDATED = "genesis.session.cache.invalidated";
+
+  public static final String AGENT_LIST = "genesis.agent.list";
+  public static final String AGENT_GET = "genesis.agent.get";
+  public static final String AGENT_REPLY = "genesis.agent.reply";
+  public static final String AGENT_HEALTH = "genesis.agent.health";
+}

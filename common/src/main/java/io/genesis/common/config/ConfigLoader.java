@@ -1,0 +1,202 @@
+package io.genesis.common.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.genesis.common.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads settings from the environment and an optional {@code GENESIS_CONFIG} file (JSON or YAML,
+ * keys named like the variables, with or without the {@code GENESIS_} prefix, in any case); the
+ * environment wins. Every value is checked; the first bad one throws a {@link ConfigException}.
+ * Runs once on the main thread before Vert.x starts, so plain file IO is fine here.
+ */
+public final class ConfigLoader {
+  static final String PREFIX = "GENESIS_";
+
+  private ConfigLoader() {}
+
+  public static GenesisConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  public static GenesisConfig load(Map<String, String> env) {
+    Map<String, String> settings = new HashMap<>();
+    String file = blankToNull(env.get("GENESIS_CONFIG"));
+    if (file != null) {
+      settings.putAll(readFile(Path.of(file)));
+    }
+    env.forEach((key, value) -> {
+      if (key.startsWith(PREFIX) && value != null) {
+        settings.put(key, value);
+      }
+    });
+    return resolve(new Settings(settings));
+  }
+
+  private static GenesisConfig resolve(Settings s) {
+    String pgUrl = s.url("GENESIS_PG_URL", "postgresql", "postgres");
+    String redisUrl = s.url("GENESIS_REDIS_URL", "redis", "rediss");
+    boolean embedded = pgUrl == null && redisUrl == null;
+    String dataDir = s.string("GENESIS_DATA_DIR", "./data");
+    String logFormat = s.oneOf("GENESIS_LOG_FORMAT", "json", "json", "text");
+    String jwtSecret = s.string("GENESIS_JWT_SECRET", null);
+    if (jwtSecret != null && jwtSecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("GENESIS_JWT_SECRET", "must be at least 32 bytes long");
+    }
+    String encryptionKey = s.string("GENESIS_ENCRYPTION_KEY", null);
+    if (encryptionKey != null) {
+      checkAesKey(encryptionKey);
+    }
+    return new GenesisConfig(
+        s.string("GENESIS_HTTP_HOST", "127.0.0.1"),
+        s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535),
+        dataDir,
+        pgUrl,
+        redisUrl,
+        jwtSecret,
+        s.url("GENESIS_JWKS_URL", "http", "https"),
+        logFormat,
+        s.bool("GENESIS_DEV_TOKENS", embedded),
+        s.integer("GENESIS_RATE_LIMIT_PER_MINUTE", 100, 1, 10_000_000),
+        s.integer("GENESIS_MAX_BODY_BYTES", 65536, 256, 64 * 1024 * 1024),
+        s.url("GENESIS_MODEL_BASE_URL", "http", "https"),
+        s.string("GENESIS_MODEL_API_KEY", null),
+        s.string("GENESIS_MODEL_NAME", null),
+        s.string("GENESIS_AGENTS_DIR", null),
+        encryptionKey,
+        s.string("GENESIS_CLUSTER_MEMBERS", null));
+  }
+
+  /**
+   * Fills in the secrets left unset with ones generated once and kept in the data directory
+   * ({@code jwt-secret}, {@code encryption-key}, readable by the owner only).
+   */
+  public static GenesisConfig withGeneratedSecrets(GenesisConfig config) {
+    Path dir = Path.of(config.dataDir());
+    String jwt = config.jwtSecret() != null ? config.jwtSecret() : SecretFiles.readOrCreate(dir.resolve("jwt-secret"));
+    String key = config.encryptionKey() != null ? config.encryptionKey()
+        : SecretFiles.readOrCreate(dir.resolve("encryption-key"));
+    return new GenesisConfig(config.httpHost(), config.httpPort(), config.dataDir(), config.pgUrl(),
+        config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
+        config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
+        config.modelName(), config.agentsDir(), key, config.clusterMembers());
+  }
+
+  private static void checkAesKey(String value) {
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("GENESIS_ENCRYPTION_KEY", "must be base64");
+    }
+    if (key.length != 32) {
+      throw new ConfigException("GENESIS_ENCRYPTION_KEY", "must be base64 of 32 bytes, got " + key.length);
+    }
+  }
+
+  private static Map<String, String> readFile(Path path) {
+    Map<?, ?> raw;
+    try {
+      String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+      ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml")
+          ? new ObjectMapper(new YAMLFactory()) : Json.MAPPER;
+      raw = mapper.readValue(Files.readAllBytes(path), Map.class);
+    } catch (IOException e) {
+      throw new ConfigException("GENESIS_CONFIG", "cannot read " + path + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+    Map<String, String> settings = new HashMap<>();
+    if (raw != null) {
+      raw.forEach((key, value) -> {
+        if (value != null) {
+          settings.put(canonicalName(String.valueOf(key)), String.valueOf(value));
+        }
+      });
+    }
+    return settings;
+  }
+
+  /** {@code httpPort}, {@code http-port}, {@code HTTP_PORT} and {@code GENESIS_HTTP_PORT} are the same setting. */
+  static String canonicalName(String key) {
+    String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').replace('.', '_')
+        .toUpperCase(Locale.ROOT);
+    return snake.startsWith(PREFIX) ? snake : PREFIX + snake;
+  }
+
+  static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /** Typed, validated access to raw settings. */
+  private record Settings(Map<String, String> raw) {
+    String string(String name, String fallback) {
+      String value = blankToNull(raw.get(name));
+      return value == null ? fallback : value;
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      String value = string(name, null);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed < min || parsed > max) {
+          throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + value);
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(name, "must be a whole number, got '" + value + "'");
+      }
+    }
+
+    boolean bool(String name, boolean fallback) {
+      String value = string(name, null);
+      if (value == null) {
+        return fallback;
+      }
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "true", "1", "yes", "on" -> true;
+        case "false", "0", "no", "off" -> false;
+        default -> throw new ConfigException(name, "must be true or false, got '" + value + "'");
+      };
+    }
+
+    String oneOf(String name, String fallback, String... allowed) {
+      String value = string(name, fallback).toLowerCase(Locale.ROOT);
+      for (String candidate : allowed) {
+        if (candidate.equals(value)) {
+          return value;
+        }
+      }
+      throw new ConfigException(name, "must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+
+    String url(String name, String... schemes) {
+      String value = string(name, null);
+      if (value == null) {
+        return null;
+      }
+      URI uri;
+      try {
+        uri = URI.create(value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, "is not a valid URL");
+      }
+      for (String scheme : schemes) {
+        if (scheme.equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+          return value;
+        }
+      }
+      throw new ConfigException(name, "must be a " + String.join(" or ", schemes) + "://host… URL");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.genesis.common.config;
+
+import io.genesis.common.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * The resolved settings of a GENESIS process (DESIGN.md, operator contract). Built by
+ * {@link ConfigLoader}; handed to each verticle as its deployment config ({@link #toJson()}).
+ */
+public record GenesisConfig(
+    String httpHost,
+    int httpPort,
+    String dataDir,
+    String pgUrl,
+    String redisUrl,
+    String jwtSecret,
+    String jwksUrl,
+    String logFormat,
+    boolean devTokens,
+    int rateLimitPerMinute,
+    int maxBodyBytes,
+    String modelBaseUrl,
+    String modelApiKey,
+    String modelName,
+    String agentsDir,
+    String encryptionKey,
+    String clusterMembers) {
+
+  public JsonObject toJson() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = Json.MAPPER.convertValue(this, Map.class);
+    return new JsonObject(map);
+  }
+
+  public static GenesisConfig fromJson(JsonObject json) {
+    return Json.MAPPER.convertValue(json.getMap(), GenesisConfig.class);
+  }
+
+  public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
+    return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
+        devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
+        encryptionKey, clusterMembers);
+  }
+
+  public GenesisConfig withHttpPort(int port) {
+    return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
+        devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
+        encryptionKey, clusterMembers);
+  }
+
+  /** Never prints secrets: configuration is logged at start. */
+  @Override
+  public String toString() {
+    return "GenesisConfig[http=" + httpHost + ":" + httpPort + ", dataDir=" + dataDir
+        + ", pg=" + redact(pgUrl) + ", redis=" + redact(redisUrl) + ", jwks=" + jwksUrl
+        + ", devTokens=" + devTokens + ", rateLimitPerMinute=" + rateLimitPerMinute
+        + ", maxBodyBytes=" + maxBodyBytes + ", model=" + (modelBaseUrl == null ? "offline coach" : modelBaseUrl)
+        + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + "]";
+  }
+
+  private static String redact(String url) {
+    if (url == null) {
+      return "embedded";
+    }
+    return url.replaceAll("//[^@/]*@", "//***@");
+  }
+}

@@ -1,0 +1,87 @@
+package io.genesis.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genesis.common.config.ConfigException;
+import io.genesis.common.config.ConfigLoader;
+import io.genesis.common.config.GenesisConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Configuration from the environment and GENESIS_CONFIG")
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  @DisplayName("defaults are DESIGN.md's, and the embedded default turns dev tokens on")
+  void defaults() {
+    GenesisConfig config = ConfigLoader.load(Map.of());
+    assertEquals("127.0.0.1", config.httpHost());
+    assertEquals(8080, config.httpPort());
+    assertEquals("./data", config.dataDir());
+    assertNull(config.pgUrl());
+    assertTrue(config.devTokens());
+    assertEquals(100, config.rateLimitPerMinute());
+    assertEquals(65536, config.maxBodyBytes());
+    assertEquals("json", config.logFormat());
+    assertFalse(ConfigLoader.load(Map.of("GENESIS_PG_URL", "postgresql://u:p@db:5432/g")).devTokens(),
+        "dev tokens are off once real databases are configured");
+  }
+
+  @Test
+  @DisplayName("a bad value fails with one line naming the setting")
+  void badValues() {
+    assertMessage("GENESIS_HTTP_PORT: must be a whole number, got 'eighty'", Map.of("GENESIS_HTTP_PORT", "eighty"));
+    assertMessage("GENESIS_HTTP_PORT: must be between 0 and 65535, got 70000", Map.of("GENESIS_HTTP_PORT", "70000"));
+    assertMessage("GENESIS_DEV_TOKENS: must be true or false, got 'maybe'", Map.of("GENESIS_DEV_TOKENS", "maybe"));
+    assertMessage("GENESIS_LOG_FORMAT: must be one of json, text, got 'xml'", Map.of("GENESIS_LOG_FORMAT", "xml"));
+    assertMessage("GENESIS_JWT_SECRET: must be at least 32 bytes long", Map.of("GENESIS_JWT_SECRET", "short"));
+    assertTrue(message(Map.of("GENESIS_PG_URL", "mysql://x")).startsWith("GENESIS_PG_URL:"));
+    assertTrue(message(Map.of("GENESIS_ENCRYPTION_KEY", "AAAA")).startsWith("GENESIS_ENCRYPTION_KEY:"));
+    assertTrue(message(Map.of("GENESIS_CONFIG", dir.resolve("missing.yaml").toString())).startsWith("GENESIS_CONFIG:"));
+  }
+
+  @Test
+  @DisplayName("a YAML or JSON file sets the same settings, and the environment wins")
+  void file() throws IOException {
+    Path yaml = Files.writeString(dir.resolve("genesis.yaml"), "httpPort: 9090\nGENESIS_RATE_LIMIT_PER_MINUTE: 7\nlog-format: text\n");
+    GenesisConfig fromYaml = ConfigLoader.load(Map.of("GENESIS_CONFIG", yaml.toString(), "GENESIS_RATE_LIMIT_PER_MINUTE", "9"));
+    assertEquals(9090, fromYaml.httpPort());
+    assertEquals(9, fromYaml.rateLimitPerMinute());
+    assertEquals("text", fromYaml.logFormat());
+    Path json = Files.writeString(dir.resolve("genesis.json"), "{\"maxBodyBytes\": 1024}");
+    assertEquals(1024, ConfigLoader.load(Map.of("GENESIS_CONFIG", json.toString())).maxBodyBytes());
+  }
+
+  @Test
+  @DisplayName("generated secrets are kept in the data directory and reused")
+  void generatedSecrets() {
+    GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_DATA_DIR", dir.toString()));
+    GenesisConfig first = ConfigLoader.withGeneratedSecrets(config);
+    GenesisConfig second = ConfigLoader.withGeneratedSecrets(config);
+    assertTrue(first.jwtSecret().length() >= 32);
+    assertEquals(first.jwtSecret(), second.jwtSecret());
+    assertEquals(first.encryptionKey(), second.encryptionKey());
+    assertTrue(Files.exists(dir.resolve("jwt-secret")));
+    assertFalse(first.toString().contains(first.jwtSecret()), "toString never prints secrets");
+    assertEquals(first, GenesisConfig.fromJson(first.toJson()));
+  }
+
+  private static void assertMessage(String expected, Map<String, String> env) {
+    assertEquals(expected, message(env));
+  }
+
+  private static String message(Map<String, String> env) {
+    return assertThrows(ConfigException.class, () -> ConfigLoader.load(env)).getMessage();
+  }
+}

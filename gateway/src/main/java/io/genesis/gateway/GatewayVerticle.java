@@ -1,0 +1,103 @@
+package io.genesis.gateway;
+
+import io.genesis.common.bus.Contracts;
+import io.genesis.common.config.GenesisConfig;
+import io.genesis.gateway.api.AgentRoutes;
+import io.genesis.gateway.api.MessageRoutes;
+import io.genesis.gateway.api.SessionRoutes;
+import io.genesis.gateway.auth.BearerAuth;
+import io.genesis.gateway.auth.DevTokenRoute;
+import io.genesis.gateway.auth.Tokens;
+import io.genesis.gateway.bus.ServiceClient;
+import io.genesis.gateway.health.Readiness;
+import io.genesis.gateway.http.AccessLog;
+import io.genesis.gateway.http.JsonBodies;
+import io.genesis.gateway.http.Problems;
+import io.genesis.gateway.http.RequestIds;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public face of GENESIS: the HTTP API of DESIGN.md. Talks to the other services only over the
+ * event bus. Deploy one instance per core; the first to see the services ready logs the ready line.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** Local shared-data map where the gateway publishes the port it listens on (useful with port 0). */
+  public static final String SHARED_MAP = "genesis.gateway";
+  public static final String PORT_KEY = "port";
+  private static final String ANNOUNCED_KEY = "announced";
+  private static final long BUS_TIMEOUT_MILLIS = 5_000;
+  private static final long SHUTDOWN_GRACE_SECONDS = 10;
+
+  private HttpServer server;
+  private long readinessTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    Contracts.register(vertx);
+    GenesisConfig config = GenesisConfig.fromJson(config());
+    ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
+    Readiness readiness = new Readiness(services);
+    Router router = router(config, services, readiness);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.httpHost())
+        // Port 0 means "any free port"; Vert.x shares one random port among the instances that
+        // listen on the same negative port, so every gateway instance of the process gets the same.
+        .setPort(config.httpPort() == 0 ? -1 : config.httpPort())
+        .setTcpNoDelay(true)
+        .setIdleTimeout(120));
+    return server.requestHandler(router).listen().onSuccess(listening -> {
+      String url = "http://" + config.httpHost() + ":" + listening.actualPort();
+      vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, listening.actualPort());
+      announceWhenReady(readiness, url);
+    });
+  }
+
+  private Router router(GenesisConfig config, ServiceClient services, Readiness readiness) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds()).handler(new AccessLog());
+    readiness.mount(router);
+    Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
+    Tokens tokens = new Tokens(vertx, config.jwtSecret());
+    if (config.devTokens()) {
+      DevTokenRoute devTokens = new DevTokenRoute(tokens);
+      router.post("/api/v1/auth/dev-token")
+          .handler(jsonBody).handler(devTokens::handle);
+    }
+    router.route("/api/v1/*").handler(new BearerAuth(tokens));
+    new AgentRoutes(services).mount(router);
+    SessionRoutes sessions = new SessionRoutes(services, jsonBody);
+    sessions.mount(router);
+    new MessageRoutes(services, sessions, jsonBody).mount(router);
+    router.route().failureHandler(Problems::handleFailure);
+    router.errorHandler(404, Problems::handleFailure);
+    router.errorHandler(405, Problems::handleFailure);
+    router.errorHandler(500, Problems::handleFailure);
+    return router;
+  }
+
+  /** Logs the ready line once, as soon as {@code /health/ready} would answer 200. */
+  private void announceWhenReady(Readiness readiness, String url) {
+    readinessTimer = vertx.setPeriodic(0, 200, timer -> readiness.check().onSuccess(checks -> {
+      if (Readiness.allUp(checks) && vertx.cancelTimer(timer)
+          && vertx.sharedData().getLocalMap(SHARED_MAP).putIfAbsent(ANNOUNCED_KEY, true) == null) {
+        LOG.info("GENESIS ready on {}", url);
+      }
+    }));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(readinessTimer);
+    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,68 @@
+package io.genesis.gateway.api;
+
+import io.genesis.common.error.Problem;
+import io.genesis.common.error.ServiceException;
+import io.genesis.common.json.Json;
+import io.genesis.gateway.api.MessageRoutes.Exchange;
+import io.genesis.gateway.api.MessageRoutes.Turn;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.MIMEHeader;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Server-Sent Events answer to a message ({@code Accept: text/event-stream}): {@code meta},
+ * {@code delta}, {@code handoff}, {@code done} or {@code error}, then the stream ends. Until the
+ * streaming issue lands, the reply arrives as one {@code delta}.
+ */
+final class EventStream {
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
+
+  private EventStream() {}
+
+  static boolean wanted(RoutingContext ctx) {
+    for (MIMEHeader accept : ctx.parsedHeaders().accept()) {
+      String value = accept.value();
+      if (value.equals("text/event-stream")) {
+        return true;
+      }
+      if (value.equals("application/json") || value.equals("*/*") || value.equals("application/*")) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Failures before the user's message is stored are plain problem answers; after, {@code error} events. */
+  static void reply(RoutingContext ctx, Future<Turn> stored, Function<Turn, Future<Exchange>> answer) {
+    stored.onFailure(ctx::fail).onSuccess(turn -> {
+      HttpServerResponse response = ctx.response();
+      response.setStatusCode(200).setChunked(true)
+          .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      event(response, "meta", MessageRoutes.meta(turn));
+      answer.apply(turn)
+          .onSuccess(exchange -> {
+            exchange.handoffs().forEach(handoff -> event(response, "handoff", handoff));
+            event(response, "delta", Map.of("text", exchange.reply().content()));
+            event(response, "done", exchange.reply());
+            response.end();
+          })
+          .onFailure(failure -> {
+            int status = failure instanceof ServiceException se ? se.status() : 500;
+            event(response, "error", Problem.of(status, failure.getMessage()).withInstance(ctx.request().path()));
+            response.end();
+          });
+    });
+  }
+
+  private static void event(HttpServerResponse response, String name, Object data) {
+    if (!response.closed()) {
+      response.write("event: " + name + "\ndata: " + Json.toString(data) + "\n\n");
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.genesis.gateway.health;
+
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages.Empty;
+import io.genesis.common.bus.Messages.HealthReport;
+import io.genesis.common.error.Problem;
+import io.genesis.common.error.Problem.FieldError;
+import io.genesis.gateway.bus.ServiceClient;
+import io.genesis.gateway.http.Problems;
+import io.genesis.gateway.http.Responses;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code /health/live} (the process answers) and {@code /health/ready}: asks each service over the
+ * event bus, so it proves the bus consumers as well as PostgreSQL and Redis behind them. Not ready is a
+ * {@code 503} problem naming each failing check (one {@code errors} entry per check).
+ */
+public final class Readiness {
+  private final ServiceClient services;
+
+  public Readiness(ServiceClient services) {
+    this.services = services;
+  }
+
+  public void mount(Router router) {
+    router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, Map.of("status", "UP")));
+    router.get("/health/ready").handler(this::ready);
+  }
+
+  private void ready(RoutingContext ctx) {
+    check().onSuccess(checks -> {
+      Map<String, String> down = new TreeMap<>(checks);
+      down.values().removeIf("UP"::equals);
+      if (down.isEmpty()) {
+        Responses.json(ctx, 200, Map.of("status", "UP", "checks", checks));
+      } else {
+        Problem base = Problem.of(503, "not ready: " + String.join(", ", down.keySet()));
+        List<FieldError> failing = down.entrySet().stream().map(e -> new FieldError(e.getKey(), e.getValue())).toList();
+        Problems.send(ctx, new Problem(base.type(), base.title(), 503, base.detail(), null, failing));
+      }
+    });
+  }
+
+  /** Every check by name: {@code UP}, or why it is not. Never fails. */
+  public Future<Map<String, String>> check() {
+    Future<HealthReport> session = services.request(Addresses.SESSION_HEALTH, Empty.INSTANCE);
+    Future<HealthReport> agent = services.request(Addresses.AGENT_HEALTH, Empty.INSTANCE);
+    return Future.join(session, agent).transform(ignored -> {
+      Map<String, String> checks = new LinkedHashMap<>();
+      collect(checks, "session-service", session);
+      collect(checks, "agent-service", agent);
+      return Future.succeededFuture(checks);
+    });
+  }
+
+  private static void collect(Map<String, String> checks, String service, Future<HealthReport> report) {
+    if (report.failed()) {
+      checks.put(service, report.cause().getMessage());
+      return;
+    }
+    checks.put(service, "UP");
+    checks.putAll(report.result().checks());
+  }
+
+  public static boolean allUp(Map<String, String> checks) {
+    return checks.values().stream().allMatch("UP"::equals);
+  }
+}

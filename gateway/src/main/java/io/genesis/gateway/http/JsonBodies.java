@@ -1,0 +1,62 @@
+package io.genesis.gateway.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+
+/** Request bodies: only JSON objects are accepted ({@code 415} otherwise, {@code 400} when malformed). */
+public final class JsonBodies {
+  private JsonBodies() {}
+
+  /**
+   * Reads a JSON body of at most {@code maxBytes} ({@code 413} beyond): a body of another type is
+   * refused with {@code 415} before any of it is read.
+   */
+  public static Handler<RoutingContext> reader(long maxBytes) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBytes);
+    return ctx -> {
+      HttpServerRequest request = ctx.request();
+      String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+      if ((type == null && !hasBody(request)) || (type != null && isJson(type))) {
+        body.handle(ctx);
+      } else {
+        ctx.fail(new HttpException(415, "Content-Type must be application/json"));
+      }
+    };
+  }
+
+  /** The body as a JSON object; an absent body counts as {@code {}}. */
+  public static JsonObject object(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return new JsonObject();
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw InvalidRequest.of("body", "is not valid JSON");
+    }
+    if (parsed instanceof JsonObject object) {
+      return object;
+    }
+    throw InvalidRequest.of("body", "must be a JSON object");
+  }
+
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return (length != null && !"0".equals(length.trim())) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+  }
+
+  private static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    return media.equalsIgnoreCase("application/json");
+  }
+}

@@ -1,0 +1,122 @@
+package io.genesis.launcher;
+
+import io.genesis.agent.AgentVerticle;
+import io.genesis.common.config.GenesisConfig;
+import io.genesis.embedded.EmbeddedServices;
+import io.genesis.gateway.GatewayVerticle;
+import io.genesis.session.SessionVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running GENESIS process: the embedded databases it needed, one Vert.x instance and the
+ * services it deploys on it. {@link #start} and {@link #close} block, so they belong to the main
+ * thread, the shutdown hook or a test.
+ */
+public final class Genesis implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Genesis.class);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final EmbeddedServices embedded;
+  private final GenesisConfig config;
+  private final int httpPort;
+
+  private Genesis(Vertx vertx, EmbeddedServices embedded, GenesisConfig config, int httpPort) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.config = config;
+    this.httpPort = httpPort;
+  }
+
+  public static Genesis start(GenesisConfig settings, Set<Service> services, boolean clustered) {
+    EmbeddedServices embedded = startEmbeddedIfNeeded(settings, services);
+    GenesisConfig config = embedded == null ? settings : settings.withDatabases(
+        settings.pgUrl() != null ? settings.pgUrl() : embedded.pgUrl(),
+        settings.redisUrl() != null ? settings.redisUrl() : embedded.redisUrl());
+    Vertx vertx = null;
+    try {
+      vertx = Await.result(Clustering.vertx(Vertx.builder().with(new VertxOptions()), config, clustered), START_TIMEOUT);
+      int port = Await.result(deploy(vertx, config, services), START_TIMEOUT);
+      return new Genesis(vertx, embedded, config, port);
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        closeQuietly(vertx);
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  private static EmbeddedServices startEmbeddedIfNeeded(GenesisConfig config, Set<Service> services) {
+    boolean needsStores = services.contains(Service.SESSION);
+    boolean pg = needsStores && config.pgUrl() == null;
+    boolean redis = needsStores && config.redisUrl() == null;
+    return pg || redis ? EmbeddedServices.start(Path.of(config.dataDir()), pg, redis) : null;
+  }
+
+  /** Session service first (it migrates the schema), then agents, then the gateway; yields the HTTP port. */
+  private static Future<Integer> deploy(Vertx vertx, GenesisConfig config, Set<Service> services) {
+    JsonObject json = config.toJson();
+    Future<?> chain = Future.succeededFuture();
+    if (services.contains(Service.SESSION)) {
+      chain = chain.compose(v -> vertx.deployVerticle(new SessionVerticle(), new DeploymentOptions().setConfig(json)));
+    }
+    if (services.contains(Service.AGENT)) {
+      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(json)));
+    }
+    if (!services.contains(Service.GATEWAY)) {
+      return chain.map(v -> -1);
+    }
+    return chain.compose(v -> deployGateways(vertx, config));
+  }
+
+  /** One gateway per core, all on the same port (with port 0: one free port they share). */
+  private static Future<Integer> deployGateways(Vertx vertx, GenesisConfig config) {
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return vertx.deployVerticle(GatewayVerticle::new, new DeploymentOptions().setConfig(config.toJson()).setInstances(instances))
+        .map(id -> (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP).get(GatewayVerticle.PORT_KEY));
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public GenesisConfig config() {
+    return config;
+  }
+
+  /** The port the gateway listens on, or -1 when this process runs no gateway. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Stops accepting, lets in-flight requests finish, closes pools, then stops the embedded servers. */
+  @Override
+  public void close() {
+    closeQuietly(vertx);
+    if (embedded != null) {
+      embedded.close();
+    }
+    LOG.info("GENESIS stopped");
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      Await.result(vertx.close(), STOP_TIMEOUT);
+    } catch (RuntimeException e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.genesis.launcher;
+
+import io.genesis.common.config.ConfigException;
+import io.genesis.common.config.ConfigLoader;
+import io.genesis.common.config.GenesisConfig;
+import io.genesis.gateway.auth.Tokens;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar genesis.jar …}: see {@link Cli#USAGE}. Exit codes: 0 ok, 1 failed to start, 2 bad usage or setting. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    Cli command;
+    GenesisConfig config;
+    try {
+      command = Cli.parse(args);
+      if (command instanceof Cli.Help) {
+        System.out.print(Cli.USAGE);
+        return;
+      }
+      config = ConfigLoader.withGeneratedSecrets(ConfigLoader.fromEnvironment());
+    } catch (Cli.UsageException | ConfigException e) {
+      System.err.println("genesis: " + e.getMessage() + (e instanceof Cli.UsageException ? " (see --help)" : ""));
+      System.exit(2);
+      return;
+    }
+    // Read by logback.xml; set before the first logger exists so a config file's choice counts too.
+    System.setProperty("GENESIS_LOG_FORMAT", config.logFormat());
+    if (command instanceof Cli.Token token) {
+      printToken(config, token);
+    } else if (command instanceof Cli.Serve serve) {
+      serve(config, serve);
+    }
+  }
+
+  private static void printToken(GenesisConfig config, Cli.Token token) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      System.out.println(new Tokens(vertx, config.jwtSecret()).issue(token.userId(), token.roles(), token.ttlSeconds()).token());
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static void serve(GenesisConfig config, Cli.Serve serve) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    log.info("starting {} with {}", serve.services(), config);
+    Genesis genesis;
+    try {
+      genesis = Genesis.start(config, serve.services(), serve.clustered());
+    } catch (RuntimeException e) {
+      log.error("GENESIS failed to start: {}", e.getMessage(), e);
+      System.err.println("genesis: failed to start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(genesis::close, "genesis-shutdown"));
+  }
+}

@@ -1,0 +1,55 @@
+package io.genesis.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The launcher's command line")
+class CliTest {
+  @Test
+  @DisplayName("no arguments serves everything, unclustered")
+  void defaults() {
+    Cli.Serve serve = assertInstanceOf(Cli.Serve.class, Cli.parse());
+    assertEquals(EnumSet.allOf(Service.class), serve.services());
+    assertFalse(serve.clustered());
+  }
+
+  @Test
+  @DisplayName("serve takes one service or all, and --cluster")
+  void serve() {
+    Cli.Serve serve = assertInstanceOf(Cli.Serve.class, Cli.parse("serve", "session-service", "--cluster"));
+    assertEquals(Set.of(Service.SESSION), serve.services());
+    assertTrue(serve.clustered());
+    assertEquals(Set.of(Service.GATEWAY), ((Cli.Serve) Cli.parse("serve", "gateway")).services());
+    assertEquals(EnumSet.allOf(Service.class), ((Cli.Serve) Cli.parse("serve", "all")).services());
+  }
+
+  @Test
+  @DisplayName("token takes --user, --roles and --ttl")
+  void token() {
+    Cli.Token token = assertInstanceOf(Cli.Token.class, Cli.parse("token", "--user", "u1", "--roles", "user,admin", "--ttl", "60"));
+    assertEquals(new Cli.Token("u1", List.of("user", "admin"), 60), token);
+    assertEquals(new Cli.Token("u2", List.of("user"), 3600), Cli.parse("token", "--user", "u2"));
+  }
+
+  @Test
+  @DisplayName("an unknown flag, command or service is an error naming it")
+  void errors() {
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("--verbose")).getMessage().contains("--verbose"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("serve", "gateway", "--fast")).getMessage().contains("--fast"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("serve", "mailer")).getMessage().contains("mailer"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("launch")).getMessage().contains("launch"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("token")).getMessage().contains("--user"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("token", "--user", "u", "--ttl", "soon")).getMessage().contains("--ttl"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("--help", "--x")).getMessage().contains("--x"));
+    assertInstanceOf(Cli.Help.class, Cli.parse("--help"));
+  }
+}

@@ -1,0 +1,64 @@
+package io.genesis.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("A gateway deployed alone, with no services behind it")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayAloneTest {
+  @TempDir
+  static Path dataDir;
+
+  private Genesis gateway;
+  private Vertx clientVertx;
+  private Http http;
+
+  @BeforeAll
+  void start() {
+    gateway = Genesis.start(TestApp.config(dataDir, "postgresql://nobody@127.0.0.1:1/none", "redis://127.0.0.1:1"),
+        Set.of(Service.GATEWAY), false);
+    clientVertx = Vertx.vertx();
+    http = new Http(clientVertx, gateway.httpPort());
+  }
+
+  @AfterAll
+  void stop() {
+    Await.result(clientVertx.close(), Duration.ofSeconds(10));
+    gateway.close();
+  }
+
+  @Test
+  @DisplayName("is live but not ready, and names the missing services")
+  void notReady() {
+    assertEquals(200, http.get("/health/live", null).statusCode());
+    HttpResponse<Buffer> ready = http.get("/health/ready", null);
+    assertEquals(503, ready.statusCode());
+    assertEquals("application/problem+json", ready.getHeader("Content-Type"));
+    String detail = ready.bodyAsJsonObject().getString("detail");
+    assertTrue(detail.contains("session-service") && detail.contains("agent-service"), detail);
+  }
+
+  @Test
+  @DisplayName("answers API calls with a 503 problem and Retry-After instead of hanging")
+  void fastUnavailable() {
+    String token = http.token("lonely");
+    HttpResponse<Buffer> response = http.post("/api/v1/sessions", token, new JsonObject());
+    assertEquals(503, response.statusCode());
+    assertEquals("application/problem+json", response.getHeader("Content-Type"));
+    assertEquals("1", response.getHeader("Retry-After"));
+  }
+}

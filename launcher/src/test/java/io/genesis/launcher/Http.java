@@ -1,0 +1,52 @@
+package io.genesis.launcher;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+import java.util.Map;
+
+/** A small HTTP client for tests: each call waits for the answer on the test thread. */
+final class Http {
+  private final WebClient client;
+
+  Http(Vertx vertx, int port) {
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  HttpResponse<Buffer> get(String path, String token) {
+    return send(HttpMethod.GET, path, token, null, Map.of());
+  }
+
+  HttpResponse<Buffer> delete(String path, String token) {
+    return send(HttpMethod.DELETE, path, token, null, Map.of());
+  }
+
+  HttpResponse<Buffer> post(String path, String token, JsonObject body) {
+    return send(HttpMethod.POST, path, token, body == null ? null : body.toBuffer(), Map.of("Content-Type", "application/json"));
+  }
+
+  HttpResponse<Buffer> send(HttpMethod method, String path, String token, Buffer body, Map<String, String> headers) {
+    HttpRequest<Buffer> request = client.request(method, path);
+    if (token != null) {
+      request.bearerTokenAuthentication(token);
+    }
+    headers.forEach(request::putHeader);
+    Future<HttpResponse<Buffer>> response = body == null ? request.send() : request.sendBuffer(body);
+    return Await.result(response, Duration.ofSeconds(30));
+  }
+
+  String token(String userId) {
+    HttpResponse<Buffer> response = post("/api/v1/auth/dev-token", null, new JsonObject().put("userId", userId));
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("dev-token answered " + response.statusCode() + ": " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject().getString("token");
+  }
+}

@@ -1,0 +1,37 @@
+package io.genesis.launcher;
+
+import io.genesis.common.config.ConfigLoader;
+import io.genesis.common.config.GenesisConfig;
+import io.genesis.embedded.TestServices;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Starts GENESIS for a test: free port, dev tokens on, the suite's PostgreSQL and Redis. */
+final class TestApp {
+  static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+  private TestApp() {}
+
+  static Genesis start(Path dataDir) {
+    TestServices.Urls urls = TestServices.get();
+    return Genesis.start(config(dataDir, urls.pgUrl(), urls.redisUrl()), Set.of(Service.values()), false);
+  }
+
+  /** Null URLs mean the launcher's own embedded servers, with their data in {@code dataDir}. */
+  static GenesisConfig config(Path dataDir, String pgUrl, String redisUrl) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GENESIS_HTTP_PORT", "0");
+    env.put("GENESIS_DATA_DIR", dataDir.toString());
+    env.put("GENESIS_JWT_SECRET", SECRET);
+    env.put("GENESIS_DEV_TOKENS", "true");
+    if (pgUrl != null) {
+      env.put("GENESIS_PG_URL", pgUrl);
+    }
+    if (redisUrl != null) {
+      env.put("GENESIS_REDIS_URL", redisUrl);
+    }
+    return ConfigLoader.withGeneratedSecrets(ConfigLoader.load(env));
+  }
+}

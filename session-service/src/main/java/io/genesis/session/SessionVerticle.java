@@ -1,0 +1,123 @@
+package io.genesis.session;
+
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Contracts;
+import io.genesis.common.bus.Messages.AppendMessage;
+import io.genesis.common.bus.Messages.CreateSession;
+import io.genesis.common.bus.Messages.ListMessages;
+import io.genesis.common.bus.Messages.ListSessions;
+import io.genesis.common.bus.Messages.SessionRef;
+import io.genesis.common.bus.Messages.SetSessionAgent;
+import io.genesis.common.config.ConfigException;
+import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.error.ServiceException;
+import io.genesis.common.id.Ids;
+import io.genesis.session.cache.RedisClients;
+import io.genesis.session.cache.SessionCaches;
+import io.genesis.session.db.Migrations;
+import io.genesis.session.db.PgPools;
+import io.genesis.session.db.SessionRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session service: sessions and messages in PostgreSQL, cached in Caffeine and Redis, served on
+ * the {@code genesis.session.*} event-bus addresses (see {@link Addresses}). Config: a
+ * {@link GenesisConfig} as JSON, of which it reads {@code pgUrl} and {@code redisUrl}.
+ *
+ * <p>Start fails when the schema cannot be migrated (no database, no service); Redis down at start
+ * is tolerated (caches miss, the subscriber retries). Failed requests carry the HTTP status the
+ * gateway should answer: 400 bad input, 404 no such session of this user, 409 append to a closed
+ * session, 503 database unavailable, 500 a bug. Health never fails: it names the failing check.
+ */
+public final class SessionVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+
+  private Pool pool;
+  private RedisClients redis;
+  private SessionCaches caches;
+
+  @Override
+  public Future<?> start() {
+    Contracts.register(vertx);
+    GenesisConfig config = GenesisConfig.fromJson(config());
+    require("GENESIS_PG_URL", config.pgUrl());
+    require("GENESIS_REDIS_URL", config.redisUrl());
+    pool = PgPools.create(vertx, config.pgUrl());
+    return Migrations.run(vertx, pool)
+        .recover(e -> Future.failedFuture(new IllegalStateException("session-service: cannot migrate the database schema"
+            + " (GENESIS_PG_URL " + PgPools.describe(config.pgUrl()) + "): " + e.getMessage(), e)))
+        .compose(applied -> RedisClients.create(vertx, config.redisUrl()))
+        .compose(this::startWith)
+        .recover(e -> closeAll().transform(closed -> Future.failedFuture(e)));
+  }
+
+  private Future<?> startWith(RedisClients clients) {
+    redis = clients;
+    String instanceId = Ids.newId().toString();
+    RedisAPI redisApi = RedisAPI.api(clients.pooled());
+    caches = new SessionCaches(vertx, redisApi, clients.subscriber(), instanceId);
+    SessionRepository repository = new SessionRepository(pool);
+    SessionService service = new SessionService(repository, caches);
+    HealthProbe health = new HealthProbe(repository, redisApi);
+    return caches.start()
+        .compose(v -> register(service, health))
+        .onSuccess(v -> LOG.info("session service {} ready", instanceId));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return closeAll();
+  }
+
+  private Future<?> register(SessionService service, HealthProbe health) {
+    List<MessageConsumer<?>> consumers = List.of(
+        serve(Addresses.SESSION_CREATE, CreateSession.class, service::create),
+        serve(Addresses.SESSION_LIST, ListSessions.class, service::list),
+        serve(Addresses.SESSION_GET, SessionRef.class, service::get),
+        serve(Addresses.SESSION_CLOSE, SessionRef.class, service::close),
+        serve(Addresses.SESSION_SET_AGENT, SetSessionAgent.class, service::setAgent),
+        serve(Addresses.MESSAGE_APPEND, AppendMessage.class, service::append),
+        serve(Addresses.MESSAGE_LIST, ListMessages.class, service::listMessages),
+        serve(Addresses.SESSION_STATS, Object.class, any -> service.stats()),
+        serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check()));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /** Replies with the handler's result, or fails the message with the status of its failure. */
+  private <T, R> MessageConsumer<Object> serve(String address, Class<T> type, Function<T, Future<R>> handler) {
+    return vertx.eventBus().consumer(address, message -> {
+      Future<R> result;
+      try {
+        if (type != Object.class && !type.isInstance(message.body())) {
+          throw ServiceException.badRequest("expected a " + type.getSimpleName());
+        }
+        result = handler.apply(type.cast(message.body()));
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onSuccess(message::reply)
+          .onFailure(e -> ServiceException.reply(message, Failures.toServiceException(e)));
+    });
+  }
+
+  private Future<Void> closeAll() {
+    Future<Void> cachesClosed = caches == null ? Future.succeededFuture() : caches.stop();
+    return cachesClosed
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  private static void require(String setting, String value) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(setting, "required by the session service (the launcher resolves it)");
+    }
+  }
+}

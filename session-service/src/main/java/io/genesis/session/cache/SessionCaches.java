@@ -1,0 +1,111 @@
+package io.genesis.session.cache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages.SessionView;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The two caches of the session service, by session id:
+ * <ul>
+ *   <li>{@code sessions}: the session's metadata ({@link SessionView}), Redis key {@code genesis:v1:session:<id>};
+ *   <li>{@code messages}: the first page of its messages ({@link FirstPage}), {@code genesis:v1:messages:<id>}.
+ * </ul>
+ * Writes invalidate here, in Redis and, through {@link InvalidationBus}, in the other instances'
+ * L1; each remote invalidation applied is announced locally on
+ * {@link Addresses#SESSION_CACHE_INVALIDATED} as {@code {sessionIds:[…], caches:[…], origin}}, or
+ * {@code {all:true}} when L1 was cleared after the subscriber reconnected.
+ */
+public final class SessionCaches {
+  public static final String KEY_PREFIX = "genesis:v1:";
+  public static final String SESSIONS = "sessions";
+  public static final String MESSAGES = "messages";
+  static final Duration L1_TTL = Duration.ofMinutes(2);
+  static final Duration L2_TTL = Duration.ofMinutes(10);
+  static final long L1_MAX_SESSIONS = 50_000;
+  /** About 32 MB of message text in L1 (see {@link FirstPage#weight()}). */
+  static final long L1_MAX_MESSAGE_WEIGHT = 32L * 1024 * 1024;
+
+  private final Vertx vertx;
+  private final TwoLayerCache<SessionView> sessions;
+  private final TwoLayerCache<FirstPage> messages;
+  private final InvalidationBus bus;
+
+  public SessionCaches(Vertx vertx, RedisAPI redis, Redis subscriberClient, String instanceId) {
+    this.vertx = vertx;
+    this.sessions = new TwoLayerCache<>(SESSIONS, KEY_PREFIX + "session:", SessionView.class,
+        Caffeine.newBuilder().maximumSize(L1_MAX_SESSIONS).expireAfterWrite(L1_TTL).build(), redis, L2_TTL);
+    this.messages = new TwoLayerCache<>(MESSAGES, KEY_PREFIX + "messages:", FirstPage.class,
+        Caffeine.newBuilder().maximumWeight(L1_MAX_MESSAGE_WEIGHT).<String, FirstPage>weigher((id, page) -> page.weight())
+            .expireAfterWrite(L1_TTL).build(), redis, L2_TTL);
+    this.bus = new InvalidationBus(vertx, subscriberClient, redis, instanceId, this::applyRemote, this::clearLocal);
+  }
+
+  public Future<Void> start() {
+    return bus.start();
+  }
+
+  public Future<Void> stop() {
+    return bus.stop();
+  }
+
+  public TwoLayerCache<SessionView> sessions() {
+    return sessions;
+  }
+
+  public TwoLayerCache<FirstPage> messages() {
+    return messages;
+  }
+
+  /** After a committed write: drops the session (and its first message page) everywhere. Never fails. */
+  public Future<Void> invalidate(String sessionId, boolean withMessages) {
+    List<Future<Void>> steps = new ArrayList<>(3);
+    JsonArray caches = new JsonArray().add(SESSIONS);
+    steps.add(sessions.invalidate(sessionId));
+    if (withMessages) {
+      steps.add(messages.invalidate(sessionId));
+      caches.add(MESSAGES);
+    }
+    steps.add(bus.publish(new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches)));
+    return Future.all(steps).mapEmpty();
+  }
+
+  /** {@code {sessions:{l1:{hits,misses,hitRatio,size},l2:{…},hitRatio}, messages:{…}}}. */
+  public JsonObject stats() {
+    return new JsonObject().put(SESSIONS, sessions.stats()).put(MESSAGES, messages.stats());
+  }
+
+  private void applyRemote(JsonObject event) {
+    JsonArray ids = event.getJsonArray("sessionIds", new JsonArray());
+    JsonArray caches = event.getJsonArray("caches", new JsonArray().add(SESSIONS).add(MESSAGES));
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.getString(i);
+      if (caches.contains(SESSIONS)) {
+        sessions.invalidateLocal(id);
+      }
+      if (caches.contains(MESSAGES)) {
+        messages.invalidateLocal(id);
+      }
+    }
+    announce(event);
+  }
+
+  private void clearLocal() {
+    sessions.invalidateAllLocal();
+    messages.invalidateAllLocal();
+    announce(new JsonObject().put("all", true));
+  }
+
+  private void announce(JsonObject event) {
+    vertx.eventBus().publish(Addresses.SESSION_CACHE_INVALIDATED, event, new DeliveryOptions().setLocalOnly(true));
+  }
+}

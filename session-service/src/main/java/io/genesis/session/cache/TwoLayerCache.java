@@ -1,0 +1,151 @@
+package io.genesis.session.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.genesis.common.json.Json;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-through cache of JSON-able values by id: L1 Caffeine in this process, L2 Redis shared by
+ * every instance. Redis trouble never fails a read: an L2 error or a slow answer is a miss (logged
+ * at debug), and L2 is skipped for a moment after an error so an outage costs no latency.
+ *
+ * <p>A value loaded while the same id is being invalidated is not stored (the load may have read
+ * the row before the write): invalidations are remembered for a while with their time.
+ */
+public final class TwoLayerCache<V> {
+  private static final Logger LOG = LoggerFactory.getLogger(TwoLayerCache.class);
+  static final long L2_TIMEOUT_MS = 300;
+  static final long L2_PAUSE_AFTER_ERROR_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final String keyPrefix;
+  private final Class<V> type;
+  private final Cache<String, V> l1;
+  private final RedisAPI redis;
+  private final String l2TtlSeconds;
+  private final CacheCounters counters;
+  private final Cache<String, Long> recentInvalidations;
+  /** Times are {@link System#nanoTime()} values, compared by difference; both start in the past. */
+  private volatile long allInvalidatedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+  private volatile long l2PausedUntil = allInvalidatedAt;
+
+  /** {@code keyPrefix} e.g. {@code genesis:v1:session:}; the Redis key is the prefix and the id. */
+  public TwoLayerCache(String name, String keyPrefix, Class<V> type, Cache<String, V> l1, RedisAPI redis, Duration l2Ttl) {
+    this.keyPrefix = keyPrefix;
+    this.type = type;
+    this.l1 = l1;
+    this.redis = redis;
+    this.l2TtlSeconds = Long.toString(l2Ttl.toSeconds());
+    this.counters = new CacheCounters(name);
+    this.recentInvalidations = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
+  }
+
+  /** L1, else L2, else {@code loader} (which may answer null: nothing is cached then). */
+  public Future<V> get(String id, Supplier<Future<V>> loader) {
+    V cached = l1.getIfPresent(id);
+    if (cached != null) {
+      counters.l1Hit();
+      return Future.succeededFuture(cached);
+    }
+    counters.l1Miss();
+    long started = System.nanoTime();
+    return l2Get(id).compose(shared -> {
+      if (shared != null) {
+        counters.l2Hit();
+        if (fresh(id, started)) {
+          l1.put(id, shared);
+        }
+        return Future.succeededFuture(shared);
+      }
+      counters.l2Miss();
+      return loader.get().onSuccess(loaded -> {
+        if (loaded != null && fresh(id, started)) {
+          l1.put(id, loaded);
+          l2Set(id, loaded);
+        }
+      });
+    });
+  }
+
+  /** Write-through of a value just written to the database (e.g. a new session). */
+  public void put(String id, V value) {
+    l1.put(id, value);
+    l2Set(id, value);
+  }
+
+  /** Drops the id from L1 and L2; never fails (a Redis error is logged and the TTL bounds staleness). */
+  public Future<Void> invalidate(String id) {
+    invalidateLocal(id);
+    return redis.del(List.of(keyPrefix + id))
+        .timeout(L2_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .otherwise(e -> {
+          LOG.debug("L2 delete of {}{} failed: {}", keyPrefix, id, e.toString());
+          return null;
+        });
+  }
+
+  /** Drops the id from this process only (another instance already cleared L2). */
+  public void invalidateLocal(String id) {
+    recentInvalidations.put(id, System.nanoTime());
+    l1.invalidate(id);
+  }
+
+  /** Drops all of L1 (after missing invalidations, e.g. while the subscriber was disconnected). */
+  public void invalidateAllLocal() {
+    allInvalidatedAt = System.nanoTime();
+    l1.invalidateAll();
+  }
+
+  public CacheCounters counters() {
+    return counters;
+  }
+
+  public JsonObject stats() {
+    return counters.toJson(l1::estimatedSize);
+  }
+
+  private boolean fresh(String id, long started) {
+    Long invalidated = recentInvalidations.getIfPresent(id);
+    return (invalidated == null || invalidated - started < 0) && allInvalidatedAt - started < 0;
+  }
+
+  private Future<V> l2Get(String id) {
+    if (l2Paused()) {
+      return Future.succeededFuture();
+    }
+    return redis.get(keyPrefix + id)
+        .timeout(L2_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .map(response -> response == null ? null : Json.fromString(response.toString(), type))
+        .otherwise(e -> {
+          l2Failed("read", id, e);
+          return null;
+        });
+  }
+
+  private void l2Set(String id, V value) {
+    if (l2Paused()) {
+      return;
+    }
+    redis.set(List.of(keyPrefix + id, Json.toString(value), "EX", l2TtlSeconds))
+        .timeout(L2_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onFailure(e -> l2Failed("write", id, e));
+  }
+
+  private boolean l2Paused() {
+    return System.nanoTime() - l2PausedUntil < 0;
+  }
+
+  private void l2Failed(String what, String id, Throwable e) {
+    l2PausedUntil = System.nanoTime() + L2_PAUSE_AFTER_ERROR_NANOS;
+    LOG.debug("L2 {} of {}{} failed, treated as a miss: {}", what, keyPrefix, id, e.toString());
+  }
+}

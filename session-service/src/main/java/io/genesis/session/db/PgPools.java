@@ -1,0 +1,53 @@
+package io.genesis.session.db;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PostgreSQL pool of the session service, sized and bounded (STACK.md "Defaults that bite"): a
+ * database outage must fail requests fast (503), never queue them without end.
+ */
+public final class PgPools {
+  /** Connections per verticle instance; appends are one statement, so a few go a long way. */
+  static final int MAX_SIZE = 8;
+  /** Requests waiting for a connection beyond this fail at once instead of piling up. */
+  static final int MAX_WAIT_QUEUE = 256;
+  /** How long a request may wait for a pooled connection (and a new connection may take). */
+  static final int CONNECTION_TIMEOUT_MS = 3_000;
+  /** Server-side cap on one statement, so a stuck query cannot hold a connection for ever. */
+  static final String STATEMENT_TIMEOUT_MS = "5000";
+
+  private PgPools() {}
+
+  /** {@code host:port/database} of a URL, for messages (never the credentials). */
+  public static String describe(String pgUrl) {
+    PgConnectOptions options = PgConnectOptions.fromUri(pgUrl);
+    return options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+  }
+
+  public static Pool create(Vertx vertx, String pgUrl) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(pgUrl)
+        .addProperty("application_name", "genesis-session")
+        .addProperty("statement_timeout", STATEMENT_TIMEOUT_MS);
+    PoolOptions pool = new PoolOptions()
+        .setName("genesis-session-pg")
+        .setMaxSize(MAX_SIZE)
+        .setMaxWaitQueueSize(MAX_WAIT_QUEUE)
+        .setConnectionTimeout(CONNECTION_TIMEOUT_MS)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout(5)
+        .setIdleTimeoutUnit(TimeUnit.MINUTES)
+        .setMaxLifetime(30)
+        .setMaxLifetimeUnit(TimeUnit.MINUTES)
+        .setPoolCleanerPeriod(30_000);
+    NetClientOptions net = new NetClientOptions()
+        .setConnectTimeout(CONNECTION_TIMEOUT_MS)
+        .setTcpKeepAlive(true);
+    return PgBuilder.pool().with(pool).with(net).connectingTo(connect).using(vertx).build();
+  }
+}

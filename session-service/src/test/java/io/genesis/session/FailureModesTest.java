@@ -1,0 +1,116 @@
+package io.genesis.session;
+
+import static io.genesis.session.TestSupport.expectStatus;
+import static io.genesis.session.TestSupport.request;
+import static io.genesis.session.TestSupport.userId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages.CreateSession;
+import io.genesis.common.bus.Messages.Empty;
+import io.genesis.common.bus.Messages.HealthReport;
+import io.genesis.common.bus.Messages.ListMessages;
+import io.genesis.common.bus.Messages.MessagePage;
+import io.genesis.common.bus.Messages.SessionRef;
+import io.genesis.common.bus.Messages.SessionView;
+import io.genesis.common.id.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Failure modes: a dependency down gives fast, named answers")
+class FailureModesTest {
+  /** Well under the gateway's bus timeout: the answers must be fast, not hang. */
+  private static final long FAST_MS = 3_500;
+
+  @Test
+  @DisplayName("PostgreSQL down under a running instance: health names it, uncached reads are 503, cached ones still served")
+  void postgresDown(Vertx vertx, VertxTestContext ctx) {
+    TestSupport.services();
+    String db = TestSupport.freshDatabaseName("genesis_down_");
+    String user = userId();
+    Pool admin = TestSupport.adminPool(vertx, "postgres");
+    admin.query("CREATE DATABASE " + db).execute()
+        .compose(v -> TestSupport.deploy(vertx, TestSupport.urlFor(db), TestSupport.services().redisUrl()))
+        .compose(deployment -> TestSupport.<SessionView>request(vertx, Addresses.SESSION_CREATE, new CreateSession(user, null, "cached"))
+            .compose(cached -> admin.query("ALTER DATABASE " + db + " ALLOW_CONNECTIONS false").execute()
+                .compose(v -> admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = '" + db + "'").execute())
+                .compose(v -> timed(request(vertx, Addresses.SESSION_HEALTH, Empty.INSTANCE)))
+                .compose(health -> {
+                  HealthReport report = (HealthReport) health;
+                  ctx.verify(() -> {
+                    assertFalse(report.up());
+                    assertTrue(report.checks().get("postgres").startsWith("DOWN"), report.toString());
+                    assertEquals("UP", report.checks().get("redis"));
+                  });
+                  return timed(expectStatus(request(vertx, Addresses.SESSION_GET, new SessionRef(user, Ids.newId().toString())), 503));
+                })
+                .compose(v -> timed(expectStatus(request(vertx, Addresses.SESSION_CREATE, new CreateSession(user, null, null)), 503)))
+                .compose(v -> request(vertx, Addresses.SESSION_GET, new SessionRef(user, cached.id())))
+                .map(got -> {
+                  ctx.verify(() -> assertEquals(cached, got));
+                  return null;
+                }))
+            .eventually(() -> vertx.undeploy(deployment)))
+        .eventually(() -> admin.query("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)").execute())
+        .eventually(admin::close)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("Redis down: the instance starts, serves from PostgreSQL, and health names Redis")
+  void redisDown(Vertx vertx, VertxTestContext ctx) {
+    String user = userId();
+    TestSupport.deploy(vertx, TestSupport.services().pgUrl(), "redis://127.0.0.1:1")
+        .compose(deployment -> TestSupport.<SessionView>request(vertx, Addresses.SESSION_CREATE, new CreateSession(user, "volt", null))
+            .compose(s -> TestSupport.appendMany(vertx, user, s.id(), 2)
+                .compose(appended -> timed(request(vertx, Addresses.SESSION_GET, new SessionRef(user, s.id()))))
+                .compose(got -> timed(request(vertx, Addresses.MESSAGE_LIST, new ListMessages(user, s.id(), 10, null))))
+                .map(page -> {
+                  ctx.verify(() -> assertEquals(2, ((MessagePage) page).items().size()));
+                  return null;
+                }))
+            .compose(v -> timed(TestSupport.<HealthReport>request(vertx, Addresses.SESSION_HEALTH, Empty.INSTANCE)))
+            .map(report -> {
+              ctx.verify(() -> {
+                assertFalse(report.up());
+                assertEquals("UP", report.checks().get("postgres"));
+                assertTrue(report.checks().get("redis").startsWith("DOWN"), report.toString());
+              });
+              return null;
+            })
+            .eventually(() -> vertx.undeploy(deployment)))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("a database that cannot be reached fails start clearly and fast")
+  void noDatabaseFailsStart(Vertx vertx, VertxTestContext ctx) {
+    long started = System.nanoTime();
+    TestSupport.deploy(vertx, "postgresql://postgres@127.0.0.1:1/postgres", TestSupport.services().redisUrl())
+        .onComplete(ctx.failing(e -> ctx.verify(() -> {
+          assertTrue(e.getMessage().contains("cannot migrate the database schema"), e.getMessage());
+          assertTrue((System.nanoTime() - started) / 1_000_000 < FAST_MS);
+          ctx.completeNow();
+        })));
+  }
+
+  /** Fails when {@code answer} takes longer than {@link #FAST_MS}. */
+  private static <T> Future<T> timed(Future<T> answer) {
+    long started = System.nanoTime();
+    return answer.andThen(ar -> {
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      if (ms > FAST_MS) {
+        throw new AssertionError("answered in " + ms + " ms");
+      }
+    });
+  }
+}
