@@ -18,6 +18,8 @@ final class Clustering {
     if (!clustered) {
       return Future.succeededFuture(builder.build());
     }
+    // Before any Hazelcast class logs: its lines then go through SLF4J as JSON like every other.
+    System.setProperty("hazelcast.logging.type", "slf4j");
     Config hazelcast = ConfigUtil.loadConfig();
     hazelcast.setClusterName("genesis");
     if (config.clusterMembers() != null) {
