@@ -1,5 +1,6 @@
 package io.genesis.session;
 
+import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.embedded.TestServices;
 import io.vertx.core.DeploymentOptions;
@@ -17,6 +18,7 @@ import io.genesis.common.bus.Messages.AppendMessage;
 import io.genesis.common.bus.Messages.MessageView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Deploying the verticle against the test PostgreSQL and Redis, and talking to it over the bus. */
@@ -32,8 +34,7 @@ final class TestSupport {
   }
 
   static DeploymentOptions options(String pgUrl, String redisUrl) {
-    GenesisConfig config = new GenesisConfig("127.0.0.1", 0, null, pgUrl, redisUrl, null, null, "text", false,
-        100, 65536, null, null, null, null, null, null);
+    GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_PG_URL", pgUrl, "GENESIS_REDIS_URL", redisUrl));
     return new DeploymentOptions().setConfig(config.toJson());
   }
 

@@ -73,7 +73,8 @@ public final class ConfigLoader {
         s.string("GENESIS_MODEL_NAME", null),
         s.string("GENESIS_AGENTS_DIR", null),
         encryptionKey,
-        s.string("GENESIS_CLUSTER_MEMBERS", null));
+        s.string("GENESIS_CLUSTER_MEMBERS", null),
+        s.string("GENESIS_CORS_ORIGINS", null));
   }
 
   /**
@@ -88,7 +89,7 @@ public final class ConfigLoader {
     return new GenesisConfig(config.httpHost(), config.httpPort(), config.dataDir(), config.pgUrl(),
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
-        config.modelName(), config.agentsDir(), key, config.clusterMembers());
+        config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins());
   }
 
   private static void checkAesKey(String value) {

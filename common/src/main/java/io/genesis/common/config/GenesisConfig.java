@@ -25,7 +25,8 @@ public record GenesisConfig(
     String modelName,
     String agentsDir,
     String encryptionKey,
-    String clusterMembers) {
+    String clusterMembers,
+    String corsOrigins) {
 
   public JsonObject toJson() {
     @SuppressWarnings("unchecked")
@@ -40,13 +41,13 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers);
+        encryptionKey, clusterMembers, corsOrigins);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers);
+        encryptionKey, clusterMembers, corsOrigins);
   }
 
   /** Never prints secrets: configuration is logged at start. */
@@ -56,7 +57,7 @@ public record GenesisConfig(
         + ", pg=" + redact(pgUrl) + ", redis=" + redact(redisUrl) + ", jwks=" + jwksUrl
         + ", devTokens=" + devTokens + ", rateLimitPerMinute=" + rateLimitPerMinute
         + ", maxBodyBytes=" + maxBodyBytes + ", model=" + (modelBaseUrl == null ? "offline coach" : modelBaseUrl)
-        + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + "]";
+        + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + ", corsOrigins=" + corsOrigins + "]";
   }
 
   private static String redact(String url) {
