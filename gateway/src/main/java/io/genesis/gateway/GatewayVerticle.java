@@ -11,16 +11,21 @@ import io.genesis.gateway.auth.Tokens;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
 import io.genesis.gateway.http.AccessLog;
+import io.genesis.gateway.http.Compression;
+import io.genesis.gateway.http.Cors;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.netty.handler.codec.compression.CompressionOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final String ANNOUNCED_KEY = "announced";
   private static final long BUS_TIMEOUT_MILLIS = 5_000;
   private static final long SHUTDOWN_GRACE_SECONDS = 10;
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
   private HttpServer server;
   private long readinessTimer = -1;
@@ -48,7 +54,15 @@ public final class GatewayVerticle extends VerticleBase {
     ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
     Readiness readiness = new Readiness(services);
     Router router = router(config, services, readiness);
+    return Compression.compressors(vertx).compose(compressors -> listen(config, router, readiness, compressors));
+  }
+
+  private Future<HttpServer> listen(GenesisConfig config, Router router, Readiness readiness,
+                                    List<CompressionOptions> compressors) {
     server = vertx.createHttpServer(new HttpServerOptions()
+        .setCompressionSupported(true)
+        .setCompressors(compressors)
+        .setCompressionContentSizeThreshold(Compression.MIN_BYTES)
         .setHost(config.httpHost())
         // Port 0 means "any free port"; Vert.x shares one random port among the instances that
         // listen on the same negative port, so every gateway instance of the process gets the same.
@@ -64,6 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router(GenesisConfig config, ServiceClient services, Readiness readiness) {
     Router router = Router.router(vertx);
+    Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     router.route().handler(new RequestIds()).handler(new AccessLog());
     readiness.mount(router);
     Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
@@ -73,7 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
       router.post("/api/v1/auth/dev-token")
           .handler(jsonBody).handler(devTokens::handle);
     }
-    router.route("/api/v1/*").handler(new BearerAuth(tokens));
+    router.route("/api/v1/*").handler(new BearerAuth(tokens)).handler(GatewayVerticle::noStore);
     new AgentRoutes(services).mount(router);
     SessionRoutes sessions = new SessionRoutes(services, jsonBody);
     sessions.mount(router);
@@ -83,6 +98,12 @@ public final class GatewayVerticle extends VerticleBase {
     router.errorHandler(405, Problems::handleFailure);
     router.errorHandler(500, Problems::handleFailure);
     return router;
+  }
+
+  /** Answers about a user's data are not for shared caches; a route may relax it (the agent list does). */
+  private static void noStore(RoutingContext ctx) {
+    ctx.response().headers().set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    ctx.next();
   }
 
   /** Logs the ready line once, as soon as {@code /health/ready} would answer 200. */

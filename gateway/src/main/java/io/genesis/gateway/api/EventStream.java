@@ -43,6 +43,7 @@ final class EventStream {
       response.setStatusCode(200).setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+          .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
           .putHeader("X-Accel-Buffering", "no");
       event(response, "meta", MessageRoutes.meta(turn));
       answer.apply(turn)

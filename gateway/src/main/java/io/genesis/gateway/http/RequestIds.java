@@ -8,13 +8,18 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * First handler of every request: keeps the caller's {@code X-Request-Id} when it is sane (else makes
- * one) and adds it and the headers every answer carries.
+ * one) and adds it and the headers every answer carries (nosniff, no referrer, a locked-down CSP).
  */
 public final class RequestIds implements Handler<RoutingContext> {
   public static final String KEY = "requestId";
   public static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
   private static final CharSequence NOSNIFF_NAME = HttpHeaders.createOptimized("X-Content-Type-Options");
   private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+  private static final CharSequence REFERRER_POLICY_NAME = HttpHeaders.createOptimized("Referrer-Policy");
+  private static final CharSequence NO_REFERRER = HttpHeaders.createOptimized("no-referrer");
+  private static final CharSequence CSP_NAME = HttpHeaders.createOptimized("Content-Security-Policy");
+  /** JSON answers load nothing and are framed by no one; the console page sets its own policy. */
+  private static final CharSequence API_CSP = HttpHeaders.createOptimized("default-src 'none'; frame-ancestors 'none'");
   private static final int MAX_LENGTH = 128;
 
   @Override
@@ -22,7 +27,7 @@ public final class RequestIds implements Handler<RoutingContext> {
     String id = sanitize(ctx.request().getHeader(X_REQUEST_ID));
     ctx.put(KEY, id);
     MultiMap headers = ctx.response().headers();
-    headers.add(X_REQUEST_ID, id).add(NOSNIFF_NAME, NOSNIFF);
+    headers.add(X_REQUEST_ID, id).add(NOSNIFF_NAME, NOSNIFF).add(REFERRER_POLICY_NAME, NO_REFERRER).add(CSP_NAME, API_CSP);
     ctx.next();
   }
 

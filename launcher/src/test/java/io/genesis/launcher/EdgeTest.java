@@ -1,0 +1,116 @@
+package io.genesis.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genesis.embedded.TestServices;
+import io.genesis.common.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("What every answer looks like on the wire: compression, security headers, CORS")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EdgeTest {
+  private static final String ALLOWED_ORIGIN = "https://app.genesis.test";
+
+  @TempDir
+  static Path dataDir;
+
+  private Genesis genesis;
+  private Vertx clientVertx;
+  private Http http;
+  private String token;
+
+  @BeforeAll
+  void start() {
+    TestServices.Urls urls = TestServices.get();
+    Map<String, String> env = new HashMap<>(Map.of(
+        "GENESIS_HTTP_PORT", "0", "GENESIS_DATA_DIR", dataDir.toString(), "GENESIS_JWT_SECRET", TestApp.SECRET,
+        "GENESIS_DEV_TOKENS", "true", "GENESIS_PG_URL", urls.pgUrl(), "GENESIS_REDIS_URL", urls.redisUrl(),
+        "GENESIS_CORS_ORIGINS", ALLOWED_ORIGIN + ", https://other.genesis.test"));
+    env.put("GENESIS_RATE_LIMIT_PER_MINUTE", "1000000");
+    genesis = Genesis.start(ConfigLoader.load(env), Set.of(Service.values()), false);
+    clientVertx = Vertx.vertx();
+    http = new Http(clientVertx, genesis.httpPort());
+    token = http.token("edge-user");
+  }
+
+  @AfterAll
+  void stop() {
+    Await.result(clientVertx.close(), Duration.ofSeconds(10));
+    genesis.close();
+  }
+
+  private HttpResponse<Buffer> agents(String acceptEncoding) {
+    return http.send(HttpMethod.GET, "/api/v1/agents", token, null, Map.of("Accept-Encoding", acceptEncoding));
+  }
+
+  @Test
+  @DisplayName("JSON is compressed with Brotli or gzip, as the client asks")
+  void compression() {
+    assertEquals("br", agents("br").getHeader("Content-Encoding"));
+    assertEquals("gzip", agents("gzip").getHeader("Content-Encoding"));
+    assertEquals("br", agents("gzip, deflate, br").getHeader("Content-Encoding"));
+    HttpResponse<Buffer> plain = agents("identity");
+    assertNull(plain.getHeader("Content-Encoding"));
+    assertTrue(plain.bodyAsJsonArray().size() == 7);
+    assertTrue(agents("gzip").body().length() < plain.body().length(), "gzip makes it smaller");
+  }
+
+  @Test
+  @DisplayName("small answers and event streams are never compressed")
+  void noCompression() {
+    assertNull(http.send(HttpMethod.GET, "/health/live", null, null, Map.of("Accept-Encoding", "gzip")).getHeader("Content-Encoding"));
+    String session = http.post("/api/v1/sessions", token, new JsonObject()).bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> stream = http.send(HttpMethod.POST, "/api/v1/sessions/" + session + "/messages", token,
+        new JsonObject().put("content", "Give me a long detailed training plan for squats and deadlifts ".repeat(20)).toBuffer(),
+        Map.of("Content-Type", "application/json", "Accept", "text/event-stream", "Accept-Encoding", "gzip, br"));
+    assertEquals(200, stream.statusCode());
+    assertTrue(stream.bodyAsString().contains("event: done"), "readable as plain text");
+    String encoding = stream.getHeader("Content-Encoding");
+    assertTrue(encoding == null || encoding.equals("identity"), encoding);
+  }
+
+  @Test
+  @DisplayName("security headers on every answer; user data is not cacheable, the agent list is")
+  void securityHeaders() {
+    HttpResponse<Buffer> sessions = http.get("/api/v1/sessions", token);
+    assertEquals("nosniff", sessions.getHeader("X-Content-Type-Options"));
+    assertEquals("no-referrer", sessions.getHeader("Referrer-Policy"));
+    assertTrue(sessions.getHeader("Content-Security-Policy").contains("default-src 'none'"));
+    assertEquals("no-store", sessions.getHeader("Cache-Control"));
+    assertTrue(agents("identity").getHeader("Cache-Control").startsWith("private, max-age="));
+    assertEquals("no-referrer", http.get("/nope", null).getHeader("Referrer-Policy"));
+  }
+
+  @Test
+  @DisplayName("CORS answers preflights for configured origins only")
+  void cors() {
+    HttpResponse<Buffer> allowed = http.send(HttpMethod.OPTIONS, "/api/v1/sessions", null, null,
+        Map.of("Origin", ALLOWED_ORIGIN, "Access-Control-Request-Method", "POST",
+            "Access-Control-Request-Headers", "authorization,content-type"));
+    assertTrue(allowed.statusCode() < 300, () -> "preflight answered " + allowed.statusCode());
+    assertEquals(ALLOWED_ORIGIN, allowed.getHeader("Access-Control-Allow-Origin"));
+    assertTrue(allowed.getHeader("Access-Control-Allow-Methods").contains("POST"));
+    HttpResponse<Buffer> actual = http.send(HttpMethod.GET, "/api/v1/sessions", token, null, Map.of("Origin", ALLOWED_ORIGIN));
+    assertEquals(ALLOWED_ORIGIN, actual.getHeader("Access-Control-Allow-Origin"));
+    assertTrue(actual.getHeader("Access-Control-Expose-Headers").contains("X-Request-Id"));
+    HttpResponse<Buffer> foreign = http.send(HttpMethod.GET, "/api/v1/sessions", token, null, Map.of("Origin", "https://evil.test"));
+    assertNull(foreign.getHeader("Access-Control-Allow-Origin"));
+  }
+}
