@@ -23,19 +23,19 @@ class ConfigLoaderTest {
   Path dir;
 
   @Test
-  @DisplayName("defaults are DESIGN.md's, and the embedded default turns dev tokens on")
+  @DisplayName("defaults are DESIGN.md's; dev tokens stay off unless set (the launcher decides for the embedded default)")
   void defaults() {
     GenesisConfig config = ConfigLoader.load(Map.of());
     assertEquals("127.0.0.1", config.httpHost());
     assertEquals(8080, config.httpPort());
     assertEquals("./data", config.dataDir());
     assertNull(config.pgUrl());
-    assertTrue(config.devTokens());
+    assertNull(config.devTokens());
+    assertFalse(config.devTokensEnabled());
+    assertTrue(ConfigLoader.load(Map.of("GENESIS_DEV_TOKENS", "true")).devTokensEnabled());
     assertEquals(100, config.rateLimitPerMinute());
     assertEquals(65536, config.maxBodyBytes());
     assertEquals("json", config.logFormat());
-    assertFalse(ConfigLoader.load(Map.of("GENESIS_PG_URL", "postgresql://u:p@db:5432/g")).devTokens(),
-        "dev tokens are off once real databases are configured");
   }
 
   @Test

@@ -78,12 +78,12 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router(GenesisConfig config, ServiceClient services, Readiness readiness) {
     Router router = Router.router(vertx);
-    Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     router.route().handler(new RequestIds()).handler(new AccessLog());
+    Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     readiness.mount(router);
     Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
     Tokens tokens = new Tokens(vertx, config.jwtSecret());
-    if (config.devTokens()) {
+    if (config.devTokensEnabled()) {
       DevTokenRoute devTokens = new DevTokenRoute(tokens);
       router.post("/api/v1/auth/dev-token")
           .handler(jsonBody).handler(devTokens::handle);

@@ -1,6 +1,7 @@
 package io.genesis.launcher;
 
 import io.genesis.agent.AgentVerticle;
+import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.embedded.EmbeddedServices;
 import io.genesis.gateway.GatewayVerticle;
@@ -12,6 +13,10 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,25 +34,44 @@ public final class Genesis implements AutoCloseable {
   private final Vertx vertx;
   private final EmbeddedServices embedded;
   private final GenesisConfig config;
-  private final int httpPort;
+  private final Deployments deployments;
 
-  private Genesis(Vertx vertx, EmbeddedServices embedded, GenesisConfig config, int httpPort) {
+  private Genesis(Vertx vertx, EmbeddedServices embedded, GenesisConfig config, Deployments deployments) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.config = config;
-    this.httpPort = httpPort;
+    this.deployments = deployments;
+  }
+
+  /** What was deployed, in order, and the gateway's port (-1 without a gateway). */
+  private record Deployments(List<String> ids, int httpPort) {}
+
+  /**
+   * Refuses deployments that cannot work: clustered session services each on their own embedded
+   * database would split users' data between them.
+   */
+  public static void check(GenesisConfig config, Set<Service> services, boolean clustered) {
+    if (clustered && services.contains(Service.SESSION)) {
+      if (config.pgUrl() == null) {
+        throw new ConfigException("GENESIS_PG_URL", "is required with --cluster (every session service must share one database)");
+      }
+      if (config.redisUrl() == null) {
+        throw new ConfigException("GENESIS_REDIS_URL", "is required with --cluster (every session service must share one Redis)");
+      }
+    }
   }
 
   public static Genesis start(GenesisConfig settings, Set<Service> services, boolean clustered) {
+    check(settings, services, clustered);
     EmbeddedServices embedded = startEmbeddedIfNeeded(settings, services);
-    GenesisConfig config = embedded == null ? settings : settings.withDatabases(
+    GenesisConfig config = resolveDevTokens(embedded == null ? settings : settings.withDatabases(
         settings.pgUrl() != null ? settings.pgUrl() : embedded.pgUrl(),
-        settings.redisUrl() != null ? settings.redisUrl() : embedded.redisUrl());
+        settings.redisUrl() != null ? settings.redisUrl() : embedded.redisUrl()), settings, services);
     Vertx vertx = null;
     try {
       vertx = Await.result(Clustering.vertx(Vertx.builder().with(new VertxOptions()), config, clustered), START_TIMEOUT);
-      int port = Await.result(deploy(vertx, config, services), START_TIMEOUT);
-      return new Genesis(vertx, embedded, config, port);
+      Deployments deployments = Await.result(deploy(vertx, config, services), START_TIMEOUT);
+      return new Genesis(vertx, embedded, config, deployments);
     } catch (RuntimeException e) {
       if (vertx != null) {
         closeQuietly(vertx);
@@ -66,27 +90,48 @@ public final class Genesis implements AutoCloseable {
     return pg || redis ? EmbeddedServices.start(Path.of(config.dataDir()), pg, redis) : null;
   }
 
-  /** Session service first (it migrates the schema), then agents, then the gateway; yields the HTTP port. */
-  private static Future<Integer> deploy(Vertx vertx, GenesisConfig config, Set<Service> services) {
+  /**
+   * Development tokens, unless set, are on only in the embedded default: every service in this JVM
+   * on embedded stores. A gateway deployed alone never mints tokens unless told to.
+   */
+  private static GenesisConfig resolveDevTokens(GenesisConfig config, GenesisConfig settings, Set<Service> services) {
+    if (config.devTokens() != null) {
+      return config;
+    }
+    boolean embeddedDefault = settings.pgUrl() == null && settings.redisUrl() == null
+        && services.equals(EnumSet.allOf(Service.class));
+    if (embeddedDefault) {
+      LOG.warn("development tokens are on (embedded default): anyone reaching the gateway can mint one; "
+          + "set GENESIS_DEV_TOKENS=false to turn them off");
+    }
+    return config.withDevTokens(embeddedDefault);
+  }
+
+  /** Session service first (it migrates the schema), then agents, then the gateway. */
+  private static Future<Deployments> deploy(Vertx vertx, GenesisConfig config, Set<Service> services) {
     JsonObject json = config.toJson();
+    List<String> ids = new ArrayList<>();
     Future<?> chain = Future.succeededFuture();
     if (services.contains(Service.SESSION)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new SessionVerticle(), new DeploymentOptions().setConfig(json)));
+      chain = chain.compose(v -> vertx.deployVerticle(new SessionVerticle(), new DeploymentOptions().setConfig(json)))
+          .onSuccess(ids::add);
     }
     if (services.contains(Service.AGENT)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(json)));
+      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(json)))
+          .onSuccess(ids::add);
     }
     if (!services.contains(Service.GATEWAY)) {
-      return chain.map(v -> -1);
+      return chain.map(v -> new Deployments(ids, -1));
     }
-    return chain.compose(v -> deployGateways(vertx, config));
+    return chain.compose(v -> deployGateways(vertx, config)).onSuccess(ids::add)
+        .map(id -> new Deployments(ids, (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP)
+            .get(GatewayVerticle.PORT_KEY)));
   }
 
   /** One gateway per core, all on the same port (with port 0: one free port they share). */
-  private static Future<Integer> deployGateways(Vertx vertx, GenesisConfig config) {
+  private static Future<String> deployGateways(Vertx vertx, GenesisConfig config) {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(GatewayVerticle::new, new DeploymentOptions().setConfig(config.toJson()).setInstances(instances))
-        .map(id -> (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP).get(GatewayVerticle.PORT_KEY));
+    return vertx.deployVerticle(GatewayVerticle::new, new DeploymentOptions().setConfig(config.toJson()).setInstances(instances));
   }
 
   public Vertx vertx() {
@@ -99,12 +144,25 @@ public final class Genesis implements AutoCloseable {
 
   /** The port the gateway listens on, or -1 when this process runs no gateway. */
   public int httpPort() {
-    return httpPort;
+    return deployments.httpPort();
   }
 
-  /** Stops accepting, lets in-flight requests finish, closes pools, then stops the embedded servers. */
+  /**
+   * Stops in the reverse order of start: the gateway stops accepting and lets in-flight requests
+   * finish while the services behind it still answer; then agents, then sessions (closing the
+   * pools); then the embedded servers.
+   */
   @Override
   public void close() {
+    List<String> ids = new ArrayList<>(deployments.ids());
+    Collections.reverse(ids);
+    for (String id : ids) {
+      try {
+        Await.result(vertx.undeploy(id), STOP_TIMEOUT);
+      } catch (RuntimeException e) {
+        LOG.warn("deployment {} did not stop cleanly: {}", id, e.getMessage());
+      }
+    }
     closeQuietly(vertx);
     if (embedded != null) {
       embedded.close();

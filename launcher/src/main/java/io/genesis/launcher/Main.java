@@ -22,6 +22,9 @@ public final class Main {
         return;
       }
       config = ConfigLoader.withGeneratedSecrets(ConfigLoader.fromEnvironment());
+      if (command instanceof Cli.Serve serve) {
+        Genesis.check(config, serve.services(), serve.clustered());
+      }
     } catch (Cli.UsageException | ConfigException e) {
       System.err.println("genesis: " + e.getMessage() + (e instanceof Cli.UsageException ? " (see --help)" : ""));
       System.exit(2);

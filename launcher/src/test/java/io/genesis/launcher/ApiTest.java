@@ -351,6 +351,8 @@ class ApiTest {
       int delta = body.indexOf("event: delta");
       int done = body.indexOf("event: done");
       assertTrue(meta >= 0 && delta > meta && done > delta, body);
+      assertTrue(body.startsWith(": keep-alive"), "a comment goes out at once");
+      assertTrue(body.contains("\"agentId\":\"aura\""), "meta names the answering agent: " + body);
       assertEquals(2, http.get("/api/v1/sessions/" + id + "/messages", token).bodyAsJsonObject().getJsonArray("items").size());
     }
   }

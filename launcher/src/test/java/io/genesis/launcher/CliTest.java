@@ -33,6 +33,16 @@ class CliTest {
   }
 
   @Test
+  @DisplayName("a clustered session service needs shared PostgreSQL and Redis URLs")
+  void clusteredSessionNeedsSharedStores() {
+    io.genesis.common.config.GenesisConfig embedded = io.genesis.common.config.ConfigLoader.load(java.util.Map.of());
+    assertTrue(assertThrows(io.genesis.common.config.ConfigException.class,
+        () -> Genesis.check(embedded, Set.of(Service.SESSION), true)).getMessage().startsWith("GENESIS_PG_URL:"));
+    Genesis.check(embedded, Set.of(Service.SESSION), false);
+    Genesis.check(embedded, Set.of(Service.GATEWAY, Service.AGENT), true);
+  }
+
+  @Test
   @DisplayName("token takes --user, --roles and --ttl")
   void token() {
     Cli.Token token = assertInstanceOf(Cli.Token.class, Cli.parse("token", "--user", "u1", "--roles", "user,admin", "--ttl", "60"));

@@ -106,6 +106,7 @@ class EdgeTest {
             "Access-Control-Request-Headers", "authorization,content-type"));
     assertTrue(allowed.statusCode() < 300, () -> "preflight answered " + allowed.statusCode());
     assertEquals(ALLOWED_ORIGIN, allowed.getHeader("Access-Control-Allow-Origin"));
+    assertTrue(allowed.getHeader("X-Request-Id") != null, "preflights carry a request id too");
     assertTrue(allowed.getHeader("Access-Control-Allow-Methods").contains("POST"));
     HttpResponse<Buffer> actual = http.send(HttpMethod.GET, "/api/v1/sessions", token, null, Map.of("Origin", ALLOWED_ORIGIN));
     assertEquals(ALLOWED_ORIGIN, actual.getHeader("Access-Control-Allow-Origin"));

@@ -53,6 +53,20 @@ class GatewayAloneTest {
   }
 
   @Test
+  @DisplayName("mints no development tokens unless told to (only the embedded default does)")
+  void noDevTokensByDefault() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("GENESIS_HTTP_PORT", "0",
+        "GENESIS_DATA_DIR", dataDir.toString(), "GENESIS_JWT_SECRET", TestApp.SECRET));
+    try (Genesis standalone = Genesis.start(io.genesis.common.config.ConfigLoader.load(env), Set.of(Service.GATEWAY), false)) {
+      Http other = new Http(clientVertx, standalone.httpPort());
+      HttpResponse<Buffer> response = other.post("/api/v1/auth/dev-token", null,
+          new JsonObject().put("userId", "victim").put("roles", new io.vertx.core.json.JsonArray().add("admin")));
+      assertTrue(response.statusCode() == 401 || response.statusCode() == 404, () -> "answered " + response.statusCode());
+      assertTrue(response.bodyAsJsonObject().getString("token") == null);
+    }
+  }
+
+  @Test
   @DisplayName("answers API calls with a 503 problem and Retry-After instead of hanging")
   void fastUnavailable() {
     String token = http.token("lonely");

@@ -164,4 +164,30 @@ class CacheInvalidationTest {
   void channelName() {
     assertEquals("genesis:cache:invalidate", InvalidationBus.CHANNEL);
   }
+
+  @Test
+  @DisplayName("a stale value a racing reader puts back into Redis after a write is cleared by the second pass")
+  void secondPassClearsStaleRedisValue(Vertx a, VertxTestContext ctx) {
+    String user = userId();
+    Redis redis = Redis.createClient(a, TestSupport.services().redisUrl());
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    TestSupport.<SessionView>request(a, Addresses.SESSION_CREATE, new CreateSession(user, "wave", null))
+        .compose(created -> {
+          SessionRef ref = new SessionRef(user, created.id());
+          String staleJson = io.genesis.common.json.Json.toString(created);
+          return request(second, Addresses.SESSION_GET, ref)
+              .compose(cached -> awaitInvalidation(second, about(created.id()).and(event -> seen.incrementAndGet() == 2)))
+              .compose(secondPass -> request(a, Addresses.SESSION_CLOSE, ref)
+                  // What a reader that loaded the row before the close would write back:
+                  .compose(closed -> RedisAPI.api(redis).set(List.of("genesis:v1:session:" + created.id(), staleJson, "EX", "600")))
+                  .compose(staleWritten -> secondPass)
+                  .compose(event -> request(second, Addresses.SESSION_GET, ref)))
+              .map(got -> {
+                ctx.verify(() -> assertEquals(false, ((SessionView) got).active(), "B no longer sees the stale session"));
+                return got;
+              });
+        })
+        .eventually(() -> redis.close())
+        .onComplete(ctx.succeedingThenComplete());
+  }
 }

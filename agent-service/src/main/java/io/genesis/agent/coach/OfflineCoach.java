@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * then a sign-off, paragraphs separated by a blank line. A bare greeting gets the agent's greeting.
  */
 public final class OfflineCoach {
-  public static final long DEFAULT_CACHE_SIZE = 10_000;
+  /** About 8 MB of text: thousands of typical messages, a few hundred of the longest. */
+  public static final long DEFAULT_CACHE_CHARS = 4_000_000;
 
   private static final Pattern GREETING = Pattern.compile(
       "(?:hi|hello|hey|hiya|yo|howdy|good (?:morning|afternoon|evening))(?: there)?(?: [a-z]+)?[!.?]*");
@@ -32,11 +33,20 @@ public final class OfflineCoach {
   private final Cache<CalcKey, Optional<Calculation>> cache;
 
   public OfflineCoach() {
-    this(DEFAULT_CACHE_SIZE);
+    this(DEFAULT_CACHE_CHARS);
   }
 
-  public OfflineCoach(long cacheSize) {
-    this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
+  /**
+   * @param cacheChars the most characters (message texts and results) the calculation cache holds:
+   *     bounded by size, not by count, since one message may be 32,000 characters long
+   */
+  public OfflineCoach(long cacheChars) {
+    this.cache = Caffeine.newBuilder()
+        .maximumWeight(cacheChars)
+        .<CalcKey, Optional<Calculation>>weigher((key, result) ->
+            key.text().length() + result.map(calculation -> calculation.text().length()).orElse(0))
+        .recordStats()
+        .build();
   }
 
   /**

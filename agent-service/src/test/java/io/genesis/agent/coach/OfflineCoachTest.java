@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class OfflineCoachTest {
   private final AgentRegistry registry = TestAgents.builtIn();
-  private final OfflineCoach coach = new OfflineCoach(100);
+  private final OfflineCoach coach = new OfflineCoach(100_000);
 
   private AgentDefinition agent(String id) {
     return registry.find(id).orElseThrow();

@@ -45,7 +45,6 @@ public final class ConfigLoader {
   private static GenesisConfig resolve(Settings s) {
     String pgUrl = s.url("GENESIS_PG_URL", "postgresql", "postgres");
     String redisUrl = s.url("GENESIS_REDIS_URL", "redis", "rediss");
-    boolean embedded = pgUrl == null && redisUrl == null;
     String dataDir = s.string("GENESIS_DATA_DIR", "./data");
     String logFormat = s.oneOf("GENESIS_LOG_FORMAT", "json", "json", "text");
     String jwtSecret = s.string("GENESIS_JWT_SECRET", null);
@@ -65,7 +64,8 @@ public final class ConfigLoader {
         jwtSecret,
         s.url("GENESIS_JWKS_URL", "http", "https"),
         logFormat,
-        s.bool("GENESIS_DEV_TOKENS", embedded),
+        // Unset stays null: the launcher turns dev tokens on only in the embedded default.
+        s.string("GENESIS_DEV_TOKENS", null) == null ? null : s.bool("GENESIS_DEV_TOKENS", false),
         s.integer("GENESIS_RATE_LIMIT_PER_MINUTE", 100, 1, 10_000_000),
         s.integer("GENESIS_MAX_BODY_BYTES", 65536, 256, 64 * 1024 * 1024),
         s.url("GENESIS_MODEL_BASE_URL", "http", "https"),

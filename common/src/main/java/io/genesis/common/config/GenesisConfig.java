@@ -17,7 +17,7 @@ public record GenesisConfig(
     String jwtSecret,
     String jwksUrl,
     String logFormat,
-    boolean devTokens,
+    Boolean devTokens,
     int rateLimitPerMinute,
     int maxBodyBytes,
     String modelBaseUrl,
@@ -41,6 +41,17 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
+        encryptionKey, clusterMembers, corsOrigins);
+  }
+
+  /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
+  public boolean devTokensEnabled() {
+    return Boolean.TRUE.equals(devTokens);
+  }
+
+  public GenesisConfig withDevTokens(boolean enabled) {
+    return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
+        enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
         encryptionKey, clusterMembers, corsOrigins);
   }
 

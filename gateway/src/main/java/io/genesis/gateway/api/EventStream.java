@@ -15,11 +15,15 @@ import java.util.function.Function;
 
 /**
  * The Server-Sent Events answer to a message ({@code Accept: text/event-stream}): {@code meta},
- * {@code delta}, {@code handoff}, {@code done} or {@code error}, then the stream ends. Until the
- * streaming issue lands, the reply arrives as one {@code delta}.
+ * {@code handoff}, {@code delta}, {@code done} or {@code error}, then the stream ends; a comment
+ * at once and every 15 s while waiting. Until the streaming issue lands, the reply arrives as one
+ * {@code delta}, and {@code meta} is sent once the answering agent is known.
  */
 final class EventStream {
   private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
+  /** A comment line: keeps proxies and clients from timing out while the reply is being written. */
+  private static final String KEEP_ALIVE = ": keep-alive\n\n";
+  private static final long KEEP_ALIVE_MILLIS = 15_000;
 
   private EventStream() {}
 
@@ -45,20 +49,36 @@ final class EventStream {
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
           .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
           .putHeader("X-Accel-Buffering", "no");
-      event(response, "meta", MessageRoutes.meta(turn));
+      response.write(KEEP_ALIVE);
+      long keepAlive = ctx.vertx().setPeriodic(KEEP_ALIVE_MILLIS, timer -> {
+        if (!response.closed()) {
+          response.write(KEEP_ALIVE);
+        }
+      });
+      response.closeHandler(closed -> ctx.vertx().cancelTimer(keepAlive));
       answer.apply(turn)
+          .onComplete(done -> ctx.vertx().cancelTimer(keepAlive))
           .onSuccess(exchange -> {
+            String first = exchange.handoffs().isEmpty() ? exchange.reply().agentId() : exchange.handoffs().get(0).from();
+            event(response, "meta", MessageRoutes.meta(turn, first));
             exchange.handoffs().forEach(handoff -> event(response, "handoff", handoff));
             event(response, "delta", Map.of("text", exchange.reply().content()));
             event(response, "done", exchange.reply());
-            response.end();
+            end(response);
           })
           .onFailure(failure -> {
             int status = failure instanceof ServiceException se ? se.status() : 500;
+            event(response, "meta", MessageRoutes.meta(turn, null));
             event(response, "error", Problem.of(status, failure.getMessage()).withInstance(ctx.request().path()));
-            response.end();
+            end(response);
           });
     });
+  }
+
+  private static void end(HttpServerResponse response) {
+    if (!response.closed()) {
+      response.end();
+    }
   }
 
   private static void event(HttpServerResponse response, String name, Object data) {

@@ -25,12 +25,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A session's messages: read them newest first, and send one. Sending stores the user's message,
  * asks the agent service for the reply, stores the reply, and only then acknowledges both.
  */
 public final class MessageRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageRoutes.class);
   static final int MAX_CONTENT = 32_000;
   static final long REPLY_TIMEOUT_MILLIS = 120_000;
 
@@ -118,15 +121,24 @@ public final class MessageRoutes {
                 .map(ignored -> new Exchange(turn.message(), reply, result.handoffs() == null ? List.of() : result.handoffs()))));
   }
 
+  /**
+   * Best effort: both messages are committed by now, so failing the request here would invite a
+   * retry that stores them twice. The next message routes again if this did not stick.
+   */
   private Future<Object> rememberAgent(Turn turn, String agentId) {
     if (Objects.equals(turn.session().agentId(), agentId)) {
       return Future.succeededFuture();
     }
-    return services.request(Addresses.SESSION_SET_AGENT, new SetSessionAgent(turn.ref().userId(), turn.ref().sessionId(), agentId));
+    return services.request(Addresses.SESSION_SET_AGENT, new SetSessionAgent(turn.ref().userId(), turn.ref().sessionId(), agentId))
+        .recover(failure -> {
+          LOG.warn("session {} keeps its agent: {}", turn.ref().sessionId(), failure.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
-  static Map<String, Object> meta(Turn turn) {
-    String agent = turn.requestedAgent() != null ? turn.requestedAgent() : turn.session().agentId();
+  /** {@code agentId}: the agent that answers first (before any handoff), or null when not known. */
+  static Map<String, Object> meta(Turn turn, String agentId) {
+    String agent = agentId != null ? agentId : turn.requestedAgent() != null ? turn.requestedAgent() : turn.session().agentId();
     return agent == null ? Map.of("userMessageId", turn.message().id())
         : Map.of("agentId", agent, "userMessageId", turn.message().id());
   }

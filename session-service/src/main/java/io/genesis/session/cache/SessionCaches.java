@@ -31,6 +31,8 @@ public final class SessionCaches {
   public static final String MESSAGES = "messages";
   static final Duration L1_TTL = Duration.ofMinutes(2);
   static final Duration L2_TTL = Duration.ofMinutes(10);
+  /** Longer than a cache-filling read takes (an L2 miss plus one indexed query). */
+  static final long SECOND_PASS_DELAY_MS = 500;
   static final long L1_MAX_SESSIONS = 50_000;
   /** About 32 MB of message text in L1 (see {@link FirstPage#weight()}). */
   static final long L1_MAX_MESSAGE_WEIGHT = 32L * 1024 * 1024;
@@ -66,17 +68,28 @@ public final class SessionCaches {
     return messages;
   }
 
-  /** After a committed write: drops the session (and its first message page) everywhere. Never fails. */
+  /**
+   * After a committed write: drops the session (and its first message page) from both layers, then
+   * tells the other instances. Never fails. The whole invalidation runs a second time a moment
+   * later: a read that loaded the old row before the write could still put it back into Redis
+   * (and from there into any instance's L1) after the first pass.
+   */
   public Future<Void> invalidate(String sessionId, boolean withMessages) {
-    List<Future<Void>> steps = new ArrayList<>(3);
+    vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> invalidateOnce(sessionId, withMessages));
+    return invalidateOnce(sessionId, withMessages);
+  }
+
+  private Future<Void> invalidateOnce(String sessionId, boolean withMessages) {
+    List<Future<Void>> deletes = new ArrayList<>(2);
     JsonArray caches = new JsonArray().add(SESSIONS);
-    steps.add(sessions.invalidate(sessionId));
+    deletes.add(sessions.invalidate(sessionId));
     if (withMessages) {
-      steps.add(messages.invalidate(sessionId));
+      deletes.add(messages.invalidate(sessionId));
       caches.add(MESSAGES);
     }
-    steps.add(bus.publish(new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches)));
-    return Future.all(steps).mapEmpty();
+    // Publish only once the keys are gone, or another instance could reload the old value from Redis.
+    return Future.all(deletes).compose(deleted ->
+        bus.publish(new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches))).mapEmpty();
   }
 
   /** {@code {sessions:{l1:{hits,misses,hitRatio,size},l2:{…},hitRatio}, messages:{…}}}. */

@@ -17,10 +17,15 @@ public final class PgPools {
   static final int MAX_SIZE = 8;
   /** Requests waiting for a connection beyond this fail at once instead of piling up. */
   static final int MAX_WAIT_QUEUE = 256;
-  /** How long a request may wait for a pooled connection (and a new connection may take). */
-  static final int CONNECTION_TIMEOUT_MS = 3_000;
+  /**
+   * How long a request may wait for a pooled connection (and a new connection may take). With the
+   * statement cap this keeps every database step under the gateway's 5 s event-bus timeout, so the
+   * service answers before the gateway gives up: a write is never committed after its caller was
+   * told 503.
+   */
+  static final int CONNECTION_TIMEOUT_MS = 1_500;
   /** Server-side cap on one statement, so a stuck query cannot hold a connection for ever. */
-  static final String STATEMENT_TIMEOUT_MS = "5000";
+  static final String STATEMENT_TIMEOUT_MS = "3000";
 
   private PgPools() {}
 
