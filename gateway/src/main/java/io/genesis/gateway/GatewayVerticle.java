@@ -2,11 +2,14 @@ package io.genesis.gateway;
 
 import io.genesis.common.bus.Contracts;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.gateway.api.AdminRoutes;
 import io.genesis.gateway.api.AgentRoutes;
 import io.genesis.gateway.api.MessageRoutes;
 import io.genesis.gateway.api.SessionRoutes;
 import io.genesis.gateway.auth.BearerAuth;
 import io.genesis.gateway.auth.DevTokenRoute;
+import io.genesis.gateway.auth.Roles;
+import io.genesis.gateway.auth.TokenVerifier;
 import io.genesis.gateway.auth.Tokens;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
@@ -53,8 +56,10 @@ public final class GatewayVerticle extends VerticleBase {
     GenesisConfig config = GenesisConfig.fromJson(config());
     ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
     Readiness readiness = new Readiness(services);
-    Router router = router(config, services, readiness);
-    return Compression.compressors(vertx).compose(compressors -> listen(config, router, readiness, compressors));
+    Future<TokenVerifier> verifier = TokenVerifier.create(vertx, config);
+    Future<List<CompressionOptions>> compressors = Compression.compressors(vertx);
+    return Future.all(verifier, compressors).compose(ready ->
+        listen(config, router(config, services, readiness, verifier.result()), readiness, compressors.result()));
   }
 
   private Future<HttpServer> listen(GenesisConfig config, Router router, Readiness readiness,
@@ -76,19 +81,22 @@ public final class GatewayVerticle extends VerticleBase {
     });
   }
 
-  private Router router(GenesisConfig config, ServiceClient services, Readiness readiness) {
+  private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, TokenVerifier verifier) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(new AccessLog());
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     readiness.mount(router);
     Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
     Tokens tokens = new Tokens(vertx, config.jwtSecret());
-    if (config.devTokensEnabled()) {
+    // Dev tokens are HS256; with a JWKS they would be refused, so the route is not offered.
+    if (config.devTokensEnabled() && verifier.acceptsSharedSecretTokens()) {
       DevTokenRoute devTokens = new DevTokenRoute(tokens);
       router.post("/api/v1/auth/dev-token")
           .handler(jsonBody).handler(devTokens::handle);
     }
-    router.route("/api/v1/*").handler(new BearerAuth(tokens)).handler(GatewayVerticle::noStore);
+    router.route("/api/v1/*").handler(new BearerAuth(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
+        .handler(GatewayVerticle::noStore);
+    new AdminRoutes(services, verifier).mount(router);
     new AgentRoutes(services).mount(router);
     SessionRoutes sessions = new SessionRoutes(services, jsonBody);
     sessions.mount(router);

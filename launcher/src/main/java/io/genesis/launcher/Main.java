@@ -33,6 +33,12 @@ public final class Main {
     // Read by logback.xml; set before the first logger exists so a config file's choice counts too.
     System.setProperty("GENESIS_LOG_FORMAT", config.logFormat());
     if (command instanceof Cli.Token token) {
+      if (config.jwksUrl() != null) {
+        // The gateway refuses HS256 tokens when it takes its keys from a JWKS.
+        System.err.println("genesis: token: GENESIS_JWKS_URL is set, so the gateway accepts only tokens signed by that issuer");
+        System.exit(2);
+        return;
+      }
       printToken(config, token);
     } else if (command instanceof Cli.Serve serve) {
       serve(config, serve);

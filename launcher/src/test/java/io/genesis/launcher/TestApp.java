@@ -21,6 +21,11 @@ final class TestApp {
 
   /** Null URLs mean the launcher's own embedded servers, with their data in {@code dataDir}. */
   static GenesisConfig config(Path dataDir, String pgUrl, String redisUrl) {
+    return config(dataDir, pgUrl, redisUrl, Map.of());
+  }
+
+  /** As above, with more settings (e.g. {@code GENESIS_JWKS_URL}); {@code extra} wins. */
+  static GenesisConfig config(Path dataDir, String pgUrl, String redisUrl, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
     env.put("GENESIS_HTTP_PORT", "0");
     env.put("GENESIS_DATA_DIR", dataDir.toString());
@@ -32,6 +37,7 @@ final class TestApp {
     if (redisUrl != null) {
       env.put("GENESIS_REDIS_URL", redisUrl);
     }
+    env.putAll(extra);
     return ConfigLoader.withGeneratedSecrets(ConfigLoader.load(env));
   }
 }
