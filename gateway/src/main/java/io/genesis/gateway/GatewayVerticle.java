@@ -14,6 +14,7 @@ import io.genesis.gateway.http.AccessLog;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
+import io.genesis.gateway.openapi.OpenApi;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -47,7 +48,6 @@ public final class GatewayVerticle extends VerticleBase {
     GenesisConfig config = GenesisConfig.fromJson(config());
     ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
     Readiness readiness = new Readiness(services);
-    Router router = router(config, services, readiness);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.httpHost())
         // Port 0 means "any free port"; Vert.x shares one random port among the instances that
@@ -55,32 +55,36 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort() == 0 ? -1 : config.httpPort())
         .setTcpNoDelay(true)
         .setIdleTimeout(120));
-    return server.requestHandler(router).listen().onSuccess(listening -> {
+    return OpenApi.load(vertx).compose(api -> server.requestHandler(router(config, services, readiness, api))
+        .invalidRequestHandler(Problems::invalidRequest).listen()).onSuccess(listening -> {
       String url = "http://" + config.httpHost() + ":" + listening.actualPort();
       vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, listening.actualPort());
       announceWhenReady(readiness, url);
     });
   }
 
-  private Router router(GenesisConfig config, ServiceClient services, Readiness readiness) {
+  private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, OpenApi api) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(new AccessLog());
     readiness.mount(router);
+    router.get("/openapi.json").handler(api::serve);
     Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
     Tokens tokens = new Tokens(vertx, config.jwtSecret());
     if (config.devTokens()) {
       DevTokenRoute devTokens = new DevTokenRoute(tokens);
       router.post("/api/v1/auth/dev-token")
-          .handler(jsonBody).handler(devTokens::handle);
+          .handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
     }
     router.route("/api/v1/*").handler(new BearerAuth(tokens));
+    router.route("/api/v1/*").handler(api.bodyReader(jsonBody)).handler(api.validator());
     new AgentRoutes(services).mount(router);
     SessionRoutes sessions = new SessionRoutes(services, jsonBody);
     sessions.mount(router);
     new MessageRoutes(services, sessions, jsonBody).mount(router);
     router.route().failureHandler(Problems::handleFailure);
+    router.errorHandler(400, Problems::handleBadRequest);
     router.errorHandler(404, Problems::handleFailure);
-    router.errorHandler(405, Problems::handleFailure);
+    router.errorHandler(405, api::methodNotAllowed);
     router.errorHandler(500, Problems::handleFailure);
     return router;
   }

@@ -15,12 +15,21 @@ final class TestApp {
   private TestApp() {}
 
   static Genesis start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  /** {@code extraEnv} adds or overrides settings, e.g. {@code GENESIS_RATE_LIMIT_PER_MINUTE}. */
+  static Genesis start(Path dataDir, Map<String, String> extraEnv) {
     TestServices.Urls urls = TestServices.get();
-    return Genesis.start(config(dataDir, urls.pgUrl(), urls.redisUrl()), Set.of(Service.values()), false);
+    return Genesis.start(config(dataDir, urls.pgUrl(), urls.redisUrl(), extraEnv), Set.of(Service.values()), false);
   }
 
   /** Null URLs mean the launcher's own embedded servers, with their data in {@code dataDir}. */
   static GenesisConfig config(Path dataDir, String pgUrl, String redisUrl) {
+    return config(dataDir, pgUrl, redisUrl, Map.of());
+  }
+
+  static GenesisConfig config(Path dataDir, String pgUrl, String redisUrl, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("GENESIS_HTTP_PORT", "0");
     env.put("GENESIS_DATA_DIR", dataDir.toString());
@@ -32,6 +41,7 @@ final class TestApp {
     if (redisUrl != null) {
       env.put("GENESIS_REDIS_URL", redisUrl);
     }
+    env.putAll(extraEnv);
     return ConfigLoader.withGeneratedSecrets(ConfigLoader.load(env));
   }
 }
