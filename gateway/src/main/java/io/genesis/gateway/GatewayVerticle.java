@@ -19,6 +19,7 @@ import io.genesis.gateway.http.Cors;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
+import io.genesis.gateway.openapi.OpenApi;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -58,8 +59,9 @@ public final class GatewayVerticle extends VerticleBase {
     Readiness readiness = new Readiness(services);
     Future<TokenVerifier> verifier = TokenVerifier.create(vertx, config);
     Future<List<CompressionOptions>> compressors = Compression.compressors(vertx);
-    return Future.all(verifier, compressors).compose(ready ->
-        listen(config, router(config, services, readiness, verifier.result()), readiness, compressors.result()));
+    Future<OpenApi> api = OpenApi.load(vertx);
+    return Future.all(verifier, compressors, api).compose(ready -> listen(config,
+        router(config, services, readiness, verifier.result(), api.result()), readiness, compressors.result()));
   }
 
   private Future<HttpServer> listen(GenesisConfig config, Router router, Readiness readiness,
@@ -74,36 +76,40 @@ public final class GatewayVerticle extends VerticleBase {
         .setPort(config.httpPort() == 0 ? -1 : config.httpPort())
         .setTcpNoDelay(true)
         .setIdleTimeout(120));
-    return server.requestHandler(router).listen().onSuccess(listening -> {
+    return server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen().onSuccess(listening -> {
       String url = "http://" + config.httpHost() + ":" + listening.actualPort();
       vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, listening.actualPort());
       announceWhenReady(readiness, url);
     });
   }
 
-  private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, TokenVerifier verifier) {
+  private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, TokenVerifier verifier,
+                        OpenApi api) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(new AccessLog());
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     readiness.mount(router);
+    router.get("/openapi.json").handler(api::serve);
     Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
     Tokens tokens = new Tokens(vertx, config.jwtSecret());
     // Dev tokens are HS256; with a JWKS they would be refused, so the route is not offered.
     if (config.devTokensEnabled() && verifier.acceptsSharedSecretTokens()) {
       DevTokenRoute devTokens = new DevTokenRoute(tokens);
       router.post("/api/v1/auth/dev-token")
-          .handler(jsonBody).handler(devTokens::handle);
+          .handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
     }
     router.route("/api/v1/*").handler(new BearerAuth(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
         .handler(GatewayVerticle::noStore);
+    router.route("/api/v1/*").handler(api.bodyReader(jsonBody)).handler(api.validator());
     new AdminRoutes(services, verifier).mount(router);
     new AgentRoutes(services).mount(router);
     SessionRoutes sessions = new SessionRoutes(services, jsonBody);
     sessions.mount(router);
     new MessageRoutes(services, sessions, jsonBody).mount(router);
     router.route().failureHandler(Problems::handleFailure);
+    router.errorHandler(400, Problems::handleBadRequest);
     router.errorHandler(404, Problems::handleFailure);
-    router.errorHandler(405, Problems::handleFailure);
+    router.errorHandler(405, api::methodNotAllowed);
     router.errorHandler(500, Problems::handleFailure);
     return router;
   }

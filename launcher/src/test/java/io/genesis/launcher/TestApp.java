@@ -15,8 +15,13 @@ final class TestApp {
   private TestApp() {}
 
   static Genesis start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  /** {@code extraEnv} adds or overrides settings, e.g. {@code GENESIS_RATE_LIMIT_PER_MINUTE}. */
+  static Genesis start(Path dataDir, Map<String, String> extraEnv) {
     TestServices.Urls urls = TestServices.get();
-    return Genesis.start(config(dataDir, urls.pgUrl(), urls.redisUrl()), Set.of(Service.values()), false);
+    return Genesis.start(config(dataDir, urls.pgUrl(), urls.redisUrl(), extraEnv), Set.of(Service.values()), false);
   }
 
   /** Null URLs mean the launcher's own embedded servers, with their data in {@code dataDir}. */

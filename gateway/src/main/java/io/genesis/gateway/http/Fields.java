@@ -23,10 +23,15 @@ public final class Fields {
     if (!(value instanceof String text)) {
       return reject(name, "must be a string");
     }
-    if (text.length() > maxLength) {
+    if (length(text) > maxLength) {
       return reject(name, "must be at most " + maxLength + " characters");
     }
     return text;
+  }
+
+  /** Characters as JSON Schema's {@code maxLength} counts them: code points, not UTF-16 units. */
+  static int length(String text) {
+    return text.codePointCount(0, text.length());
   }
 
   public String requiredText(JsonObject body, String name, int maxLength) {
@@ -51,7 +56,7 @@ public final class Fields {
     }
     List<String> items = new ArrayList<>();
     for (Object item : array) {
-      if (!(item instanceof String text) || text.isBlank() || text.length() > maxLength) {
+      if (!(item instanceof String text) || text.isBlank() || length(text) > maxLength) {
         reject(name, "must hold non-blank strings of at most " + maxLength + " characters");
         return null;
       }
@@ -105,7 +110,7 @@ public final class Fields {
     if (raw == null || raw.isEmpty()) {
       return null;
     }
-    if (raw.length() > maxLength) {
+    if (length(raw) > maxLength) {
       return reject(name, "must be at most " + maxLength + " characters");
     }
     return raw;

@@ -12,7 +12,14 @@ import io.vertx.ext.web.handler.HttpException;
 
 /** Request bodies: only JSON objects are accepted ({@code 415} otherwise, {@code 400} when malformed). */
 public final class JsonBodies {
+  private static final String PARSED = "genesis.body.json";
+
   private JsonBodies() {}
+
+  /** Keeps a body already parsed (by the OpenAPI validation) so {@link #object} does not parse it again. */
+  public static void remember(RoutingContext ctx, JsonObject body) {
+    ctx.put(PARSED, body);
+  }
 
   /**
    * Reads a JSON body of at most {@code maxBytes} ({@code 413} beyond): a body of another type is
@@ -33,6 +40,10 @@ public final class JsonBodies {
 
   /** The body as a JSON object; an absent body counts as {@code {}}. */
   public static JsonObject object(RoutingContext ctx) {
+    JsonObject validated = ctx.get(PARSED);
+    if (validated != null) {
+      return validated;
+    }
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       return new JsonObject();

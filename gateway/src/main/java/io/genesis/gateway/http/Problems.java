@@ -4,7 +4,11 @@ import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.genesis.common.id.Ids;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -25,6 +29,10 @@ public final class Problems {
       return;
     }
     response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON);
+    if (!response.headers().contains(RequestIds.X_REQUEST_ID)) {
+      // refused before the request-id handler ran (e.g. no Host header)
+      response.putHeader(RequestIds.X_REQUEST_ID, Ids.newId().toString()).putHeader("X-Content-Type-Options", "nosniff");
+    }
     if (problem.status() == 401) {
       response.putHeader("WWW-Authenticate", "Bearer");
     } else if (problem.status() == 503 || problem.status() == 429) {
@@ -37,8 +45,52 @@ public final class Problems {
     send(ctx, Problem.of(status, detail));
   }
 
+  /**
+   * The HTTP server's handler for requests its decoder refused before any route could see them (a
+   * request line over 4096 bytes: 414; headers over 8192 bytes: 431; anything malformed: 400): a
+   * problem answer too, then the connection closes.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String detail = switch (status) {
+      case 414 -> "request line too long";
+      case 431 -> "request header fields too large";
+      default -> "malformed HTTP request";
+    };
+    Problem base = Problem.of(status, detail);
+    HttpServerResponse response = request.response();
+    response.setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .putHeader(RequestIds.X_REQUEST_ID, Ids.newId().toString())
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(Json.toBuffer(base))
+        .onComplete(done -> request.connection().close());
+  }
+
+  /**
+   * The router's 400 handler: vertx-web refuses some requests while matching routes, before any
+   * handler runs (a path or query that is not validly percent-encoded).
+   */
+  public static void handleBadRequest(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof InvalidRequest || failure instanceof ServiceException || failure instanceof HttpException) {
+      handleFailure(ctx);
+    } else {
+      send(ctx, Problem.of(400, failure == null || failure.getMessage() == null ? "malformed request"
+          : "malformed request: " + failure.getMessage()));
+    }
+  }
+
   /** The router's failure handler: maps whatever failed the request to a problem. */
   public static void handleFailure(RoutingContext ctx) {
+    if (ctx.response().closed()) {
+      // Nobody to answer: the client went away, or broke the framing of its body (Vert.x closed the connection).
+      LOG.debug("request {} {} ended with its connection: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
+      return;
+    }
     send(ctx, toProblem(ctx));
   }
 
@@ -60,8 +112,22 @@ public final class Problems {
     if (failure == null && status >= 400) {
       return Problem.of(status, detailFor(status, null));
     }
+    if (status >= 400 && status < 500) {
+      // vertx-web refusing the request itself, e.g. a path or query that is not validly percent-encoded
+      return Problem.of(status, status == 400 ? "malformed request: " + failure.getMessage() : detailFor(status, null));
+    }
+    if (fromHttpDecoder(failure)) {
+      // The body's framing is broken (e.g. a bad chunk size): the client's fault, and Vert.x closes the connection.
+      LOG.debug("request {} {}: malformed body framing: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      return Problem.of(400, "malformed request body framing");
+    }
     LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
     return Problem.of(500, "unexpected error; the request id identifies it in the logs");
+  }
+
+  private static boolean fromHttpDecoder(Throwable failure) {
+    StackTraceElement[] trace = failure == null ? new StackTraceElement[0] : failure.getStackTrace();
+    return trace.length > 0 && trace[0].getClassName().startsWith("io.netty.handler.codec.");
   }
 
   private static String detailFor(int status, String payload) {
@@ -73,6 +139,7 @@ public final class Problems {
       case 405 -> "method not allowed on this resource";
       case 413 -> "request body too large";
       case 415 -> "unsupported media type";
+      case 417 -> "only Expect: 100-continue is supported";
       default -> "request failed";
     };
   }

@@ -1,0 +1,314 @@
+package io.genesis.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("The OpenAPI document: served, true to the API, and enforced on every request")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiTest {
+  @TempDir
+  static Path dataDir;
+
+  private Genesis genesis;
+  private Vertx clientVertx;
+  private Http http;
+  private JsonObject document;
+
+  @BeforeAll
+  void start() {
+    genesis = TestApp.start(dataDir);
+    clientVertx = Vertx.vertx();
+    http = new Http(clientVertx, genesis.httpPort());
+    document = http.get("/openapi.json", null).bodyAsJsonObject();
+  }
+
+  @AfterAll
+  void stop() {
+    Await.result(clientVertx.close(), Duration.ofSeconds(10));
+    genesis.close();
+  }
+
+  private static String user() {
+    return "oa-" + UUID.randomUUID();
+  }
+
+  // ---- the document as a JSON Schema source ----
+
+  /** Replaces every {@code $ref} into this document by what it points at (the document has no cycles). */
+  private Object inline(Object node) {
+    if (node instanceof JsonObject object) {
+      if (object.getValue("$ref") instanceof String ref && ref.startsWith("#/")) {
+        Object target = document;
+        for (String segment : ref.substring(2).split("/")) {
+          target = ((JsonObject) target).getValue(segment.replace("~1", "/").replace("~0", "~"));
+        }
+        return inline(target);
+      }
+      JsonObject copy = new JsonObject();
+      object.forEach(e -> copy.put(e.getKey(), inline(e.getValue())));
+      return copy;
+    }
+    if (node instanceof JsonArray array) {
+      JsonArray copy = new JsonArray();
+      array.forEach(item -> copy.add(inline(item)));
+      return copy;
+    }
+    return node;
+  }
+
+  private JsonObject operation(String path, String method) {
+    return document.getJsonObject("paths").getJsonObject(path).getJsonObject(method);
+  }
+
+  /** Asserts that an answer is one the document describes: status, media type, body schema, headers. */
+  private void assertDescribed(String path, String method, HttpResponse<Buffer> response) {
+    JsonObject responses = operation(path, method).getJsonObject("responses");
+    String status = String.valueOf(response.statusCode());
+    assertTrue(responses.containsKey(status), () -> method + " " + path + " does not describe " + status);
+    JsonObject described = (JsonObject) inline(responses.getValue(status));
+    assertNotNull(response.getHeader("X-Request-Id"));
+    assertEquals("nosniff", response.getHeader("X-Content-Type-Options"));
+    JsonObject headers = described.getJsonObject("headers", new JsonObject());
+    headers.forEach(h -> {
+      if (((JsonObject) h.getValue()).getBoolean("required", false)) {
+        assertNotNull(response.getHeader(h.getKey()), () -> status + " of " + method + " " + path + " lacks " + h.getKey());
+      }
+    });
+    JsonObject content = described.getJsonObject("content");
+    if (content == null) {
+      assertTrue(response.body() == null || response.body().length() == 0, "no body described");
+      return;
+    }
+    String type = response.getHeader("Content-Type").split(";")[0].trim();
+    assertTrue(content.containsKey(type), () -> method + " " + path + " " + status + " does not describe " + type);
+    if (type.endsWith("json")) {
+      JsonObject schema = content.getJsonObject(type).getJsonObject("schema");
+      Validator validator = Validator.create(JsonSchema.of(schema),
+          new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app://genesis/").setOutputFormat(OutputFormat.Basic));
+      OutputUnit result = validator.validate(io.vertx.core.json.Json.decodeValue(response.body()));
+      assertTrue(result.getValid(), () -> method + " " + path + " " + status + " body " + response.bodyAsString()
+          + " does not match: " + result.getErrors());
+    }
+  }
+
+  private List<String[]> operations(boolean planned) {
+    List<String[]> found = new ArrayList<>();
+    document.getJsonObject("paths").forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
+      if (m.getValue() instanceof JsonObject op && op.containsKey("operationId")
+          && planned == "planned".equals(op.getString("x-genesis-status"))) {
+        found.add(new String[] {p.getKey(), m.getKey(), op.getString("operationId")});
+      }
+    }));
+    return found;
+  }
+
+  @Nested
+  @DisplayName("GET /openapi.json")
+  class Document {
+    @Test
+    @DisplayName("is public JSON: OpenAPI 3.1 with bearerAuth, the Problem schema and X-Request-Id")
+    void served() {
+      HttpResponse<Buffer> response = http.get("/openapi.json", null);
+      assertEquals(200, response.statusCode());
+      assertEquals("application/json", response.getHeader("Content-Type"));
+      assertNotNull(response.getHeader("X-Request-Id"));
+      JsonObject doc = response.bodyAsJsonObject();
+      assertEquals("3.1.0", doc.getString("openapi"));
+      assertEquals("bearer", doc.getJsonObject("components").getJsonObject("securitySchemes")
+          .getJsonObject("bearerAuth").getString("scheme"));
+      assertTrue(doc.getJsonObject("components").getJsonObject("schemas").containsKey("Problem"));
+      assertTrue(doc.getJsonObject("components").getJsonObject("headers").containsKey("X-Request-Id"));
+      assertEquals(304, http.send(HttpMethod.GET, "/openapi.json", null, null,
+          Map.of("If-None-Match", response.getHeader("ETag"))).statusCode());
+    }
+
+    @Test
+    @DisplayName("covers every route of DESIGN.md, the later ones marked planned")
+    void coversDesign() {
+      Set<String> paths = document.getJsonObject("paths").fieldNames();
+      for (String path : List.of("/api/v1/agents", "/api/v1/agents/{agentId}", "/api/v1/sessions", "/api/v1/sessions/{sessionId}",
+          "/api/v1/sessions/{sessionId}/messages", "/api/v1/auth/dev-token", "/api/v1/ws", "/v1/chat/completions", "/v1/models",
+          "/api/v1/me/export", "/api/v1/me", "/api/v1/admin/stats", "/openapi.json", "/", "/health/live", "/health/ready",
+          "/metrics", "/performance/metrics", "/performance/slow-requests", "/performance/cache-analysis")) {
+        assertTrue(paths.contains(path), path);
+      }
+      Set<String> planned = operations(true).stream().map(o -> o[2]).collect(Collectors.toSet());
+      assertEquals(Set.of("openWebSocket", "createChatCompletion", "listModels", "exportMe", "eraseMe",
+          "getMetrics", "getPerformanceMetrics", "getSlowRequests", "getCacheAnalysis", "getConsole"), planned);
+    }
+
+    @Test
+    @DisplayName("every built operation is routed; every planned one is not yet")
+    void routedAsDocumented() {
+      String token = http.token(user());
+      for (String[] op : operations(false)) {
+        String path = op[0].replace("{sessionId}", UUID.randomUUID().toString()).replace("{agentId}", "sage");
+        HttpResponse<Buffer> response = http.send(HttpMethod.valueOf(op[1].toUpperCase()), path, token,
+            op[1].equals("post") ? Buffer.buffer("{}") : null, Map.of("Content-Type", "application/json"));
+        assertNotEquals(405, response.statusCode(), op[2]);
+        assertTrue(response.statusCode() != 404 || !"no such resource".equals(response.bodyAsJsonObject().getString("detail")),
+            () -> op[2] + " is not routed");
+      }
+      for (String[] op : operations(true)) {
+        HttpResponse<Buffer> response = http.send(HttpMethod.valueOf(op[1].toUpperCase()), op[0], token, null, Map.of());
+        assertTrue(response.statusCode() == 404 || response.statusCode() == 405, () -> op[2] + " answers " + response.statusCode());
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("the answers match the document")
+  class Answers {
+    @Test
+    @DisplayName("a whole journey: token, agents, sessions, messages, errors")
+    void journey() {
+      HttpResponse<Buffer> minted = http.post("/api/v1/auth/dev-token", null, new JsonObject().put("userId", user()));
+      assertDescribed("/api/v1/auth/dev-token", "post", minted);
+      String token = minted.bodyAsJsonObject().getString("token");
+      assertDescribed("/api/v1/agents", "get", http.get("/api/v1/agents", token));
+      assertDescribed("/api/v1/agents/{agentId}", "get", http.get("/api/v1/agents/wave", token));
+      assertDescribed("/api/v1/agents/{agentId}", "get", http.get("/api/v1/agents/nobody", token));
+      HttpResponse<Buffer> created = http.post("/api/v1/sessions", token, new JsonObject().put("agentId", "sage"));
+      assertDescribed("/api/v1/sessions", "post", created);
+      String id = created.bodyAsJsonObject().getString("id");
+      assertDescribed("/api/v1/sessions", "post", http.post("/api/v1/sessions", token, new JsonObject().put("title", 1)));
+      assertDescribed("/api/v1/sessions", "get", http.get("/api/v1/sessions?limit=1", token));
+      assertDescribed("/api/v1/sessions", "get", http.get("/api/v1/sessions?limit=101", token));
+      assertDescribed("/api/v1/sessions/{sessionId}", "get", http.get("/api/v1/sessions/" + id, token));
+      assertDescribed("/api/v1/sessions/{sessionId}", "get", http.get("/api/v1/sessions/" + UUID.randomUUID(), token));
+      HttpResponse<Buffer> sent = http.post("/api/v1/sessions/" + id + "/messages", token, new JsonObject().put("content", "protein per day?"));
+      assertDescribed("/api/v1/sessions/{sessionId}/messages", "post", sent);
+      HttpResponse<Buffer> streamed = http.send(HttpMethod.POST, "/api/v1/sessions/" + id + "/messages", token,
+          new JsonObject().put("content", "and carbs?").toBuffer(),
+          Map.of("Content-Type", "application/json", "Accept", "text/event-stream"));
+      assertDescribed("/api/v1/sessions/{sessionId}/messages", "post", streamed);
+      assertDescribed("/api/v1/sessions/{sessionId}/messages", "get", http.get("/api/v1/sessions/" + id + "/messages?limit=2", token));
+      assertDescribed("/api/v1/sessions/{sessionId}/messages", "post", http.send(HttpMethod.POST,
+          "/api/v1/sessions/" + id + "/messages", token, Buffer.buffer("x"), Map.of("Content-Type", "text/plain")));
+      assertDescribed("/api/v1/sessions/{sessionId}", "delete", http.delete("/api/v1/sessions/" + id, token));
+      assertDescribed("/api/v1/sessions/{sessionId}/messages", "post",
+          http.post("/api/v1/sessions/" + id + "/messages", token, new JsonObject().put("content", "closed?")));
+      assertDescribed("/api/v1/sessions", "get", http.get("/api/v1/sessions", null));
+      assertDescribed("/api/v1/admin/stats", "get", http.get("/api/v1/admin/stats", token));
+      String admin = http.post("/api/v1/auth/dev-token", null, new JsonObject().put("userId", user())
+          .put("roles", new JsonArray().add("admin"))).bodyAsJsonObject().getString("token");
+      assertDescribed("/api/v1/admin/stats", "get", http.get("/api/v1/admin/stats", admin));
+      assertDescribed("/health/live", "get", http.get("/health/live", null));
+      assertDescribed("/health/ready", "get", http.get("/health/ready", null));
+      assertDescribed("/openapi.json", "get", http.get("/openapi.json", null));
+      assertDescribed("/api/v1/sessions/{sessionId}", "get", http.send(HttpMethod.PUT, "/api/v1/sessions/" + id, token, null, Map.of()));
+    }
+  }
+
+  @Nested
+  @DisplayName("validation before the routes")
+  class Validation {
+    private JsonArray errors(HttpResponse<Buffer> response) {
+      assertEquals(400, response.statusCode(), response::bodyAsString);
+      assertEquals("application/problem+json", response.getHeader("Content-Type"));
+      return response.bodyAsJsonObject().getJsonArray("errors");
+    }
+
+    private Set<String> fields(HttpResponse<Buffer> response) {
+      return new java.util.TreeSet<>(errors(response).stream().map(e -> ((JsonObject) e).getString("field") + "").toList()) {
+        @Override
+        public String toString() {
+          return response.bodyAsString();
+        }
+      };
+    }
+
+    @Test
+    @DisplayName("names every bad body field at once, unknown ones included")
+    void everyBodyField() {
+      String token = http.token(user());
+      HttpResponse<Buffer> response = http.post("/api/v1/sessions", token,
+          new JsonObject().put("agentId", 5).put("title", "t".repeat(201)).put("colour", "red"));
+      assertEquals(Set.of("agentId", "title", "colour"), fields(response));
+      assertTrue(errors(response).stream().map(JsonObject.class::cast)
+          .anyMatch(e -> e.getString("field").equals("title") && e.getString("message").equals("must be at most 200 characters")));
+      assertEquals(Set.of("userId", "roles[0]", "ttlSeconds"), fields(http.post("/api/v1/auth/dev-token", null,
+          new JsonObject().put("userId", "a b").put("roles", new JsonArray().add("Admin")).put("ttlSeconds", 5))));
+      assertEquals(Set.of("body"), fields(http.send(HttpMethod.POST, "/api/v1/sessions", token, Buffer.buffer("[1,2]"),
+          Map.of("Content-Type", "application/json"))));
+    }
+
+    @Test
+    @DisplayName("names every bad parameter at once; a repeated one is refused")
+    void everyParameter() {
+      String token = http.token(user());
+      assertEquals(Set.of("limit", "active", "cursor"), fields(http.get("/api/v1/sessions?limit=abc&active=maybe&cursor=%21%21", token)));
+      assertEquals(Set.of("limit"), fields(http.get("/api/v1/sessions?limit=1&limit=2", token)));
+      assertEquals(Set.of("sessionId"), fields(http.get("/api/v1/sessions/urn:uuid:0190b1d8-3c3a-7000-8000-000000000000", token)));
+      assertEquals(Set.of("agentId"), fields(http.get("/api/v1/agents/" + "a".repeat(65), token)));
+    }
+
+    @Test
+    @DisplayName("refuses NUL and lone surrogates in body strings, counts characters as code points")
+    void unicode() {
+      String token = http.token(user());
+      assertEquals(Set.of("title"), fields(http.send(HttpMethod.POST, "/api/v1/sessions", token,
+          Buffer.buffer("{\"title\":\"a\\u0000b\"}"), Map.of("Content-Type", "application/json"))));
+      assertEquals(Set.of("title"), fields(http.send(HttpMethod.POST, "/api/v1/sessions", token,
+          Buffer.buffer("{\"title\":\"a\\ud800b\"}"), Map.of("Content-Type", "application/json"))));
+      HttpResponse<Buffer> emoji = http.post("/api/v1/sessions", token, new JsonObject().put("title", "\uD83D\uDE00".repeat(200)));
+      assertEquals(201, emoji.statusCode(), emoji::bodyAsString);
+    }
+
+    @Test
+    @DisplayName("a wrong method is a 405 problem with Allow")
+    void methodNotAllowed() {
+      String token = http.token(user());
+      HttpResponse<Buffer> put = http.send(HttpMethod.PUT, "/api/v1/sessions/" + UUID.randomUUID(), token, null, Map.of());
+      assertEquals(405, put.statusCode());
+      assertEquals("application/problem+json", put.getHeader("Content-Type"));
+      assertEquals("GET, DELETE", put.getHeader("Allow"));
+      assertEquals("GET, POST", http.send(HttpMethod.PATCH, "/api/v1/sessions", token, null, Map.of()).getHeader("Allow"));
+      HttpResponse<Buffer> live = http.send(HttpMethod.POST, "/health/live", null, null, Map.of());
+      assertEquals(405, live.statusCode());
+      assertEquals("GET", live.getHeader("Allow"));
+    }
+
+    @Test
+    @DisplayName("requests the HTTP decoder refuses are problems too (414, 431)")
+    void decoderFailures() {
+      HttpResponse<Buffer> longLine = http.get("/api/v1/sessions?cursor=" + "a".repeat(5000), null);
+      assertEquals(414, longLine.statusCode());
+      assertEquals("application/problem+json", longLine.getHeader("Content-Type"));
+      HttpResponse<Buffer> bigHeaders = http.send(HttpMethod.GET, "/health/live", null, null, Map.of("X-Big", "b".repeat(9000)));
+      assertEquals(431, bigHeaders.statusCode());
+      assertEquals("application/problem+json", bigHeaders.getHeader("Content-Type"));
+      assertEquals(431, bigHeaders.bodyAsJsonObject().getInteger("status"));
+    }
+  }
+}
