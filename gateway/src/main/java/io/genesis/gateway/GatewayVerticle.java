@@ -14,6 +14,7 @@ import io.genesis.gateway.http.AccessLog;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
+import io.genesis.gateway.ratelimit.RateLimiting;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -39,14 +40,22 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long SHUTDOWN_GRACE_SECONDS = 10;
 
   private HttpServer server;
+  private RateLimiting rateLimits;
   private long readinessTimer = -1;
 
   @Override
   public Future<?> start() {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
+    return RateLimiting.create(vertx, config).compose(limits -> {
+      rateLimits = limits;
+      return listen(config);
+    });
+  }
+
+  private Future<?> listen(GenesisConfig config) {
     ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
-    Readiness readiness = new Readiness(services);
+    Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health);
     Router router = router(config, services, readiness);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.httpHost())
@@ -71,9 +80,9 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.devTokens()) {
       DevTokenRoute devTokens = new DevTokenRoute(tokens);
       router.post("/api/v1/auth/dev-token")
-          .handler(jsonBody).handler(devTokens::handle);
+          .handler(rateLimits.perClientIp()).handler(jsonBody).handler(devTokens::handle);
     }
-    router.route("/api/v1/*").handler(new BearerAuth(tokens));
+    router.route("/api/v1/*").handler(new BearerAuth(tokens)).handler(rateLimits.perUser());
     new AgentRoutes(services).mount(router);
     SessionRoutes sessions = new SessionRoutes(services, jsonBody);
     sessions.mount(router);
@@ -98,6 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(readinessTimer);
-    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+    Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+    return drained.eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.close());
   }
 }
