@@ -20,6 +20,7 @@ import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
 import io.genesis.gateway.openapi.OpenApi;
+import io.genesis.gateway.ratelimit.RateLimiting;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -49,23 +50,25 @@ public final class GatewayVerticle extends VerticleBase {
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
   private HttpServer server;
+  private RateLimiting rateLimits;
   private long readinessTimer = -1;
 
   @Override
   public Future<?> start() {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
-    ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
-    Readiness readiness = new Readiness(services);
-    Future<TokenVerifier> verifier = TokenVerifier.create(vertx, config);
-    Future<List<CompressionOptions>> compressors = Compression.compressors(vertx);
-    Future<OpenApi> api = OpenApi.load(vertx);
-    return Future.all(verifier, compressors, api).compose(ready -> listen(config,
-        router(config, services, readiness, verifier.result(), api.result()), readiness, compressors.result()));
+    // One step after another: each hands work to a worker thread at start (see RateLimiting).
+    return RateLimiting.create(vertx, config).onSuccess(limits -> rateLimits = limits)
+        .compose(limits -> TokenVerifier.create(vertx, config))
+        .compose(verifier -> OpenApi.load(vertx).compose(api -> Compression.compressors(vertx)
+            .compose(compressors -> listen(config, verifier, api, compressors))));
   }
 
-  private Future<HttpServer> listen(GenesisConfig config, Router router, Readiness readiness,
+  private Future<HttpServer> listen(GenesisConfig config, TokenVerifier verifier, OpenApi api,
                                     List<CompressionOptions> compressors) {
+    ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
+    Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health);
+    Router router = router(config, services, readiness, verifier, api);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setCompressionSupported(true)
         .setCompressors(compressors)
@@ -96,10 +99,10 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.devTokensEnabled() && verifier.acceptsSharedSecretTokens()) {
       DevTokenRoute devTokens = new DevTokenRoute(tokens);
       router.post("/api/v1/auth/dev-token")
-          .handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
+          .handler(rateLimits.perClientIp()).handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
     }
     router.route("/api/v1/*").handler(new BearerAuth(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
-        .handler(GatewayVerticle::noStore);
+        .handler(rateLimits.perUser()).handler(GatewayVerticle::noStore);
     router.route("/api/v1/*").handler(api.bodyReader(jsonBody)).handler(api.validator());
     new AdminRoutes(services, verifier).mount(router);
     new AgentRoutes(services).mount(router);
@@ -133,6 +136,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(readinessTimer);
-    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+    Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+    return drained.eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.close());
   }
 }

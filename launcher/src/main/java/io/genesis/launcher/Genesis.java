@@ -83,10 +83,17 @@ public final class Genesis implements AutoCloseable {
     }
   }
 
+  /**
+   * PostgreSQL for the session service; Redis for the session service (L2 cache) and for the
+   * gateway (its rate limiter shares every caller's window through it).
+   */
   private static EmbeddedServices startEmbeddedIfNeeded(GenesisConfig config, Set<Service> services) {
-    boolean needsStores = services.contains(Service.SESSION);
-    boolean pg = needsStores && config.pgUrl() == null;
-    boolean redis = needsStores && config.redisUrl() == null;
+    boolean pg = services.contains(Service.SESSION) && config.pgUrl() == null;
+    boolean redis = (services.contains(Service.SESSION) || services.contains(Service.GATEWAY)) && config.redisUrl() == null;
+    if (redis && !services.contains(Service.SESSION)) {
+      LOG.warn("GENESIS_REDIS_URL is not set: this gateway uses its own embedded Redis, so its rate limits "
+          + "are not shared with other gateways; point every gateway at one Redis to share them");
+    }
     return pg || redis ? EmbeddedServices.start(Path.of(config.dataDir()), pg, redis) : null;
   }
 

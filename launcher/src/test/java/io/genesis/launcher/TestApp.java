@@ -29,13 +29,19 @@ final class TestApp {
     return config(dataDir, pgUrl, redisUrl, Map.of());
   }
 
-  /** As above, with more settings (e.g. {@code GENESIS_JWKS_URL}); {@code extra} wins. */
+  /**
+   * As above, with more settings ({@code GENESIS_…} names) on top. The rate limit is set far above
+   * the default 100 a minute: the suites make more requests than that for one user (the pagination
+   * test alone sends 60 messages and reads the pages) and mint every token from 127.0.0.1, which
+   * shares one per-address window in the suite's Redis. {@code RateLimitTest} sets a small one.
+   */
   static GenesisConfig config(Path dataDir, String pgUrl, String redisUrl, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
     env.put("GENESIS_HTTP_PORT", "0");
     env.put("GENESIS_DATA_DIR", dataDir.toString());
     env.put("GENESIS_JWT_SECRET", SECRET);
     env.put("GENESIS_DEV_TOKENS", "true");
+    env.put("GENESIS_RATE_LIMIT_PER_MINUTE", "1000000");
     if (pgUrl != null) {
       env.put("GENESIS_PG_URL", pgUrl);
     }

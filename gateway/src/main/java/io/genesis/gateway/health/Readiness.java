@@ -11,21 +11,35 @@ import io.genesis.gateway.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * {@code /health/live} (the process answers) and {@code /health/ready}: asks each service over the
- * event bus, so it proves the bus consumers as well as PostgreSQL and Redis behind them. Not ready is a
- * {@code 503} problem naming each failing check (one {@code errors} entry per check).
+ * event bus, so it proves the bus consumers as well as PostgreSQL and Redis behind them, plus the
+ * gateway's own checks ({@link #withCheck}). Not ready is a {@code 503} problem naming each failing
+ * check (one {@code errors} entry per check). A check that answers {@code DEGRADED: …} is reported
+ * but does not make the gateway unready (e.g. the rate limiter deciding locally while Redis is away).
  */
 public final class Readiness {
+  public static final String UP = "UP";
+  public static final String DEGRADED_PREFIX = "DEGRADED";
+
   private final ServiceClient services;
+  private final Map<String, Supplier<Future<String>>> localChecks = new LinkedHashMap<>();
 
   public Readiness(ServiceClient services) {
     this.services = services;
+  }
+
+  /** Adds a gateway-local check: its future yields {@code UP}, {@code DEGRADED: …} or why it is down. */
+  public Readiness withCheck(String name, Supplier<Future<String>> check) {
+    localChecks.put(name, check);
+    return this;
   }
 
   public void mount(Router router) {
@@ -36,7 +50,7 @@ public final class Readiness {
   private void ready(RoutingContext ctx) {
     check().onSuccess(checks -> {
       Map<String, String> down = new TreeMap<>(checks);
-      down.values().removeIf("UP"::equals);
+      down.values().removeIf(Readiness::isHealthy);
       if (down.isEmpty()) {
         Responses.json(ctx, 200, Map.of("status", "UP", "checks", checks));
       } else {
@@ -51,10 +65,17 @@ public final class Readiness {
   public Future<Map<String, String>> check() {
     Future<HealthReport> session = services.request(Addresses.SESSION_HEALTH, Empty.INSTANCE);
     Future<HealthReport> agent = services.request(Addresses.AGENT_HEALTH, Empty.INSTANCE);
-    return Future.join(session, agent).transform(ignored -> {
+    Map<String, Future<String>> local = new LinkedHashMap<>();
+    localChecks.forEach((name, check) -> local.put(name, check.get()));
+    List<Future<?>> all = new ArrayList<>(local.values());
+    all.add(session);
+    all.add(agent);
+    return Future.join(all).transform(ignored -> {
       Map<String, String> checks = new LinkedHashMap<>();
       collect(checks, "session-service", session);
       collect(checks, "agent-service", agent);
+      local.forEach((name, outcome) -> checks.put(name, outcome.succeeded() ? outcome.result()
+          : "DOWN: " + outcome.cause().getMessage()));
       return Future.succeededFuture(checks);
     });
   }
@@ -68,7 +89,12 @@ public final class Readiness {
     checks.putAll(report.result().checks());
   }
 
+  /** True when no check is down: each is {@code UP} or {@code DEGRADED: …}. */
   public static boolean allUp(Map<String, String> checks) {
-    return checks.values().stream().allMatch("UP"::equals);
+    return checks.values().stream().allMatch(Readiness::isHealthy);
+  }
+
+  static boolean isHealthy(String status) {
+    return UP.equals(status) || (status != null && status.startsWith(DEGRADED_PREFIX));
   }
 }

@@ -35,7 +35,8 @@ public final class Problems {
     }
     if (problem.status() == 401) {
       response.putHeader("WWW-Authenticate", "Bearer");
-    } else if (problem.status() == 503 || problem.status() == 429) {
+    } else if ((problem.status() == 503 || problem.status() == 429) && !response.headers().contains(RETRY_AFTER)) {
+      // A default; a handler that knows better (the rate limiter: seconds until a slot frees) sets its own.
       response.putHeader(RETRY_AFTER, "1");
     }
     response.end(Json.toBuffer(problem.withInstance(ctx.request().path())));

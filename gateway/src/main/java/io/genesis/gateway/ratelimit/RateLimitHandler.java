@@ -1,0 +1,104 @@
+package io.genesis.gateway.ratelimit;
+
+import io.genesis.common.error.Problem;
+import io.genesis.gateway.auth.Caller;
+import io.genesis.gateway.http.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * Applies the limit to a route: {@code RateLimit-Limit}, {@code RateLimit-Remaining},
+ * {@code RateLimit-Reset} (seconds until a slot frees) and {@code RateLimit-Policy} on every answer,
+ * and a {@code 429} problem with {@code Retry-After} when over. The request is paused while Redis
+ * decides (as vert.x-web's own auth handlers do), so a body handler further down still reads it all.
+ */
+public final class RateLimitHandler implements Handler<RoutingContext> {
+  static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
+  static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
+  static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
+  static final CharSequence POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
+  static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+
+  private final RateLimiter limiter;
+  private final Function<RoutingContext, String> keyOf;
+  private final CharSequence limit;
+  private final CharSequence policy;
+
+  private RateLimitHandler(RateLimiter limiter, Function<RoutingContext, String> keyOf) {
+    this.limiter = limiter;
+    this.keyOf = keyOf;
+    this.limit = HttpHeaders.createOptimized(Integer.toString(limiter.limit()));
+    this.policy = HttpHeaders.createOptimized(limiter.limit() + ";w=" + limiter.windowSeconds());
+  }
+
+  /** Per authenticated user: mount after {@code BearerAuth}. */
+  public static RateLimitHandler perUser(RateLimiter limiter) {
+    return new RateLimitHandler(limiter, ctx -> {
+      Caller caller = Caller.of(ctx);
+      return caller == null ? clientIp(ctx) : "user:" + caller.userId();
+    });
+  }
+
+  /**
+   * Per client address, for routes without a token. The TCP peer, not {@code X-Forwarded-For}: a
+   * header any client can set would let it pick its own bucket.
+   */
+  public static RateLimitHandler perClientIp(RateLimiter limiter) {
+    return new RateLimitHandler(limiter, RateLimitHandler::clientIp);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Future<Decision> decision = limiter.acquire(keyOf.apply(ctx));
+    if (decision.isComplete()) {
+      apply(ctx, decision);
+      return;
+    }
+    HttpServerRequest request = ctx.request();
+    if (!request.isEnded()) {
+      request.pause();
+    }
+    decision.onComplete(done -> {
+      if (!request.isEnded()) {
+        request.resume();
+      }
+      apply(ctx, decision);
+    });
+  }
+
+  private void apply(RoutingContext ctx, Future<Decision> outcome) {
+    HttpServerResponse response = ctx.response();
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    if (outcome.failed()) {
+      ctx.next(); // cannot happen (RateLimiter never fails); the limiter never fails a request anyway
+      return;
+    }
+    Decision decision = outcome.result();
+    String reset = Long.toString(decision.resetSeconds());
+    response.putHeader(LIMIT, limit)
+        .putHeader(REMAINING, Integer.toString(decision.remaining()))
+        .putHeader(RESET, reset)
+        .putHeader(POLICY, policy);
+    if (decision.allowed()) {
+      ctx.next();
+    } else {
+      response.putHeader(RETRY_AFTER, reset);
+      Problems.send(ctx, Problem.of(429, "rate limit of " + decision.limit() + " requests per "
+          + limiter.windowSeconds() + " s reached; retry in " + reset + " s"));
+    }
+  }
+
+  private static String clientIp(RoutingContext ctx) {
+    SocketAddress peer = ctx.request().remoteAddress();
+    String host = peer == null ? null : peer.hostAddress();
+    return "ip:" + (host == null ? "unknown" : host);
+  }
+}
