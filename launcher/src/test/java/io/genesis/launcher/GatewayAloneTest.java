@@ -50,6 +50,8 @@ class GatewayAloneTest {
     assertEquals("application/problem+json", ready.getHeader("Content-Type"));
     String detail = ready.bodyAsJsonObject().getString("detail");
     assertTrue(detail.contains("session-service") && detail.contains("agent-service"), detail);
+    ready.bodyAsJsonObject().getJsonArray("errors").forEach(error ->
+        assertEquals("DOWN", ((JsonObject) error).getString("message"), "no internal detail on a public endpoint"));
   }
 
   @Test

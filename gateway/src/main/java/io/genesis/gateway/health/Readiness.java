@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +31,11 @@ public final class Readiness {
   public static final String UP = "UP";
   public static final String DEGRADED_PREFIX = "DEGRADED";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
+  private static final String DOWN = "DOWN";
+
   private final ServiceClient services;
+  private volatile String lastDown = "{}";
   private final Map<String, Supplier<Future<String>>> localChecks = new LinkedHashMap<>();
 
   public Readiness(ServiceClient services) {
@@ -47,18 +53,35 @@ public final class Readiness {
     router.get("/health/ready").handler(this::ready);
   }
 
+  /**
+   * The endpoint is public, so it names what is down but not why (reasons can hold host names and
+   * ports): those go to the log, once each time they change.
+   */
   private void ready(RoutingContext ctx) {
     check().onSuccess(checks -> {
       Map<String, String> down = new TreeMap<>(checks);
       down.values().removeIf(Readiness::isHealthy);
+      logWhenChanged(down);
       if (down.isEmpty()) {
         Responses.json(ctx, 200, Map.of("status", "UP", "checks", checks));
       } else {
         Problem base = Problem.of(503, "not ready: " + String.join(", ", down.keySet()));
-        List<FieldError> failing = down.entrySet().stream().map(e -> new FieldError(e.getKey(), e.getValue())).toList();
+        List<FieldError> failing = down.keySet().stream().map(name -> new FieldError(name, DOWN)).toList();
         Problems.send(ctx, new Problem(base.type(), base.title(), 503, base.detail(), null, failing));
       }
     });
+  }
+
+  private void logWhenChanged(Map<String, String> down) {
+    String now = down.toString();
+    if (!now.equals(lastDown)) {
+      lastDown = now;
+      if (down.isEmpty()) {
+        LOG.info("ready again");
+      } else {
+        LOG.warn("not ready: {}", now);
+      }
+    }
   }
 
   /** Every check by name: {@code UP}, or why it is not. Never fails. */
