@@ -42,14 +42,14 @@ class OpenApiTest {
   private Genesis genesis;
   private Vertx clientVertx;
   private Http http;
-  private JsonObject document;
+  private OpenApiDocument document;
 
   @BeforeAll
   void start() {
     genesis = TestApp.start(dataDir);
     clientVertx = Vertx.vertx();
     http = new Http(clientVertx, genesis.httpPort());
-    document = http.get("/openapi.json", null).bodyAsJsonObject();
+    document = new OpenApiDocument(http.get("/openapi.json", null).bodyAsJsonObject());
   }
 
   @AfterAll
@@ -64,38 +64,12 @@ class OpenApiTest {
 
   // ---- the document as a JSON Schema source ----
 
-  /** Replaces every {@code $ref} into this document by what it points at (the document has no cycles). */
-  private Object inline(Object node) {
-    if (node instanceof JsonObject object) {
-      if (object.getValue("$ref") instanceof String ref && ref.startsWith("#/")) {
-        Object target = document;
-        for (String segment : ref.substring(2).split("/")) {
-          target = ((JsonObject) target).getValue(segment.replace("~1", "/").replace("~0", "~"));
-        }
-        return inline(target);
-      }
-      JsonObject copy = new JsonObject();
-      object.forEach(e -> copy.put(e.getKey(), inline(e.getValue())));
-      return copy;
-    }
-    if (node instanceof JsonArray array) {
-      JsonArray copy = new JsonArray();
-      array.forEach(item -> copy.add(inline(item)));
-      return copy;
-    }
-    return node;
-  }
-
-  private JsonObject operation(String path, String method) {
-    return document.getJsonObject("paths").getJsonObject(path).getJsonObject(method);
-  }
-
   /** Asserts that an answer is one the document describes: status, media type, body schema, headers. */
   private void assertDescribed(String path, String method, HttpResponse<Buffer> response) {
-    JsonObject responses = operation(path, method).getJsonObject("responses");
+    JsonObject responses = document.operation(path, method).getJsonObject("responses");
     String status = String.valueOf(response.statusCode());
     assertTrue(responses.containsKey(status), () -> method + " " + path + " does not describe " + status);
-    JsonObject described = (JsonObject) inline(responses.getValue(status));
+    JsonObject described = (JsonObject) document.inline(responses.getValue(status));
     assertNotNull(response.getHeader("X-Request-Id"));
     assertEquals("nosniff", response.getHeader("X-Content-Type-Options"));
     JsonObject headers = described.getJsonObject("headers", new JsonObject());
@@ -123,7 +97,7 @@ class OpenApiTest {
 
   private List<String[]> operations(boolean planned) {
     List<String[]> found = new ArrayList<>();
-    document.getJsonObject("paths").forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
+    document.paths().forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
       if (m.getValue() instanceof JsonObject op && op.containsKey("operationId")
           && planned == "planned".equals(op.getString("x-genesis-status"))) {
         found.add(new String[] {p.getKey(), m.getKey(), op.getString("operationId")});
@@ -155,7 +129,7 @@ class OpenApiTest {
     @Test
     @DisplayName("covers every route of DESIGN.md, the later ones marked planned")
     void coversDesign() {
-      Set<String> paths = document.getJsonObject("paths").fieldNames();
+      Set<String> paths = document.paths().fieldNames();
       for (String path : List.of("/api/v1/agents", "/api/v1/agents/{agentId}", "/api/v1/sessions", "/api/v1/sessions/{sessionId}",
           "/api/v1/sessions/{sessionId}/messages", "/api/v1/auth/dev-token", "/api/v1/ws", "/v1/chat/completions", "/v1/models",
           "/api/v1/me/export", "/api/v1/me", "/api/v1/admin/stats", "/openapi.json", "/", "/health/live", "/health/ready",

@@ -54,6 +54,22 @@ class SessionVerticleTest {
   }
 
   @Test
+  @DisplayName("a new session's updatedAt is its createdAt (one clock reading, 200 times over)")
+  void newSessionTimes(Vertx vertx, VertxTestContext ctx) {
+    String user = userId();
+    List<Future<SessionView>> creates = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      creates.add(create(vertx, user, null, "s" + i));
+    }
+    Future.all(creates).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      for (Future<SessionView> created : creates) {
+        assertEquals(created.result().createdAt(), created.result().updatedAt());
+      }
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("create, get and list a session")
   void createGetList(Vertx vertx, VertxTestContext ctx) {
     String user = userId();

@@ -24,8 +24,9 @@ public final class SessionRepository {
   /** A later instant than both the clock and the previous one: per-session times strictly increase. */
   private static final String NEXT_TIME = "greatest(clock_timestamp(), updated_at + interval '1 microsecond')";
 
-  private static final String INSERT_SESSION = "INSERT INTO sessions (id, user_id, agent_id, title) "
-      + "VALUES ($1, $2, $3, $4) RETURNING " + SESSION_COLUMNS;
+  /** One clock reading for both times: a new session was last updated when it was created. */
+  private static final String INSERT_SESSION = "INSERT INTO sessions (id, user_id, agent_id, title, created_at, updated_at) "
+      + "SELECT $1, $2, $3, $4, now.t, now.t FROM (SELECT clock_timestamp() AS t) AS now RETURNING " + SESSION_COLUMNS;
   private static final String FIND_SESSION = "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = $1";
   private static final String CLOSE_SESSION = "UPDATE sessions SET is_active = false, "
       + "updated_at = CASE WHEN is_active THEN " + NEXT_TIME + " ELSE updated_at END "
