@@ -99,7 +99,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.devTokensEnabled() && verifier.acceptsSharedSecretTokens()) {
       DevTokenRoute devTokens = new DevTokenRoute(tokens);
       router.post("/api/v1/auth/dev-token")
-          .handler(rateLimits.perClientIp()).handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
+          .handler(GatewayVerticle::noStore).handler(rateLimits.perClientIp()).handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
     }
     router.route("/api/v1/*").handler(new BearerAuth(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
         .handler(rateLimits.perUser()).handler(GatewayVerticle::noStore);

@@ -11,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,11 +109,24 @@ public final class Genesis implements AutoCloseable {
     }
     boolean embeddedDefault = settings.pgUrl() == null && settings.redisUrl() == null
         && services.equals(EnumSet.allOf(Service.class));
+    if (embeddedDefault && !isLoopback(config.httpHost())) {
+      LOG.warn("development tokens are off: GENESIS_HTTP_HOST {} is reachable from other machines "
+          + "(set GENESIS_DEV_TOKENS=true to turn them on anyway)", config.httpHost());
+      return config.withDevTokens(false);
+    }
     if (embeddedDefault) {
       LOG.warn("development tokens are on (embedded default): anyone reaching the gateway can mint one; "
           + "set GENESIS_DEV_TOKENS=false to turn them off");
     }
     return config.withDevTokens(embeddedDefault);
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** Session service first (it migrates the schema), then agents, then the gateway. */

@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -113,5 +114,25 @@ class EdgeTest {
     assertTrue(actual.getHeader("Access-Control-Expose-Headers").contains("X-Request-Id"));
     HttpResponse<Buffer> foreign = http.send(HttpMethod.GET, "/api/v1/sessions", token, null, Map.of("Origin", "https://evil.test"));
     assertNull(foreign.getHeader("Access-Control-Allow-Origin"));
+  }
+
+  @Test
+  @DisplayName("a body refused before it is read (413, 415) ends with the connection closed, not drained")
+  void refusedBodiesCloseTheConnection() {
+    for (String contentType : List.of("application/json", "text/plain")) {
+      io.vertx.core.net.NetClient net = clientVertx.createNetClient();
+      io.vertx.core.net.NetSocket socket = Await.result(net.connect(genesis.httpPort(), "127.0.0.1"), Duration.ofSeconds(10));
+      Buffer received = Buffer.buffer();
+      io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+      socket.handler(received::appendBuffer);
+      socket.closeHandler(v -> closed.tryComplete());
+      socket.write("POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Type: " + contentType + "\r\nContent-Length: 100000000\r\n\r\n{\"title\":\"");
+      Await.result(closed.future(), Duration.ofSeconds(10));
+      String answer = received.toString();
+      assertTrue(answer.startsWith(contentType.equals("text/plain") ? "HTTP/1.1 415" : "HTTP/1.1 413"), answer);
+      assertTrue(answer.contains("application/problem+json"), answer);
+      net.close();
+    }
   }
 }

@@ -192,6 +192,16 @@ class JwksAuthTest {
     jwks.set(jwks(JwtForge.rsaJwk((RSAPublicKey) RSA.getPublic(), "rsa-1"), JwtForge.ecJwk((ECPublicKey) EC.getPublic(), "ec-1"),
         JwtForge.rsaJwk((RSAPublicKey) ROTATED_RSA.getPublic(), "rsa-2")));
     String rotated = JwtForge.rs256(JwtForge.header("RS256", "rsa-2"), claims("user"), ROTATED_RSA.getPrivate());
+    // A POST first, on a new connection each time so that every gateway instance meets the new kid
+    // with a body in flight: the body must survive the JWKS fetch the unknown kid triggers.
+    int gateways = Math.max(1, Runtime.getRuntime().availableProcessors());
+    for (int i = 0; i < 2 * gateways; i++) {
+      HttpResponse<Buffer> created = http.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/sessions", rotated,
+          new io.vertx.core.json.JsonObject().put("title", "after rotation " + i).toBuffer(),
+          Map.of("Content-Type", "application/json", "Connection", "close"));
+      assertEquals(201, created.statusCode(), created::bodyAsString);
+      assertEquals("after rotation " + i, created.bodyAsJsonObject().getString("title"));
+    }
     HttpResponse<Buffer> response = http.get("/api/v1/sessions", rotated);
     assertEquals(200, response.statusCode(), response::bodyAsString);
     assertEquals(200, http.get("/api/v1/sessions", rs256("rsa-1", claims("user"))).statusCode(), "the old key still counts");

@@ -1,6 +1,7 @@
 package io.genesis.gateway.auth;
 
 import io.genesis.common.error.ServiceException;
+import io.genesis.gateway.http.Paused;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -25,12 +26,16 @@ public final class BearerAuth implements Handler<RoutingContext> {
       ctx.fail(new ServiceException(401, "a bearer token is required (Authorization: Bearer <JWT>)"));
       return;
     }
-    verifier.verify(header.substring(PREFIX.length()).trim())
-        .onSuccess(caller -> {
-          ctx.put(Caller.KEY, caller);
-          ctx.next();
-        })
-        .onFailure(failure -> ctx.fail(new ServiceException(401, "invalid token: "
-            + (failure instanceof InvalidToken ? failure.getMessage() : "cannot be verified"))));
+    // Usually complete at once (a cached token); a JWKS refresh makes it wait, with the request paused.
+    Paused.until(ctx, verifier.verify(header.substring(PREFIX.length()).trim()), verified -> {
+      if (verified.succeeded()) {
+        ctx.put(Caller.KEY, verified.result());
+        ctx.next();
+      } else {
+        Throwable failure = verified.cause();
+        ctx.fail(new ServiceException(401, "invalid token: "
+            + (failure instanceof InvalidToken ? failure.getMessage() : "cannot be verified")));
+      }
+    });
   }
 }

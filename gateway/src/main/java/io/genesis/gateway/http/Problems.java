@@ -6,6 +6,7 @@ import io.genesis.common.json.Json;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.genesis.common.id.Ids;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -39,7 +40,15 @@ public final class Problems {
       // A default; a handler that knows better (the rate limiter: seconds until a slot frees) sets its own.
       response.putHeader(RETRY_AFTER, "1");
     }
-    response.end(Json.toBuffer(problem.withInstance(ctx.request().path())));
+    HttpServerRequest request = ctx.request();
+    if (request.isEnded() || request.version() == HttpVersion.HTTP_2) {
+      response.end(Json.toBuffer(problem.withInstance(request.path())));
+      return;
+    }
+    // Refused before its body was read (413, 415, 401 on a POST…): close rather than read and
+    // discard whatever the client still sends, which could be endless.
+    response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    response.end(Json.toBuffer(problem.withInstance(request.path()))).onComplete(sent -> request.connection().close());
   }
 
   public static void send(RoutingContext ctx, int status, String detail) {

@@ -3,10 +3,10 @@ package io.genesis.gateway.ratelimit;
 import io.genesis.common.error.Problem;
 import io.genesis.gateway.auth.Caller;
 import io.genesis.gateway.http.Problems;
+import io.genesis.gateway.http.Paused;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -55,21 +55,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Future<Decision> decision = limiter.acquire(keyOf.apply(ctx));
-    if (decision.isComplete()) {
-      apply(ctx, decision);
-      return;
-    }
-    HttpServerRequest request = ctx.request();
-    if (!request.isEnded()) {
-      request.pause();
-    }
-    decision.onComplete(done -> {
-      if (!request.isEnded()) {
-        request.resume();
-      }
-      apply(ctx, decision);
-    });
+    Paused.until(ctx, limiter.acquire(keyOf.apply(ctx)), decision -> apply(ctx, decision));
   }
 
   private void apply(RoutingContext ctx, Future<Decision> outcome) {
