@@ -106,9 +106,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/v1/*").handler(api.bodyReader(jsonBody)).handler(api.validator());
     new AdminRoutes(services, verifier).mount(router);
     new AgentRoutes(services).mount(router);
-    SessionRoutes sessions = new SessionRoutes(services, jsonBody);
+    SessionRoutes sessions = new SessionRoutes(services);
     sessions.mount(router);
-    new MessageRoutes(services, sessions, jsonBody).mount(router);
+    new MessageRoutes(services, sessions).mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleBadRequest);
     router.errorHandler(404, Problems::handleFailure);

@@ -18,7 +18,6 @@ import io.genesis.gateway.http.Fields;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Responses;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,18 +38,14 @@ public final class MessageRoutes {
 
   private final ServiceClient services;
   private final SessionRoutes sessions;
-  private final Handler<RoutingContext> jsonBody;
-
-  public MessageRoutes(ServiceClient services, SessionRoutes sessions, Handler<RoutingContext> jsonBody) {
+  public MessageRoutes(ServiceClient services, SessionRoutes sessions) {
     this.services = services;
     this.sessions = sessions;
-    this.jsonBody = jsonBody;
   }
 
   public void mount(Router router) {
     router.get("/api/v1/sessions/:sessionId/messages").handler(this::list);
-    router.post("/api/v1/sessions/:sessionId/messages")
-        .handler(jsonBody).handler(this::send);
+    router.post("/api/v1/sessions/:sessionId/messages").handler(this::send);
   }
 
   private void list(RoutingContext ctx) {

@@ -15,7 +15,6 @@ import io.genesis.gateway.http.Fields;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Responses;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,15 +25,13 @@ public final class SessionRoutes {
   static final int DEFAULT_PAGE = 20;
 
   private final ServiceClient services;
-  private final Handler<RoutingContext> jsonBody;
-
-  public SessionRoutes(ServiceClient services, Handler<RoutingContext> jsonBody) {
+  public SessionRoutes(ServiceClient services) {
     this.services = services;
-    this.jsonBody = jsonBody;
   }
 
   public void mount(Router router) {
-    router.post("/api/v1/sessions").handler(jsonBody).handler(this::create);
+    // The body was read and validated for every /api/v1 route (see GatewayVerticle).
+    router.post("/api/v1/sessions").handler(this::create);
     router.get("/api/v1/sessions").handler(this::list);
     router.get("/api/v1/sessions/:sessionId").handler(this::get);
     router.delete("/api/v1/sessions/:sessionId").handler(this::close);
