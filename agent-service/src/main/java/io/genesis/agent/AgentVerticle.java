@@ -50,7 +50,7 @@ public final class AgentVerticle extends VerticleBase {
     return AgentLoader.load(vertx, config.agentsDir())
         .compose(loaded -> {
           registry = new LiveRegistry(loaded);
-          replies = new ReplyService(registry, backend());
+          replies = new ReplyService(registry, backend(config));
           return registerConsumers();
         })
         .onSuccess(done -> LOG.info("agent service ready: {} agents, version {}, source {}",
@@ -63,8 +63,8 @@ public final class AgentVerticle extends VerticleBase {
     return registry;
   }
 
-  private static ModelBackend backend() {
-    return new OfflineBackend(new OfflineCoach());
+  private ModelBackend backend(GenesisConfig config) {
+    return new OfflineBackend(vertx, new OfflineCoach(), config.model().offlineTokenDelayMillis());
   }
 
   private Future<Void> registerConsumers() {

@@ -83,7 +83,11 @@ final class SessionService {
     if (request.content() == null) {
       throw ServiceException.badRequest("content: required");
     }
-    return repository.appendMessage(id, userId, Ids.newId(), role, blankToNull(request.agentId()), request.content())
+    if (request.partial() && !Messages.ROLE_AGENT.equals(role)) {
+      throw ServiceException.badRequest("partial: only an agent reply can be partial");
+    }
+    return repository.appendMessage(id, userId, Ids.newId(), role, blankToNull(request.agentId()), request.content(),
+            request.partial())
         .compose(message -> message != null
             ? caches.invalidate(message.sessionId(), true).map(message)
             : whyNotAppended(userId, id));

@@ -48,7 +48,7 @@ class CursorsAndPagesTest {
   private static List<MessageView> messages(int count) {
     List<MessageView> out = new ArrayList<>();
     for (int i = count; i > 0; i--) {
-      out.add(new MessageView("m" + i, "s", "user", null, "text " + i, Instant.ofEpochSecond(i)));
+      out.add(new MessageView("m" + i, "s", "user", null, "text " + i, Instant.ofEpochSecond(i), false));
     }
     return out;
   }

@@ -1,24 +1,25 @@
 package io.genesis.agent.model;
 
-import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.genesis.common.error.ServiceException;
 
 /**
- * Produces an agent's answer, streamed. A backend calls {@code onDelta} with each new piece of text, in
- * order, on the caller's context, and then completes the returned future with the whole text (the
- * concatenation of the deltas). A failed future after some deltas means the answer broke off.
- *
- * <p>The offline coach is the only backend today; an OpenAI-compatible streaming upstream plugs in
- * here without changing callers.
+ * Produces agents' answers, streamed: the built-in offline coach, or an OpenAI-compatible upstream.
+ * A reply first asks {@link #admit()} for a {@link ModelCall}, at once and without waiting, so that an
+ * overloaded or failing upstream is refused with a fast {@code 503} before anything is stored.
  */
 public interface ModelBackend {
-  /** A short name for logs and metrics ("offline", "openai:…"). */
+  /** A short name for logs and metrics ("offline", "upstream"). */
   String name();
 
-  Future<String> stream(ModelRequest request, Handler<String> onDelta);
+  /**
+   * Reserves one call now.
+   *
+   * @throws ServiceException 503 with a retry-after when the backend cannot take a call now (too many
+   *     calls in flight, circuit breaker open without a fallback)
+   */
+  ModelCall admit();
 
-  /** The whole answer at once, for callers that do not stream. */
-  default Future<String> reply(ModelRequest request) {
-    return stream(request, delta -> { });
+  /** Frees what the backend holds (HTTP clients, timers). */
+  default void close() {
   }
 }

@@ -2,7 +2,9 @@ package io.genesis.agent.reply;
 
 import io.genesis.agent.definition.AgentDefinition;
 import io.genesis.agent.model.ModelBackend;
+import io.genesis.agent.model.ModelCall;
 import io.genesis.agent.model.ModelRequest;
+import io.genesis.agent.model.ReplySink;
 import io.genesis.agent.registry.AgentRegistry;
 import io.genesis.agent.registry.LiveRegistry;
 import io.genesis.agent.routing.AgentRouter;
@@ -12,6 +14,7 @@ import io.genesis.common.bus.Messages.ReplyResult;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import java.util.List;
 
 /**
  * Answers a {@link ReplyRequest}: checks it, routes it over the current registry snapshot
@@ -40,8 +43,14 @@ public final class ReplyService {
     } catch (ServiceException e) {
       return Future.failedFuture(e);
     }
-    return backend.stream(modelRequest(snapshot, route, request.content()), onDelta)
-        .map(text -> new ReplyResult(route.agent().id(), text, route.handoffs()));
+    ModelCall call;
+    try {
+      call = backend.admit();
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+    return call.stream(modelRequest(snapshot, route, request.content()), ReplySink.unbounded(onDelta))
+        .map(answer -> new ReplyResult(route.agent().id(), answer.text(), route.handoffs()));
   }
 
   /** The routing decision alone (validates the request). */
@@ -65,6 +74,6 @@ public final class ReplyService {
     }
     String fromName = snapshot.find(route.handoff().from()).map(AgentDefinition::name)
         .orElse(route.handoff().from());
-    return new ModelRequest(route.agent(), content, route.handoff(), fromName);
+    return new ModelRequest(route.agent(), content, route.handoff(), fromName, List.of());
   }
 }

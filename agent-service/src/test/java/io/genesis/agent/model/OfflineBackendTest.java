@@ -16,10 +16,10 @@ class OfflineBackendTest {
   @Test
   @DisplayName("the offline backend streams word by word and the deltas add up to the whole answer")
   void streamsDeltas() {
-    OfflineBackend backend = new OfflineBackend(new OfflineCoach());
+    OfflineBackend backend = new OfflineBackend(null, new OfflineCoach(), 0);
     List<String> deltas = new ArrayList<>();
     ModelRequest request = ModelRequest.of(TestAgents.builtIn().find("volt").orElseThrow(), "I ran 5k in 25:00");
-    Future<String> done = backend.stream(request, deltas::add);
+    Future<String> done = backend.admit().stream(request, ReplySink.unbounded(deltas::add)).map(ModelAnswer::text);
     assertTrue(done.succeeded());
     assertTrue(deltas.size() > 10, "deltas: " + deltas.size());
     assertEquals(done.result(), String.join("", deltas));

@@ -21,6 +21,13 @@ public final class Addresses {
 
   public static final String AGENT_LIST = "genesis.agent.list";
   public static final String AGENT_GET = "genesis.agent.get";
+  /** The whole reply in one answer (to be replaced by {@link #AGENT_STREAM} with {@code collect}). */
   public static final String AGENT_REPLY = "genesis.agent.reply";
+  /** Opens a streamed reply ({@link Messages.StreamReply}); JSON answers use it too, with {@code collect}. */
+  public static final String AGENT_STREAM = "genesis.agent.stream";
+  /** Prefix of the per-instance control inboxes of the agent service ({@link Messages.StreamControl}). */
+  public static final String AGENT_STREAM_CONTROL_PREFIX = "genesis.agent.stream.control.";
+  /** Prefix of the per-instance inboxes of the gateway ({@link Messages.ReplyEvent}). */
+  public static final String GATEWAY_STREAM_INBOX_PREFIX = "genesis.gateway.stream.inbox.";
   public static final String AGENT_HEALTH = "genesis.agent.health";
 }

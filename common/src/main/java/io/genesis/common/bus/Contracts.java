@@ -18,7 +18,9 @@ public final class Contracts {
       Messages.AppendMessage.class, Messages.ListMessages.class, Messages.MessageView.class,
       Messages.MessagePage.class, Messages.AgentRef.class, Messages.AgentView.class,
       Messages.AgentList.class, Messages.ReplyRequest.class, Messages.ReplyResult.class,
-      Messages.Handoff.class, Messages.HealthReport.class, Messages.Empty.class);
+      Messages.Handoff.class, Messages.HealthReport.class, Messages.Empty.class, Messages.ChatTurn.class,
+      Messages.Usage.class, Messages.StreamReply.class, Messages.StreamOpened.class, Messages.StreamRefused.class,
+      Messages.StreamControl.class, Messages.ReplyEvent.class);
 
   /** Registers the codecs on this Vert.x instance; safe to call from every verticle that starts. */
   public static void register(Vertx vertx) {

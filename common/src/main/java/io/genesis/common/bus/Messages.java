@@ -35,13 +35,20 @@ public final class Messages {
   public static final String ROLE_USER = "user";
   public static final String ROLE_AGENT = "agent";
 
-  public record AppendMessage(String userId, String sessionId, String role, String agentId, String content) {}
+  /** {@code partial}: an agent reply cut short; stored and shown as such. */
+  public record AppendMessage(String userId, String sessionId, String role, String agentId, String content,
+                              boolean partial) {
+    public AppendMessage(String userId, String sessionId, String role, String agentId, String content) {
+      this(userId, sessionId, role, agentId, content, false);
+    }
+  }
 
   /** {@code before} is a message id: the page holds messages older than it. */
   public record ListMessages(String userId, String sessionId, int limit, String before) {}
 
+  /** {@code partial}: a reply cut short (the client went away, or the model failed mid-answer). */
   public record MessageView(String id, String sessionId, String role, String agentId, String content,
-                            Instant createdAt) {}
+                            Instant createdAt, boolean partial) {}
 
   public record MessagePage(List<MessageView> items, String nextCursor) {}
 
@@ -54,17 +61,98 @@ public final class Messages {
   /** The agents and a version that changes whenever a definition changes (used for ETags). */
   public record AgentList(List<AgentView> agents, String version) {}
 
+  public static final String TURN_SYSTEM = "system";
+  public static final String TURN_USER = "user";
+  public static final String TURN_ASSISTANT = "assistant";
+
+  /** One earlier message of a conversation, as a model sees it: {@code role} is system, user or assistant. */
+  public record ChatTurn(String role, String content) {}
+
   /**
    * Asks the agent service to answer {@code content}. The agent is {@code requestedAgentId}, else
    * {@code sessionAgentId}, else the best match of the text.
+   *
+   * @param sessionId the session, or null for a stateless conversation (OpenAI-compatible API)
+   * @param history the conversation before {@code content}, oldest first; null means "the session's
+   *     stored messages", which the agent service reads itself when its model needs them
    */
   public record ReplyRequest(String userId, String sessionId, String requestedAgentId, String sessionAgentId,
-                             String content) {}
+                             String content, List<ChatTurn> history) {
+    public ReplyRequest(String userId, String sessionId, String requestedAgentId, String sessionAgentId, String content) {
+      this(userId, sessionId, requestedAgentId, sessionAgentId, content, null);
+    }
+  }
 
   public record Handoff(String from, String to, String reason) {}
 
   /** {@code agentId} is the agent that produced {@code text}, after any handoffs. */
   public record ReplyResult(String agentId, String text, List<Handoff> handoffs) {}
+
+  /** Token counts of one reply: the model's own when it reports them, else estimated. */
+  public record Usage(int promptTokens, int completionTokens) {}
+
+  // ---- streamed replies (Addresses.AGENT_STREAM) ----
+
+  /**
+   * Opens a streamed reply. The agent service answers at once with {@link StreamOpened} (or a
+   * {@link StreamRefused} when it cannot take the call now), then waits for credit: nothing is
+   * generated before the first {@link StreamControl} credit arrives. Events then go to
+   * {@code replyTo} as {@link ReplyEvent}s carrying {@code streamId}; the stream always ends with
+   * one {@code end} or {@code error} event.
+   *
+   * @param streamId chosen by the caller, unique
+   * @param replyTo the caller's inbox address (one per gateway instance, not one per stream)
+   * @param collect true: send no deltas, only the final event (a JSON answer)
+   */
+  public record StreamReply(String streamId, String replyTo, ReplyRequest request, boolean collect) {}
+
+  /**
+   * @param controlAddress where the caller sends {@link StreamControl}s for this stream
+   * @param agentId the agent that answers, after any handoff
+   * @param backend the model backend that answers ("offline", "upstream", "offline-fallback")
+   */
+  public record StreamOpened(String streamId, String controlAddress, String agentId, List<Handoff> handoffs,
+                             String backend) {}
+
+  /** The agent service cannot take the call now (breaker open, too many calls): try again later. */
+  public record StreamRefused(int status, String detail, int retryAfterSeconds) {}
+
+  public static final String CONTROL_CREDIT = "credit";
+  public static final String CONTROL_CANCEL = "cancel";
+
+  /** {@code credit}: the caller can take {@code credits} more deltas; {@code cancel}: stop and end now. */
+  public record StreamControl(String streamId, String type, int credits) {}
+
+  public static final String EVENT_DELTA = "delta";
+  public static final String EVENT_END = "end";
+  public static final String EVENT_ERROR = "error";
+
+  /**
+   * One event of a streamed reply.
+   *
+   * <ul>
+   *   <li>{@code delta}: {@code text} is new text.</li>
+   *   <li>{@code end}: {@code result} is the whole reply; {@code partial} when it was cut short by a
+   *       cancel (what was generated until then).</li>
+   *   <li>{@code error}: {@code status}, {@code detail}, {@code retryAfterSeconds} (0: none);
+   *       {@code result} holds what was generated before the failure (its text may be empty).</li>
+   * </ul>
+   */
+  public record ReplyEvent(String streamId, String type, String text, ReplyResult result, boolean partial,
+                           Usage usage, int status, String detail, int retryAfterSeconds) {
+    public static ReplyEvent delta(String streamId, String text) {
+      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0);
+    }
+
+    public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage) {
+      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0);
+    }
+
+    public static ReplyEvent error(String streamId, ReplyResult partialResult, int status, String detail,
+                                   int retryAfterSeconds) {
+      return new ReplyEvent(streamId, EVENT_ERROR, null, partialResult, true, null, status, detail, retryAfterSeconds);
+    }
+  }
 
   // ---- operations ----
 

@@ -74,7 +74,8 @@ public final class ConfigLoader {
         s.string("GENESIS_AGENTS_DIR", null),
         encryptionKey,
         s.string("GENESIS_CLUSTER_MEMBERS", null),
-        s.string("GENESIS_CORS_ORIGINS", null));
+        s.string("GENESIS_CORS_ORIGINS", null),
+        modelSettings(s));
   }
 
   /**
@@ -89,7 +90,24 @@ public final class ConfigLoader {
     return new GenesisConfig(config.httpHost(), config.httpPort(), config.dataDir(), config.pgUrl(),
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
-        config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins());
+        config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model());
+  }
+
+  private static ModelSettings modelSettings(Settings s) {
+    ModelSettings d = ModelSettings.defaults();
+    int hour = 3_600_000;
+    return new ModelSettings(
+        s.integer("GENESIS_MODEL_CONNECT_TIMEOUT_MS", d.connectTimeoutMillis(), 1, hour),
+        s.integer("GENESIS_MODEL_FIRST_TOKEN_TIMEOUT_MS", d.firstTokenTimeoutMillis(), 1, hour),
+        s.integer("GENESIS_MODEL_IDLE_TIMEOUT_MS", d.idleTimeoutMillis(), 1, hour),
+        s.integer("GENESIS_MODEL_TOTAL_TIMEOUT_MS", d.totalTimeoutMillis(), 1, hour),
+        s.integer("GENESIS_MODEL_MAX_CONCURRENT", d.maxConcurrent(), 1, 100_000),
+        s.integer("GENESIS_MODEL_MAX_RETRIES", d.maxRetries(), 0, 10),
+        s.integer("GENESIS_MODEL_BREAKER_FAILURES", d.breakerFailures(), 1, 10_000),
+        s.integer("GENESIS_MODEL_BREAKER_RESET_MS", d.breakerResetMillis(), 1, hour),
+        "offline".equals(s.oneOf("GENESIS_MODEL_FALLBACK", "none", "none", "offline")),
+        s.integer("GENESIS_MODEL_CONTEXT_TOKENS", d.contextTokens(), 100, 10_000_000),
+        s.integer("GENESIS_OFFLINE_TOKEN_DELAY_MS", d.offlineTokenDelayMillis(), 0, 60_000));
   }
 
   private static void checkAesKey(String value) {

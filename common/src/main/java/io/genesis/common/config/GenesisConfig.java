@@ -26,7 +26,12 @@ public record GenesisConfig(
     String agentsDir,
     String encryptionKey,
     String clusterMembers,
-    String corsOrigins) {
+    String corsOrigins,
+    ModelSettings model) {
+
+  public GenesisConfig {
+    model = model == null ? ModelSettings.defaults() : model;
+  }
 
   public JsonObject toJson() {
     @SuppressWarnings("unchecked")
@@ -41,7 +46,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins);
+        encryptionKey, clusterMembers, corsOrigins, model);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -52,13 +57,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins);
+        encryptionKey, clusterMembers, corsOrigins, model);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins);
+        encryptionKey, clusterMembers, corsOrigins, model);
   }
 
   /** Never prints secrets: configuration is logged at start. */

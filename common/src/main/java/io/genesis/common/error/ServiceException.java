@@ -8,14 +8,26 @@ import io.vertx.core.eventbus.Message;
  */
 public class ServiceException extends RuntimeException {
   private final int status;
+  private final int retryAfterSeconds;
 
   public ServiceException(int status, String detail) {
+    this(status, detail, 0);
+  }
+
+  /** {@code retryAfterSeconds} > 0: the caller may try again after that long (a {@code Retry-After} header). */
+  public ServiceException(int status, String detail, int retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
     return status;
+  }
+
+  /** Seconds after which a retry may succeed, or 0 when not known. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ServiceException notFound(String detail) {

@@ -20,7 +20,7 @@ import java.util.UUID;
  */
 public final class SessionRepository {
   private static final String SESSION_COLUMNS = "id, user_id, agent_id, title, is_active, created_at, updated_at";
-  private static final String MESSAGE_COLUMNS = "id, session_id, role, agent_id, content, created_at";
+  private static final String MESSAGE_COLUMNS = "id, session_id, role, agent_id, content, created_at, partial";
   /** A later instant than both the clock and the previous one: per-session times strictly increase. */
   private static final String NEXT_TIME = "greatest(clock_timestamp(), updated_at + interval '1 microsecond')";
 
@@ -37,8 +37,8 @@ public final class SessionRepository {
   /** Bumps the session and inserts the message in one statement; the message time is the new updated_at. */
   private static final String APPEND_MESSAGE = "WITH s AS (UPDATE sessions SET updated_at = " + NEXT_TIME
       + " WHERE id = $1 AND user_id = $2 AND is_active RETURNING id, updated_at) "
-      + "INSERT INTO messages (id, session_id, user_id, role, agent_id, content, created_at) "
-      + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at FROM s RETURNING " + MESSAGE_COLUMNS;
+      + "INSERT INTO messages (id, session_id, user_id, role, agent_id, content, created_at, partial) "
+      + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at, $7 FROM s RETURNING " + MESSAGE_COLUMNS;
   private static final String MESSAGE_KEY = "SELECT created_at, id FROM messages WHERE id = $2 AND session_id = $1";
   private static final String COUNTS = "SELECT (SELECT count(DISTINCT user_id) FROM sessions) AS users, "
       + "(SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM messages) AS messages";
@@ -89,8 +89,8 @@ public final class SessionRepository {
 
   /** Stores a message in an active session of the user; null when there is no such active session. */
   public Future<MessageView> appendMessage(UUID sessionId, String userId, UUID messageId, String role,
-                                           String agentId, String content) {
-    Tuple args = Tuple.of(sessionId, userId, messageId, role, agentId, content);
+                                           String agentId, String content, boolean partial) {
+    Tuple args = Tuple.of(sessionId, userId, messageId, role, agentId, content).addBoolean(partial);
     return pool.preparedQuery(APPEND_MESSAGE).execute(args).map(rows -> rows.size() == 0 ? null : toMessage(rows.iterator().next()));
   }
 
@@ -143,6 +143,7 @@ public final class SessionRepository {
 
   private static MessageView toMessage(Row row) {
     return new MessageView(row.getUUID("id").toString(), row.getUUID("session_id").toString(), row.getString("role"),
-        row.getString("agent_id"), row.getString("content"), row.getOffsetDateTime("created_at").toInstant());
+        row.getString("agent_id"), row.getString("content"), row.getOffsetDateTime("created_at").toInstant(),
+        row.getBoolean("partial"));
   }
 }

@@ -1,0 +1,15 @@
+package io.genesis.agent.model;
+
+import io.genesis.common.bus.Messages.Usage;
+
+/**
+ * A finished answer.
+ *
+ * @param text the whole text (the concatenation of the deltas)
+ * @param usage the model's own token counts, or null when it gave none (the caller then estimates)
+ */
+public record ModelAnswer(String text, Usage usage) {
+  public static ModelAnswer of(String text) {
+    return new ModelAnswer(text, null);
+  }
+}

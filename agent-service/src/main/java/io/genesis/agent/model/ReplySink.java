@@ -1,0 +1,50 @@
+package io.genesis.agent.model;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+
+/**
+ * Where a backend writes its answer, delta by delta, with the consumer's flow control: a backend stops
+ * producing while {@link #paused()} (the client reads slowly) and goes on when the resume handler is
+ * called; it stops for good when {@link #cancelled()} completes (the client went away). All calls
+ * happen on the agent verticle's event loop.
+ */
+public interface ReplySink {
+  /** Emits new text. A delta written while paused is still delivered (buffered), so pause promptly. */
+  void delta(String text);
+
+  /** True while the consumer has no credit left: produce nothing more until resumed. */
+  boolean paused();
+
+  /** Called (once per pause) when the consumer can take more; replaces any earlier handler. */
+  void onResume(Handler<Void> handler);
+
+  /** Completes when the consumer cancels the reply; never fails. */
+  Future<Void> cancelled();
+
+  /** A sink that takes everything at once and is never cancelled (for whole answers and tests). */
+  static ReplySink unbounded(Handler<String> onDelta) {
+    Future<Void> never = Promise.<Void>promise().future();
+    return new ReplySink() {
+      @Override
+      public void delta(String text) {
+        onDelta.handle(text);
+      }
+
+      @Override
+      public boolean paused() {
+        return false;
+      }
+
+      @Override
+      public void onResume(Handler<Void> handler) {
+      }
+
+      @Override
+      public Future<Void> cancelled() {
+        return never;
+      }
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package io.genesis.common.config;
+
+/**
+ * How the agent service talks to an OpenAI-compatible upstream (when {@code GENESIS_MODEL_BASE_URL}
+ * is set), and the offline coach's pace.
+ *
+ * @param connectTimeoutMillis {@code GENESIS_MODEL_CONNECT_TIMEOUT_MS}: TCP (and TLS) connect
+ * @param firstTokenTimeoutMillis {@code GENESIS_MODEL_FIRST_TOKEN_TIMEOUT_MS}: request sent → first token
+ * @param idleTimeoutMillis {@code GENESIS_MODEL_IDLE_TIMEOUT_MS}: longest silence between two tokens
+ * @param totalTimeoutMillis {@code GENESIS_MODEL_TOTAL_TIMEOUT_MS}: the whole answer
+ * @param maxConcurrent {@code GENESIS_MODEL_MAX_CONCURRENT}: calls in flight at once per agent-service
+ *     instance (the bulkhead); more get a fast 503
+ * @param maxRetries {@code GENESIS_MODEL_MAX_RETRIES}: retries with backoff, only before the first token
+ * @param breakerFailures {@code GENESIS_MODEL_BREAKER_FAILURES}: consecutive failures that open the breaker
+ * @param breakerResetMillis {@code GENESIS_MODEL_BREAKER_RESET_MS}: how long it stays open before a trial call
+ * @param fallbackToOffline {@code GENESIS_MODEL_FALLBACK=offline}: the offline coach answers while the breaker is open
+ * @param contextTokens {@code GENESIS_MODEL_CONTEXT_TOKENS}: token budget of the history sent upstream
+ * @param offlineTokenDelayMillis {@code GENESIS_OFFLINE_TOKEN_DELAY_MS}: the offline coach's pause between tokens (0: none)
+ */
+public record ModelSettings(
+    int connectTimeoutMillis,
+    int firstTokenTimeoutMillis,
+    int idleTimeoutMillis,
+    int totalTimeoutMillis,
+    int maxConcurrent,
+    int maxRetries,
+    int breakerFailures,
+    int breakerResetMillis,
+    boolean fallbackToOffline,
+    int contextTokens,
+    int offlineTokenDelayMillis) {
+
+  public static ModelSettings defaults() {
+    return new ModelSettings(2_000, 15_000, 10_000, 120_000, 64, 2, 5, 30_000, false, 3_000, 0);
+  }
+}
