@@ -7,14 +7,14 @@ import io.genesis.agent.registry.AgentLoader;
 import io.genesis.agent.registry.AgentRegistry;
 import io.genesis.agent.registry.LiveRegistry;
 import io.genesis.agent.reply.ReplyService;
+import io.genesis.agent.stream.StreamHub;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Contracts;
 import io.genesis.common.bus.Messages.AgentRef;
 import io.genesis.common.bus.Messages.AgentView;
 import io.genesis.common.bus.Messages.Empty;
 import io.genesis.common.bus.Messages.HealthReport;
-import io.genesis.common.bus.Messages.ReplyRequest;
-import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.bus.Messages.StreamReply;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.Future;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent service on the event bus: {@link Addresses#AGENT_LIST}, {@link Addresses#AGENT_GET},
- * {@link Addresses#AGENT_REPLY} and {@link Addresses#AGENT_HEALTH}. Loads the agent definitions (built
+ * {@link Addresses#AGENT_STREAM} and {@link Addresses#AGENT_HEALTH}. Loads the agent definitions (built
  * in, or {@code agentsDir}) before it registers its consumers; start completes once they are all
  * registered. Never logs message content.
  */
@@ -39,6 +39,8 @@ public final class AgentVerticle extends VerticleBase {
 
   private LiveRegistry registry;
   private ReplyService replies;
+  private ModelBackend backend;
+  private StreamHub streams;
 
   @Override
   public Future<?> start() {
@@ -50,7 +52,9 @@ public final class AgentVerticle extends VerticleBase {
     return AgentLoader.load(vertx, config.agentsDir())
         .compose(loaded -> {
           registry = new LiveRegistry(loaded);
-          replies = new ReplyService(registry, backend(config));
+          backend = backend(config);
+          replies = new ReplyService(registry, backend);
+          streams = new StreamHub(vertx, replies, backend);
           return registerConsumers();
         })
         .onSuccess(done -> LOG.info("agent service ready: {} agents, version {}, source {}",
@@ -72,7 +76,8 @@ public final class AgentVerticle extends VerticleBase {
     List<MessageConsumer<?>> consumers = List.of(
         bus.<Empty>consumer(Addresses.AGENT_LIST, guarded(this::list)),
         bus.<AgentRef>consumer(Addresses.AGENT_GET, guarded(this::get)),
-        bus.<ReplyRequest>consumer(Addresses.AGENT_REPLY, guarded(this::reply)),
+        bus.<StreamReply>consumer(Addresses.AGENT_STREAM, guarded(streams::open)),
+        streams.listen(),
         bus.<Empty>consumer(Addresses.AGENT_HEALTH, guarded(this::health)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
@@ -91,30 +96,21 @@ public final class AgentVerticle extends VerticleBase {
     message.reply(view);
   }
 
-  private void reply(Message<ReplyRequest> message) {
-    long started = System.nanoTime();
-    replies.reply(message.body()).onComplete(
-        result -> {
-          logReply(result, started);
-          message.reply(result);
-        },
-        failure -> {
-          LOG.debug("reply failed: {}", failure.getMessage());
-          ServiceException.reply(message, failure);
-        });
-  }
-
   private void health(Message<Empty> message) {
     int agents = registry.current().size();
     boolean up = agents > 0;
     message.reply(new HealthReport(up, Map.of("agents", up ? "UP" : "no agents loaded")));
   }
 
-  private static void logReply(ReplyResult result, long started) {
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("reply by {} ({} chars, {} handoffs) in {} µs", result.agentId(), result.text().length(),
-          result.handoffs().size(), (System.nanoTime() - started) / 1000);
+  @Override
+  public Future<?> stop() {
+    if (streams != null) {
+      streams.cancelAll();
     }
+    if (backend != null) {
+      backend.close();
+    }
+    return Future.succeededFuture();
   }
 
   /** Answers a handler's exception as a failed request instead of leaving the sender to time out. */

@@ -14,6 +14,7 @@ import io.genesis.common.bus.Messages.Handoff;
 import io.genesis.common.bus.Messages.HealthReport;
 import io.genesis.common.bus.Messages.ReplyRequest;
 import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.bus.Messages.StreamReply;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -76,44 +77,50 @@ class AgentVerticleTest {
   }
 
   @Test
-  @DisplayName("AGENT_REPLY answers from the requested agent with real numbers")
-  void replyRequested(VertxTestContext ctx) {
+  @DisplayName("AGENT_STREAM answers from the requested agent with real numbers")
+  void replyRequested(Vertx vertx, VertxTestContext ctx) {
     ReplyRequest request = new ReplyRequest("u1", "s1", "SAGE", null,
         "male, 30 years old, 80kg, 180cm, moderately active, want to lose fat: my macros?");
-    bus.<ReplyResult>request(Addresses.AGENT_REPLY, request).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-      assertEquals("sage", reply.body().agentId());
-      assertTrue(reply.body().text().contains("BMR 1,780 kcal"), reply.body().text());
-      assertTrue(reply.body().handoffs().isEmpty());
+    StreamProbe.run(vertx, request, true).onComplete(ctx.succeeding(probe -> ctx.verify(() -> {
+      ReplyResult reply = probe.last.future().result().result();
+      assertEquals("sage", reply.agentId());
+      assertTrue(reply.text().contains("BMR 1,780 kcal"), reply.text());
+      assertTrue(reply.handoffs().isEmpty());
+      assertTrue(probe.deltas.isEmpty(), "collect mode sends no deltas");
       ctx.completeNow();
     })));
   }
 
   @Test
-  @DisplayName("AGENT_REPLY hands off from the session agent when the text clearly belongs to another")
-  void replyHandoff(VertxTestContext ctx) {
+  @DisplayName("AGENT_STREAM hands off from the session agent when the text clearly belongs to another")
+  void replyHandoff(Vertx vertx, VertxTestContext ctx) {
     ReplyRequest request = new ReplyRequest("u1", "s1", null, "sage", "I have insomnia and can't sleep before 2am");
-    bus.<ReplyResult>request(Addresses.AGENT_REPLY, request).onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
-      assertEquals("wave", reply.body().agentId());
-      List<Handoff> handoffs = reply.body().handoffs();
+    StreamProbe.run(vertx, request, false).onComplete(ctx.succeeding(probe -> ctx.verify(() -> {
+      ReplyResult reply = probe.last.future().result().result();
+      assertEquals("wave", probe.opened().agentId());
+      assertEquals(probe.opened().handoffs(), reply.handoffs());
+      assertEquals("wave", reply.agentId());
+      assertEquals(reply.text(), String.join("", probe.deltas));
+      List<Handoff> handoffs = reply.handoffs();
       assertEquals(1, handoffs.size());
       assertEquals("sage", handoffs.get(0).from());
       assertEquals("wave", handoffs.get(0).to());
-      assertTrue(reply.body().text().startsWith("SAGE handed you over"), reply.body().text());
+      assertTrue(reply.text().startsWith("SAGE handed you over"), reply.text());
       ctx.completeNow();
     })));
   }
 
   @Test
-  @DisplayName("AGENT_REPLY with blank content or an unknown agent fails with 400 naming the field")
+  @DisplayName("AGENT_STREAM with blank content or an unknown agent fails with 400 naming the field")
   void replyInvalid(VertxTestContext ctx) {
     var checkpoint = ctx.checkpoint(2);
-    bus.request(Addresses.AGENT_REPLY, new ReplyRequest("u1", "s1", null, null, "  "))
+    bus.request(Addresses.AGENT_STREAM, new StreamReply("x1", "test.nowhere", new ReplyRequest("u1", "s1", null, null, "  "), false))
         .onComplete(ctx.failing(error -> ctx.verify(() -> {
           assertEquals(400, ((ReplyException) error).failureCode());
           assertEquals("content: must not be blank", error.getMessage());
           checkpoint.flag();
         })));
-    bus.request(Addresses.AGENT_REPLY, new ReplyRequest("u1", "s1", "zeus", null, "hi"))
+    bus.request(Addresses.AGENT_STREAM, new StreamReply("x2", "test.nowhere", new ReplyRequest("u1", "s1", "zeus", null, "hi"), false))
         .onComplete(ctx.failing(error -> ctx.verify(() -> {
           assertEquals(400, ((ReplyException) error).failureCode());
           assertEquals("agentId: unknown agent 'zeus'", error.getMessage());

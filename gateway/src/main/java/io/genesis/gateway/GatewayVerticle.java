@@ -11,6 +11,7 @@ import io.genesis.gateway.auth.DevTokenRoute;
 import io.genesis.gateway.auth.Roles;
 import io.genesis.gateway.auth.TokenVerifier;
 import io.genesis.gateway.auth.Tokens;
+import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
 import io.genesis.gateway.http.AccessLog;
@@ -47,10 +48,13 @@ public final class GatewayVerticle extends VerticleBase {
   private static final String ANNOUNCED_KEY = "announced";
   private static final long BUS_TIMEOUT_MILLIS = 5_000;
   private static final long SHUTDOWN_GRACE_SECONDS = 10;
+  /** A streamed reply silent for longer than the model's total timeout and this fails with 504. */
+  private static final long STREAM_SILENCE_MARGIN_MILLIS = 30_000;
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
   private HttpServer server;
   private RateLimiting rateLimits;
+  private ReplyStreams replies;
   private long readinessTimer = -1;
 
   @Override
@@ -58,7 +62,9 @@ public final class GatewayVerticle extends VerticleBase {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
     // One step after another: each hands work to a worker thread at start (see RateLimiting).
-    return RateLimiting.create(vertx, config).onSuccess(limits -> rateLimits = limits)
+    replies = new ReplyStreams(vertx, config.model().totalTimeoutMillis() + STREAM_SILENCE_MARGIN_MILLIS);
+    return replies.listen().completion()
+        .compose(inbox -> RateLimiting.create(vertx, config)).onSuccess(limits -> rateLimits = limits)
         .compose(limits -> TokenVerifier.create(vertx, config))
         .compose(verifier -> OpenApi.load(vertx).compose(api -> Compression.compressors(vertx)
             .compose(compressors -> listen(config, verifier, api, compressors))));
@@ -108,7 +114,7 @@ public final class GatewayVerticle extends VerticleBase {
     new AgentRoutes(services).mount(router);
     SessionRoutes sessions = new SessionRoutes(services);
     sessions.mount(router);
-    new MessageRoutes(services, sessions).mount(router);
+    new MessageRoutes(services, sessions, replies).mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleBadRequest);
     router.errorHandler(404, Problems::handleFailure);

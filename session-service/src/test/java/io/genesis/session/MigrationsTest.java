@@ -6,6 +6,7 @@ import static io.genesis.session.TestSupport.userId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.genesis.common.bus.Addresses;
+import io.genesis.session.db.Migrations;
 import io.genesis.common.bus.Messages.CreateSession;
 import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.MessagePage;
@@ -56,9 +57,11 @@ class MigrationsTest {
         .compose(both -> rows(vertx, url, "SELECT version, count(*) AS n FROM schema_migrations GROUP BY version ORDER BY version"))
         .compose(versions -> {
           ctx.verify(() -> {
-            assertEquals(1, versions.size());
-            assertEquals(1, versions.get(0).getInteger("version"));
-            assertEquals(1L, versions.get(0).getLong("n"));
+            assertEquals(Migrations.FILES.size(), versions.size());
+            for (int i = 0; i < versions.size(); i++) {
+              assertEquals(i + 1, versions.get(i).getInteger("version"));
+              assertEquals(1L, versions.get(i).getLong("n"), "each version applied once");
+            }
           });
           return rows(vertx, url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
               + "AND tablename IN ('sessions', 'messages', 'schema_migrations')");
@@ -105,7 +108,8 @@ class MigrationsTest {
       } finally {
         await(again.close());
       }
-      assertEquals(1L, await(rows(control, url, "SELECT count(*) FROM schema_migrations")).get(0).getLong(0));
+      assertEquals((long) Migrations.FILES.size(),
+          await(rows(control, url, "SELECT count(*) FROM schema_migrations")).get(0).getLong(0));
     } finally {
       await(admin.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").execute());
       await(admin.close());

@@ -53,6 +53,16 @@ public final class ReplyService {
         .map(answer -> new ReplyResult(route.agent().id(), answer.text(), route.handoffs()));
   }
 
+  /** A routed request: who answers and what the model is asked. Fails with a 400 like {@link #reply}. */
+  public record Prepared(Route route, ModelRequest modelRequest) {}
+
+  public Prepared prepare(ReplyRequest request) {
+    AgentRegistry snapshot = registry.current();
+    Route route = route(snapshot, request);
+    ModelRequest model = modelRequest(snapshot, route, request.content());
+    return new Prepared(route, request.history() == null ? model : model.withHistory(request.history()));
+  }
+
   /** The routing decision alone (validates the request). */
   public Route route(ReplyRequest request) {
     return route(registry.current(), request);

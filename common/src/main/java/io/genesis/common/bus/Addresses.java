@@ -21,8 +21,6 @@ public final class Addresses {
 
   public static final String AGENT_LIST = "genesis.agent.list";
   public static final String AGENT_GET = "genesis.agent.get";
-  /** The whole reply in one answer (to be replaced by {@link #AGENT_STREAM} with {@code collect}). */
-  public static final String AGENT_REPLY = "genesis.agent.reply";
   /** Opens a streamed reply ({@link Messages.StreamReply}); JSON answers use it too, with {@code collect}. */
   public static final String AGENT_STREAM = "genesis.agent.stream";
   /** Prefix of the per-instance control inboxes of the agent service ({@link Messages.StreamControl}). */

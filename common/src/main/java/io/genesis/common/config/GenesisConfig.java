@@ -39,8 +39,9 @@ public record GenesisConfig(
     return new JsonObject(map);
   }
 
+  /** Through JSON text: a deployment config's nested objects are Vert.x JsonObjects, which Jackson cannot convert directly. */
   public static GenesisConfig fromJson(JsonObject json) {
-    return Json.MAPPER.convertValue(json.getMap(), GenesisConfig.class);
+    return Json.fromString(json.encode(), GenesisConfig.class);
   }
 
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {

@@ -3,27 +3,36 @@ package io.genesis.gateway.api;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
-import io.genesis.gateway.api.MessageRoutes.Exchange;
+import io.genesis.gateway.api.MessageRoutes.Settled;
 import io.genesis.gateway.api.MessageRoutes.Turn;
+import io.genesis.gateway.bus.ReplyStream;
+import io.genesis.gateway.bus.ReplyStream.Ending;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
-import java.util.function.Function;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiFunction;
 
 /**
  * The Server-Sent Events answer to a message ({@code Accept: text/event-stream}): {@code meta},
- * {@code handoff}, {@code delta}, {@code done} or {@code error}, then the stream ends; a comment
- * at once and every 15 s while waiting. Until the streaming issue lands, the reply arrives as one
- * {@code delta}, and {@code meta} is sent once the answering agent is known.
+ * {@code handoff}, then a {@code delta} per token as the model writes it, then {@code done} (the stored
+ * reply) or {@code error} (a problem), and the stream ends. A comment goes out at once and every 15 s,
+ * so proxies and clients do not time out while the model thinks. A client that goes away cancels the
+ * reply; what was generated is stored, marked partial.
  */
 final class EventStream {
   private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
-  /** A comment line: keeps proxies and clients from timing out while the reply is being written. */
-  private static final String KEEP_ALIVE = ": keep-alive\n\n";
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence X_ACCEL_BUFFERING = HttpHeaders.createOptimized("X-Accel-Buffering");
+  private static final CharSequence NO = HttpHeaders.createOptimized("no");
+  private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
   private static final long KEEP_ALIVE_MILLIS = 15_000;
+  private static final byte[] DELTA_START = "event: delta\ndata: {\"text\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] EVENT_END = "}\n\n".getBytes(StandardCharsets.UTF_8);
 
   private EventStream() {}
 
@@ -40,39 +49,71 @@ final class EventStream {
     return false;
   }
 
-  /** Failures before the user's message is stored are plain problem answers; after, {@code error} events. */
-  static void reply(RoutingContext ctx, Future<Turn> stored, Function<Turn, Future<Exchange>> answer) {
-    stored.onFailure(ctx::fail).onSuccess(turn -> {
-      HttpServerResponse response = ctx.response();
-      response.setStatusCode(200).setChunked(true)
-          .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-          .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
-          .putHeader("X-Accel-Buffering", "no");
-      response.write(KEEP_ALIVE);
-      long keepAlive = ctx.vertx().setPeriodic(KEEP_ALIVE_MILLIS, timer -> {
-        if (!response.closed()) {
-          response.write(KEEP_ALIVE);
-        }
-      });
-      response.closeHandler(closed -> ctx.vertx().cancelTimer(keepAlive));
-      answer.apply(turn)
-          .onComplete(done -> ctx.vertx().cancelTimer(keepAlive))
-          .onSuccess(exchange -> {
-            String first = exchange.handoffs().isEmpty() ? exchange.reply().agentId() : exchange.handoffs().get(0).from();
-            event(response, "meta", MessageRoutes.meta(turn, first));
-            exchange.handoffs().forEach(handoff -> event(response, "handoff", handoff));
-            event(response, "delta", Map.of("text", exchange.reply().content()));
-            event(response, "done", exchange.reply());
-            end(response);
-          })
-          .onFailure(failure -> {
-            int status = failure instanceof ServiceException se ? se.status() : 500;
-            event(response, "meta", MessageRoutes.meta(turn, null));
-            event(response, "error", Problem.of(status, failure.getMessage()).withInstance(ctx.request().path()));
-            end(response);
-          });
+  /** Streams the reply of {@code turn} (its user message is stored) and settles it with {@code settle}. */
+  static void reply(RoutingContext ctx, Turn turn, BiFunction<Turn, Ending, Future<Settled>> settle) {
+    HttpServerResponse response = ctx.response();
+    response.setStatusCode(200).setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
+        .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
+        .putHeader(X_ACCEL_BUFFERING, NO);
+    response.write(KEEP_ALIVE);
+    long keepAlive = ctx.vertx().setPeriodic(KEEP_ALIVE_MILLIS, timer -> {
+      if (!response.closed()) {
+        response.write(KEEP_ALIVE);
+      }
     });
+    ReplyStream stream = turn.stream();
+    response.closeHandler(closed -> {
+      ctx.vertx().cancelTimer(keepAlive);
+      stream.cancel();
+    });
+    event(response, "meta", MessageRoutes.meta(turn));
+    stream.handoffs().forEach(handoff -> event(response, "handoff", handoff));
+    stream.start(target(response))
+        .compose(ending -> settle.apply(turn, ending))
+        .onComplete(settled -> ctx.vertx().cancelTimer(keepAlive))
+        .onSuccess(settled -> {
+          if (settled.ending().error() != null) {
+            error(ctx, settled.ending().error());
+          } else if (settled.reply() != null) {
+            event(response, "done", settled.reply());
+          }
+          end(response);
+        })
+        .onFailure(failure -> {
+          error(ctx, failure);
+          end(response);
+        });
+  }
+
+  /** Deltas are written as they come, with the client's write queue as the flow control. */
+  static ReplyStream.Target target(HttpServerResponse response) {
+    return new ReplyStream.Target() {
+      @Override
+      public void delta(String text) {
+        if (!response.closed()) {
+          Buffer event = Buffer.buffer(text.length() + 48).appendBytes(DELTA_START)
+              .appendString(Json.toString(text)).appendBytes(EVENT_END);
+          response.write(event);
+        }
+      }
+
+      @Override
+      public boolean full() {
+        return !response.closed() && response.writeQueueFull();
+      }
+
+      @Override
+      public void onDrain(Handler<Void> handler) {
+        response.drainHandler(handler);
+      }
+    };
+  }
+
+  private static void error(RoutingContext ctx, Throwable failure) {
+    int status = failure instanceof ServiceException se ? se.status() : 500;
+    event(ctx.response(), "error", Problem.of(status, failure.getMessage()).withInstance(ctx.request().path()));
   }
 
   private static void end(HttpServerResponse response) {

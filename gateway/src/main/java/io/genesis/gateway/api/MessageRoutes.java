@@ -13,6 +13,9 @@ import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.common.bus.Messages.SetSessionAgent;
 import io.genesis.common.error.ServiceException;
 import io.genesis.gateway.auth.Caller;
+import io.genesis.gateway.bus.ReplyStream;
+import io.genesis.gateway.bus.ReplyStream.Ending;
+import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.http.Fields;
 import io.genesis.gateway.http.JsonBodies;
@@ -29,18 +32,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A session's messages: read them newest first, and send one. Sending stores the user's message,
- * asks the agent service for the reply, stores the reply, and only then acknowledges both.
+ * streams the reply from the agent service, stores the reply, and only then acknowledges both.
  */
 public final class MessageRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MessageRoutes.class);
   static final int MAX_CONTENT = 32_000;
-  static final long REPLY_TIMEOUT_MILLIS = 120_000;
 
   private final ServiceClient services;
   private final SessionRoutes sessions;
-  public MessageRoutes(ServiceClient services, SessionRoutes sessions) {
+  private final ReplyStreams replies;
+
+  public MessageRoutes(ServiceClient services, SessionRoutes sessions, ReplyStreams replies) {
     this.services = services;
     this.sessions = sessions;
+    this.replies = replies;
   }
 
   public void mount(Router router) {
@@ -60,19 +65,27 @@ public final class MessageRoutes {
   }
 
   /** What one message exchange carries from step to step. */
-  record Turn(SessionRef ref, String content, String requestedAgent, SessionView session, MessageView message) {
-    Turn with(SessionView s) {
-      return new Turn(ref, content, requestedAgent, s, message);
+  record Turn(SessionRef ref, String content, String requestedAgent, SessionView session, ReplyStream stream,
+              MessageView message) {
+    Turn with(ReplyStream s) {
+      return new Turn(ref, content, requestedAgent, session, s, message);
     }
 
     Turn with(MessageView m) {
-      return new Turn(ref, content, requestedAgent, session, m);
+      return new Turn(ref, content, requestedAgent, session, stream, m);
     }
   }
 
   /** The stored exchange, as answered to JSON clients. */
   public record Exchange(MessageView message, MessageView reply, List<Messages.Handoff> handoffs) {}
 
+  /** The stored reply (null when there was nothing to store) and how the stream ended. */
+  record Settled(MessageView reply, Ending ending) {}
+
+  /**
+   * Checks the session, opens the reply on the agent service (routing it, and refusing at once when
+   * the model backend cannot take it), stores the user's message, and only then lets the reply flow.
+   */
   private void send(RoutingContext ctx) {
     SessionRef ref = SessionRoutes.sessionRef(ctx);
     JsonObject body = JsonBodies.object(ctx);
@@ -80,22 +93,37 @@ public final class MessageRoutes {
     String content = fields.requiredText(body, "content", MAX_CONTENT);
     String agentId = fields.optionalString(body, "agentId", 64);
     fields.check();
-    Turn start = new Turn(ref, content, null, null, null);
-    Future<Turn> stored = openSession(start, agentId).compose(this::storeUserMessage);
-    if (EventStream.wanted(ctx)) {
-      EventStream.reply(ctx, stored, this::answer);
+    boolean streamed = EventStream.wanted(ctx);
+    Future<Turn> ready = openSession(ref, content, agentId)
+        .compose(turn -> replies.open(replyRequest(turn), !streamed).map(turn::with))
+        .compose(turn -> storeUserMessage(turn).onFailure(failed -> turn.stream().cancel()));
+    if (streamed) {
+      ready.onSuccess(turn -> EventStream.reply(ctx, turn, this::settle)).onFailure(ctx::fail);
     } else {
-      stored.compose(this::answer)
+      ready.compose(turn -> collect(ctx, turn).compose(ending -> settle(turn, ending))
+              .compose(settled -> settled.ending().error() != null ? Future.failedFuture(settled.ending().error())
+                  : Future.succeededFuture(new Exchange(turn.message(), settled.reply(), turn.stream().handoffs()))))
           .onSuccess(exchange -> Responses.json(ctx, 201, exchange))
           .onFailure(ctx::fail);
     }
   }
 
-  private Future<Turn> openSession(Turn turn, String agentId) {
-    return services.<SessionView>request(Addresses.SESSION_GET, turn.ref())
+  /** The whole reply at once; a client that hangs up cancels it (and what was generated is kept, partial). */
+  private static Future<Ending> collect(RoutingContext ctx, Turn turn) {
+    ctx.response().closeHandler(closed -> turn.stream().cancel());
+    return turn.stream().start(null);
+  }
+
+  private Future<Turn> openSession(SessionRef ref, String content, String agentId) {
+    return services.<SessionView>request(Addresses.SESSION_GET, ref)
         .compose(session -> session.active()
-            ? sessions.knownAgent(agentId).map(agent -> new Turn(turn.ref(), turn.content(), agent, session, null))
+            ? sessions.knownAgent(agentId).map(agent -> new Turn(ref, content, agent, session, null, null))
             : Future.failedFuture(new ServiceException(409, "session " + session.id() + " is closed")));
+  }
+
+  private static ReplyRequest replyRequest(Turn turn) {
+    return new ReplyRequest(turn.ref().userId(), turn.ref().sessionId(), turn.requestedAgent(),
+        turn.session().agentId(), turn.content());
   }
 
   private Future<Turn> storeUserMessage(Turn turn) {
@@ -105,15 +133,19 @@ public final class MessageRoutes {
     return services.<MessageView>request(Addresses.MESSAGE_APPEND, append).map(turn::with);
   }
 
-  /** Asks for the reply, stores it, and remembers the answering agent on the session. */
-  Future<Exchange> answer(Turn turn) {
-    ReplyRequest ask = new ReplyRequest(turn.ref().userId(), turn.ref().sessionId(), turn.requestedAgent(),
-        turn.session().agentId(), turn.content());
-    return services.<ReplyResult>request(Addresses.AGENT_REPLY, ask, REPLY_TIMEOUT_MILLIS)
-        .compose(result -> services.<MessageView>request(Addresses.MESSAGE_APPEND,
-                new AppendMessage(turn.ref().userId(), turn.ref().sessionId(), Messages.ROLE_AGENT, result.agentId(), result.text()))
-            .compose(reply -> rememberAgent(turn, result.agentId())
-                .map(ignored -> new Exchange(turn.message(), reply, result.handoffs() == null ? List.of() : result.handoffs()))));
+  /**
+   * Stores the reply, marked partial when it was cut short (nothing is stored for an empty one), and
+   * remembers the answering agent on the session.
+   */
+  Future<Settled> settle(Turn turn, Ending ending) {
+    ReplyResult result = ending.result();
+    if (ending.partial() && !ending.hasText()) {
+      return Future.succeededFuture(new Settled(null, ending));
+    }
+    AppendMessage append = new AppendMessage(turn.ref().userId(), turn.ref().sessionId(), Messages.ROLE_AGENT,
+        result.agentId(), result.text(), ending.partial());
+    return services.<MessageView>request(Addresses.MESSAGE_APPEND, append)
+        .compose(reply -> rememberAgent(turn, result.agentId()).map(ignored -> new Settled(reply, ending)));
   }
 
   /**
@@ -131,10 +163,8 @@ public final class MessageRoutes {
         });
   }
 
-  /** {@code agentId}: the agent that answers first (before any handoff), or null when not known. */
-  static Map<String, Object> meta(Turn turn, String agentId) {
-    String agent = agentId != null ? agentId : turn.requestedAgent() != null ? turn.requestedAgent() : turn.session().agentId();
-    return agent == null ? Map.of("userMessageId", turn.message().id())
-        : Map.of("agentId", agent, "userMessageId", turn.message().id());
+  /** The {@code meta} event: the agent asked first and the stored user message. */
+  static Map<String, Object> meta(Turn turn) {
+    return Map.of("agentId", turn.stream().firstAgentId(), "userMessageId", turn.message().id());
   }
 }

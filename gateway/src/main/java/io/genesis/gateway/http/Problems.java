@@ -110,6 +110,9 @@ public final class Problems {
       return Problem.validation(invalid.errors());
     }
     if (failure instanceof ServiceException service) {
+      if (service.retryAfterSeconds() > 0) {
+        ctx.response().headers().set(RETRY_AFTER, Integer.toString(service.retryAfterSeconds()));
+      }
       if (service.status() >= 500) {
         LOG.warn("request {} {} failed: {}", ctx.request().method(), ctx.request().path(), service.getMessage());
       }

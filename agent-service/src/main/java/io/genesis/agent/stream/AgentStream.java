@@ -1,0 +1,158 @@
+package io.genesis.agent.stream;
+
+import io.genesis.agent.model.ModelAnswer;
+import io.genesis.agent.model.ModelCall;
+import io.genesis.agent.model.ModelRequest;
+import io.genesis.agent.model.ReplySink;
+import io.genesis.agent.reply.ReplyService.Prepared;
+import io.genesis.common.bus.Messages.ChatTurn;
+import io.genesis.common.bus.Messages.ReplyEvent;
+import io.genesis.common.bus.Messages.ReplyRequest;
+import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.bus.Messages.Usage;
+import io.genesis.common.error.ServiceException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * One streamed reply on the agent side: a {@link ReplySink} that forwards each delta to the caller's
+ * inbox while the caller has credit, and ends with exactly one {@code end} or {@code error} event.
+ * Nothing is generated before the first credit. A caller that never sends credit, or stops sending it
+ * for {@link #STALL_MILLIS}, is treated as gone: the stream is cancelled. All on one event loop.
+ */
+final class AgentStream implements ReplySink {
+  static final long START_MILLIS = 30_000;
+  static final long STALL_MILLIS = 60_000;
+
+  private final Vertx vertx;
+  private final String streamId;
+  private final String replyTo;
+  private final boolean collect;
+  private final ReplyRequest request;
+  private final Prepared prepared;
+  private final ModelCall call;
+  private final Runnable onEnd;
+  private final Promise<Void> cancelled = Promise.promise();
+  private final StringBuilder text = new StringBuilder();
+  private int credits;
+  private int deltas;
+  private boolean started;
+  private boolean ended;
+  private Handler<Void> resume;
+  private long deadline;
+
+  AgentStream(Vertx vertx, String streamId, String replyTo, boolean collect, ReplyRequest request,
+              Prepared prepared, ModelCall call, Runnable onEnd) {
+    this.vertx = vertx;
+    this.streamId = streamId;
+    this.replyTo = replyTo;
+    this.collect = collect;
+    this.request = request;
+    this.prepared = prepared;
+    this.call = call;
+    this.onEnd = onEnd;
+    this.deadline = vertx.setTimer(START_MILLIS, timer -> cancel());
+  }
+
+  void credit(int more) {
+    if (ended || more <= 0) {
+      return;
+    }
+    credits += more;
+    if (!started) {
+      start();
+    } else if (resume != null) {
+      Handler<Void> next = resume;
+      resume = null;
+      vertx.cancelTimer(deadline);
+      next.handle(null);
+    }
+  }
+
+  void cancel() {
+    cancelled.tryComplete();
+    if (!started) {
+      call.release();
+      finish(Future.succeededFuture(ModelAnswer.of("")));
+    }
+  }
+
+  private void start() {
+    started = true;
+    vertx.cancelTimer(deadline);
+    Future<List<ChatTurn>> history = call.needsHistory()
+        ? History.before(vertx.eventBus(), request)
+        : Future.succeededFuture(prepared.modelRequest().history());
+    history.compose(turns -> call.stream(prepared.modelRequest().withHistory(turns), this))
+        .onComplete(this::finish);
+  }
+
+  @Override
+  public void delta(String piece) {
+    if (ended || piece.isEmpty()) {
+      return;
+    }
+    text.append(piece);
+    deltas++;
+    if (!collect) {
+      credits--;
+      vertx.eventBus().send(replyTo, ReplyEvent.delta(streamId, piece));
+    }
+  }
+
+  @Override
+  public boolean paused() {
+    return !collect && credits <= 0;
+  }
+
+  @Override
+  public void onResume(Handler<Void> handler) {
+    resume = handler;
+    vertx.cancelTimer(deadline);
+    deadline = vertx.setTimer(STALL_MILLIS, timer -> cancel());
+  }
+
+  @Override
+  public Future<Void> cancelled() {
+    return cancelled.future();
+  }
+
+  private void finish(AsyncResult<ModelAnswer> outcome) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    vertx.cancelTimer(deadline);
+    call.release();
+    String agentId = prepared.route().agent().id();
+    ReplyEvent last;
+    if (outcome.succeeded()) {
+      ModelAnswer answer = outcome.result();
+      ReplyResult result = new ReplyResult(agentId, answer.text(), prepared.route().handoffs());
+      last = ReplyEvent.end(streamId, result, cancelled.future().isComplete(),
+          answer.usage() != null ? answer.usage() : estimatedUsage());
+    } else {
+      Throwable failure = outcome.cause();
+      ServiceException error = failure instanceof ServiceException se ? se
+          : new ServiceException(500, "the reply failed: " + failure.getMessage());
+      ReplyResult partial = new ReplyResult(agentId, text.toString(), prepared.route().handoffs());
+      last = ReplyEvent.error(streamId, partial, error.status(), error.getMessage(), error.retryAfterSeconds());
+    }
+    vertx.eventBus().send(replyTo, last);
+    onEnd.run();
+  }
+
+  /** About four characters per token, as OpenAI's tokenizer averages on English text. */
+  private Usage estimatedUsage() {
+    ModelRequest model = prepared.modelRequest();
+    long promptChars = model.agent().systemPrompt().length() + model.userText().length();
+    for (ChatTurn turn : model.history()) {
+      promptChars += turn.content().length();
+    }
+    return new Usage((int) (promptChars / 4 + 1), deltas);
+  }
+}

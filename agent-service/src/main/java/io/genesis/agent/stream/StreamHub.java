@@ -1,0 +1,86 @@
+package io.genesis.agent.stream;
+
+import io.genesis.agent.model.ModelBackend;
+import io.genesis.agent.model.ModelCall;
+import io.genesis.agent.reply.ReplyService;
+import io.genesis.agent.reply.ReplyService.Prepared;
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages;
+import io.genesis.common.bus.Messages.StreamControl;
+import io.genesis.common.bus.Messages.StreamOpened;
+import io.genesis.common.bus.Messages.StreamRefused;
+import io.genesis.common.bus.Messages.StreamReply;
+import io.genesis.common.error.ServiceException;
+import io.genesis.common.id.Ids;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The streamed replies of one agent-verticle instance: opens them ({@link Addresses#AGENT_STREAM}),
+ * and takes credit and cancels for them on this instance's own control address. Routing and admission
+ * happen when a stream opens, so a refusal (bad request, backend full or failing) is a fast answer
+ * before the caller stores or sends anything.
+ */
+public final class StreamHub {
+  private final Vertx vertx;
+  private final ReplyService replies;
+  private final ModelBackend backend;
+  private final String controlAddress = Addresses.AGENT_STREAM_CONTROL_PREFIX + Ids.newId();
+  private final Map<String, AgentStream> streams = new HashMap<>();
+
+  public StreamHub(Vertx vertx, ReplyService replies, ModelBackend backend) {
+    this.vertx = vertx;
+    this.replies = replies;
+    this.backend = backend;
+  }
+
+  public MessageConsumer<StreamControl> listen() {
+    return vertx.eventBus().consumer(controlAddress, this::control);
+  }
+
+  public void open(Message<StreamReply> message) {
+    StreamReply open = message.body();
+    if (open == null || open.streamId() == null || open.replyTo() == null) {
+      throw ServiceException.badRequest("body: a stream request with streamId and replyTo is required");
+    }
+    Prepared prepared = replies.prepare(open.request());
+    ModelCall call;
+    try {
+      call = backend.admit();
+    } catch (ServiceException refused) {
+      message.reply(new StreamRefused(refused.status(), refused.getMessage(), refused.retryAfterSeconds()));
+      return;
+    }
+    String id = open.streamId();
+    streams.put(id, new AgentStream(vertx, id, open.replyTo(), open.collect(), open.request(), prepared, call,
+        () -> streams.remove(id)));
+    message.reply(new StreamOpened(id, controlAddress, prepared.route().agent().id(), prepared.route().handoffs(),
+        call.backend()));
+  }
+
+  /** Streams in flight on this instance. */
+  public int active() {
+    return streams.size();
+  }
+
+  /** Cancels every stream (the verticle stops): each ends with what it has. */
+  public void cancelAll() {
+    Map.copyOf(streams).values().forEach(AgentStream::cancel);
+  }
+
+  private void control(Message<StreamControl> message) {
+    StreamControl control = message.body();
+    AgentStream stream = control == null ? null : streams.get(control.streamId());
+    if (stream == null) {
+      return; // ended already; credit or cancel crossed the end on the wire
+    }
+    if (Messages.CONTROL_CANCEL.equals(control.type())) {
+      stream.cancel();
+    } else {
+      stream.credit(control.credits());
+    }
+  }
+}

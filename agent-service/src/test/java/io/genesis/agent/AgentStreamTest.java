@@ -1,0 +1,104 @@
+package io.genesis.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages;
+import io.genesis.common.bus.Messages.Empty;
+import io.genesis.common.bus.Messages.ReplyEvent;
+import io.genesis.common.bus.Messages.ReplyRequest;
+import io.genesis.common.config.ModelSettings;
+import io.genesis.common.json.Json;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Streamed replies on the agent service")
+class AgentStreamTest {
+  private static final ReplyRequest ASK = new ReplyRequest("u1", null, "volt", null, "I ran 10k in 50:00, what pace is that?");
+
+  private static DeploymentOptions paced(int tokenDelayMillis) {
+    ModelSettings d = ModelSettings.defaults();
+    ModelSettings settings = new ModelSettings(d.connectTimeoutMillis(), d.firstTokenTimeoutMillis(), d.idleTimeoutMillis(),
+        d.totalTimeoutMillis(), d.maxConcurrent(), d.maxRetries(), d.breakerFailures(), d.breakerResetMillis(),
+        d.fallbackToOffline(), d.contextTokens(), tokenDelayMillis);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> model = Json.MAPPER.convertValue(settings, Map.class);
+    return new DeploymentOptions().setConfig(new JsonObject().put("model", model));
+  }
+
+  @Test
+  @DisplayName("deltas flow only against credit: one credit, one delta; more credit, the rest, adding up to the reply")
+  void credit(Vertx vertx, VertxTestContext ctx) {
+    StreamProbe probe = new StreamProbe(vertx);
+    vertx.deployVerticle(new AgentVerticle(), paced(0))
+        .compose(id -> probe.open(ASK, false))
+        .compose(opened -> {
+          probe.credit(1);
+          return probe.nextDelta();
+        })
+        // The agent sends any further delta before it answers this, on the same event loop.
+        .compose(first -> vertx.eventBus().request(Addresses.AGENT_HEALTH, Empty.INSTANCE))
+        .compose(health -> {
+          ctx.verify(() -> assertEquals(1, probe.deltas.size(), "deltas with one credit"));
+          probe.credit(1_000);
+          return probe.last.future();
+        })
+        .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+          assertEquals(Messages.EVENT_END, last.type());
+          assertFalse(last.partial());
+          assertTrue(probe.deltas.size() > 10, "deltas: " + probe.deltas.size());
+          assertEquals(last.result().text(), String.join("", probe.deltas));
+          assertEquals(probe.deltas.size(), last.usage().completionTokens());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a cancel mid-stream ends it at once, partial, with exactly the text sent so far")
+  void cancel(Vertx vertx, VertxTestContext ctx) {
+    StreamProbe probe = new StreamProbe(vertx);
+    vertx.deployVerticle(new AgentVerticle(), paced(5))
+        .compose(id -> probe.open(ASK, false))
+        .compose(opened -> {
+          probe.credit(1_000);
+          return probe.nextDelta();
+        })
+        .compose(first -> probe.nextDelta())
+        .compose(second -> {
+          probe.cancel();
+          return probe.last.future();
+        })
+        .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+          ReplyEvent end = last;
+          assertEquals(Messages.EVENT_END, end.type());
+          assertTrue(end.partial(), "deltas " + probe.deltas.size() + " " + end);
+          assertTrue(probe.deltas.size() >= 2 && probe.deltas.size() < 10, "deltas: " + probe.deltas.size());
+          assertEquals(String.join("", probe.deltas), end.result().text());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("the offline coach's optional pace spreads the tokens out; the answer is the same")
+  void pace(Vertx vertx, VertxTestContext ctx) {
+    vertx.deployVerticle(new AgentVerticle(), paced(1))
+        .compose(id -> StreamProbe.run(vertx, ASK, false))
+        .onComplete(ctx.succeeding(probe -> ctx.verify(() -> {
+          ReplyEvent end = probe.last.future().result();
+          assertFalse(end.partial());
+          assertTrue(end.result().text().contains("pace 5:00 min/km"), end.result().text());
+          assertEquals(end.result().text(), String.join("", probe.deltas));
+          ctx.completeNow();
+        })));
+  }
+}

@@ -1,0 +1,188 @@
+package io.genesis.gateway.bus;
+
+import io.genesis.common.bus.Messages;
+import io.genesis.common.bus.Messages.Handoff;
+import io.genesis.common.bus.Messages.ReplyEvent;
+import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.bus.Messages.StreamControl;
+import io.genesis.common.bus.Messages.StreamOpened;
+import io.genesis.common.bus.Messages.Usage;
+import io.genesis.common.error.ServiceException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * One reply streaming from the agent service. Deltas flow only against credit: the gateway grants
+ * {@link #WINDOW} at a time and grants more only while the client keeps up ({@link Target#full()}), so a
+ * slow reader pauses the model instead of filling memory. The stream ends once, with an {@link Ending}.
+ */
+public final class ReplyStream {
+  /** Deltas the agent service may send ahead of the client. */
+  static final int WINDOW = 32;
+  /** How long a cancelled stream waits for the agent's own end before ending with what it has. */
+  static final long CANCEL_GRACE_MILLIS = 5_000;
+
+  /** Where deltas go: an SSE response, a WebSocket, an OpenAI chunk stream. */
+  public interface Target {
+    void delta(String text);
+
+    /** True while the client's write queue is full. */
+    boolean full();
+
+    /** Called once when the client has drained its queue. */
+    void onDrain(Handler<Void> handler);
+  }
+
+  /**
+   * How a reply ended.
+   *
+   * @param result the reply's agent, text and handoffs (the text so far when partial or failed)
+   * @param partial cut short by a cancel or a failure
+   * @param error the failure, or null
+   */
+  public record Ending(ReplyResult result, boolean partial, Usage usage, ServiceException error) {
+    public boolean hasText() {
+      return !result.text().isEmpty();
+    }
+  }
+
+  private final Vertx vertx;
+  private final ReplyStreams owner;
+  private final StreamOpened opened;
+  private final long silenceMillis;
+  private final Promise<Ending> ending = Promise.promise();
+  private final StringBuilder received = new StringBuilder();
+  private Target target;
+  private int outstanding;
+  private boolean waitingForDrain;
+  private boolean cancelled;
+  private long watchdog = -1;
+  private long lastActivity;
+
+  ReplyStream(Vertx vertx, ReplyStreams owner, StreamOpened opened, long silenceMillis) {
+    this.vertx = vertx;
+    this.owner = owner;
+    this.opened = opened;
+    this.silenceMillis = silenceMillis;
+  }
+
+  /** The agent that answers (after any handoff). */
+  public String agentId() {
+    return opened.agentId();
+  }
+
+  public List<Handoff> handoffs() {
+    return opened.handoffs() == null ? List.of() : opened.handoffs();
+  }
+
+  /** The agent that was asked first: the one handed off from, else the one answering. */
+  public String firstAgentId() {
+    return handoffs().isEmpty() ? agentId() : handoffs().get(0).from();
+  }
+
+  public String backend() {
+    return opened.backend();
+  }
+
+  /** Starts generation; deltas go to {@code target} (null for a collected answer). */
+  public Future<Ending> start(Target deltas) {
+    this.target = deltas;
+    grant(WINDOW);
+    return ending.future();
+  }
+
+  /** The client went away: the agent stops, and the stream ends partial with what was generated. */
+  public void cancel() {
+    if (cancelled || ending.future().isComplete()) {
+      return;
+    }
+    cancelled = true;
+    owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CANCEL, 0));
+    rearm(CANCEL_GRACE_MILLIS);
+  }
+
+  public Future<Ending> ending() {
+    return ending.future();
+  }
+
+  void event(ReplyEvent event) {
+    switch (event.type()) {
+      case Messages.EVENT_DELTA -> delta(event.text());
+      case Messages.EVENT_END -> end(new Ending(event.result(), event.partial(), event.usage(), null));
+      case Messages.EVENT_ERROR -> end(new Ending(event.result(), true, null,
+          new ServiceException(event.status(), event.detail(), event.retryAfterSeconds())));
+      default -> { }
+    }
+  }
+
+  private void delta(String text) {
+    outstanding--;
+    received.append(text);
+    if (cancelled || target == null) {
+      return;
+    }
+    lastActivity = System.nanoTime();
+    target.delta(text);
+    if (target.full()) {
+      if (!waitingForDrain) {
+        waitingForDrain = true;
+        target.onDrain(drained -> {
+          waitingForDrain = false;
+          lastActivity = System.nanoTime();
+          refill();
+        });
+      }
+    } else {
+      refill();
+    }
+  }
+
+  private void refill() {
+    if (!cancelled && !ending.future().isComplete() && outstanding <= WINDOW / 2) {
+      grant(WINDOW - outstanding);
+    }
+  }
+
+  private void grant(int credits) {
+    outstanding += credits;
+    owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CREDIT, credits));
+    lastActivity = System.nanoTime();
+    if (watchdog < 0) {
+      watchdog = vertx.setTimer(silenceMillis, timer -> checkSilence());
+    }
+  }
+
+  /** One timer per stream, re-armed for the time left, rather than one per delta. */
+  private void checkSilence() {
+    long quietMillis = (System.nanoTime() - lastActivity) / 1_000_000;
+    if (waitingForDrain || quietMillis < silenceMillis) {
+      watchdog = vertx.setTimer(waitingForDrain ? silenceMillis : silenceMillis - quietMillis, timer -> checkSilence());
+    } else {
+      silent();
+    }
+  }
+
+  private void rearm(long millis) {
+    vertx.cancelTimer(watchdog);
+    watchdog = vertx.setTimer(millis, timer -> silent());
+  }
+
+  private void silent() {
+    ReplyResult sofar = new ReplyResult(opened.agentId(), received.toString(), handoffs());
+    if (cancelled) {
+      end(new Ending(sofar, true, null, null));
+    } else {
+      owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CANCEL, 0));
+      end(new Ending(sofar, true, null, new ServiceException(504, "the agent service went silent")));
+    }
+  }
+
+  private void end(Ending last) {
+    vertx.cancelTimer(watchdog);
+    owner.ended(opened.streamId());
+    ending.tryComplete(last);
+  }
+}

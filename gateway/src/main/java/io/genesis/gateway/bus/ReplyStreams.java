@@ -1,0 +1,86 @@
+package io.genesis.gateway.bus;
+
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages.ReplyEvent;
+import io.genesis.common.bus.Messages.ReplyRequest;
+import io.genesis.common.bus.Messages.StreamControl;
+import io.genesis.common.bus.Messages.StreamOpened;
+import io.genesis.common.bus.Messages.StreamRefused;
+import io.genesis.common.bus.Messages.StreamReply;
+import io.genesis.common.error.ServiceException;
+import io.genesis.common.id.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The gateway end of streamed replies, one per gateway-verticle instance: opens them on the agent
+ * service and receives their events on this instance's own inbox (one consumer for every stream, so
+ * a clustered bus registers nothing per request). Used from this verticle's event loop only.
+ */
+public final class ReplyStreams {
+  private static final DeliveryOptions OPEN = new DeliveryOptions().setSendTimeout(5_000);
+
+  private final Vertx vertx;
+  private final long silenceMillis;
+  private final String inbox = Addresses.GATEWAY_STREAM_INBOX_PREFIX + Ids.newId();
+  private final Map<String, ReplyStream> streams = new HashMap<>();
+
+  /** @param silenceMillis how long a started stream may stay silent (not waiting on the client) before it fails with 504 */
+  public ReplyStreams(Vertx vertx, long silenceMillis) {
+    this.vertx = vertx;
+    this.silenceMillis = silenceMillis;
+  }
+
+  public MessageConsumer<ReplyEvent> listen() {
+    return vertx.eventBus().consumer(inbox, this::event);
+  }
+
+  /**
+   * Routes and admits a reply: fails at once with a {@link ServiceException} (400 unknown agent, 503
+   * with retry-after when the model backend is full or failing, 503 when no agent service answers).
+   * Nothing is generated until {@link ReplyStream#start}.
+   *
+   * @param collect true: no deltas, only the end (a JSON answer)
+   */
+  public Future<ReplyStream> open(ReplyRequest request, boolean collect) {
+    String id = Ids.newId().toString();
+    return vertx.eventBus().request(Addresses.AGENT_STREAM, new StreamReply(id, inbox, request, collect), OPEN)
+        .recover(failure -> Future.failedFuture(ServiceClient.translate(Addresses.AGENT_STREAM, failure)))
+        .compose(reply -> opened(id, reply));
+  }
+
+  /** Streams in flight on this gateway instance. */
+  public int active() {
+    return streams.size();
+  }
+
+  private Future<ReplyStream> opened(String id, Message<Object> reply) {
+    if (reply.body() instanceof StreamRefused refused) {
+      return Future.failedFuture(new ServiceException(refused.status(), refused.detail(), refused.retryAfterSeconds()));
+    }
+    ReplyStream stream = new ReplyStream(vertx, this, (StreamOpened) reply.body(), silenceMillis);
+    streams.put(id, stream);
+    return Future.succeededFuture(stream);
+  }
+
+  void send(String controlAddress, StreamControl control) {
+    vertx.eventBus().send(controlAddress, control);
+  }
+
+  void ended(String streamId) {
+    streams.remove(streamId);
+  }
+
+  private void event(Message<ReplyEvent> message) {
+    ReplyEvent event = message.body();
+    ReplyStream stream = event == null ? null : streams.get(event.streamId());
+    if (stream != null) {
+      stream.event(event);
+    }
+  }
+}
