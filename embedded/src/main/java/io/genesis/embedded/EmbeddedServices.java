@@ -30,14 +30,25 @@ public final class EmbeddedServices implements AutoCloseable {
     this.redisPort = redisPort;
   }
 
-  /** Starts the services asked for; the data lives in {@code dataDir/postgres} and {@code dataDir/redis}. */
+  /**
+   * Starts the services asked for; the data lives in {@code dataDir/postgres} and {@code dataDir/redis}.
+   * PostgreSQL is durable: a commit is on disk before it is acknowledged.
+   */
   public static EmbeddedServices start(Path dataDir, boolean withPostgres, boolean withRedis) {
+    return start(dataDir, withPostgres, withRedis, true);
+  }
+
+  /**
+   * @param durable false keeps the embedded library's test settings (no fsync, asynchronous commit):
+   *     faster, and fine for throw-away test data, never for the product
+   */
+  public static EmbeddedServices start(Path dataDir, boolean withPostgres, boolean withRedis, boolean durable) {
     EmbeddedPostgres postgres = null;
     RedisServer redis = null;
     int redisPort = 0;
     try {
       if (withPostgres) {
-        postgres = startPostgres(dataDir.resolve("postgres"));
+        postgres = startPostgres(dataDir.resolve("postgres"), durable);
       }
       if (withRedis) {
         redisPort = freePort();
@@ -51,10 +62,16 @@ public final class EmbeddedServices implements AutoCloseable {
     }
   }
 
-  private static EmbeddedPostgres startPostgres(Path dir) throws IOException {
+  private static EmbeddedPostgres startPostgres(Path dir, boolean durable) throws IOException {
     Files.createDirectories(dir);
     long started = System.nanoTime();
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (durable) {
+      // The library's defaults are for tests: fsync, synchronous_commit and full_page_writes off.
+      builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on");
+    }
+    EmbeddedPostgres pg = builder
         .setDataDirectory(dir)
         .setCleanDataDirectory(false)
         .setRegisterShutdownHook(false)

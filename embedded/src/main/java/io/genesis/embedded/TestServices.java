@@ -36,7 +36,7 @@ public final class TestServices {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    EmbeddedServices embedded = EmbeddedServices.start(dir, pg == null, redis == null);
+    EmbeddedServices embedded = EmbeddedServices.start(dir, pg == null, redis == null, false);
     Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "embedded-services-stop"));
     return new Urls(pg != null ? pg : embedded.pgUrl(), redis != null ? redis : embedded.redisUrl());
   }

@@ -1,5 +1,8 @@
 package io.genesis.perf;
 
+import io.genesis.perf.streaming.StreamingOptions;
+import io.genesis.perf.streaming.StreamingRun;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Arrays;
 
@@ -13,6 +16,10 @@ public final class PerfMain {
 
       Commands:
         ceiling [--port P]     a bare Vert.x HTTP server (GET /plain, GET /json) to compare against
+        streaming --target URL [--mode gateway|upstream] [--requests 1000] [--warmup 100]
+                  [--concurrency 10] [--agent volt] [--message TEXT] [--model NAME] [--max-seconds 300] [--json FILE]
+                               time to first token and to the whole reply, streamed (SSE), closed model;
+                               mode upstream talks straight to an OpenAI-compatible server
         --help, -h             this help
 
       Load scenarios (baseline, stress, spike, soak, journey, streaming, connections) and
@@ -24,6 +31,10 @@ public final class PerfMain {
   public static void main(String[] args) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       System.out.print(USAGE);
+      return;
+    }
+    if (args[0].equals("streaming")) {
+      streaming(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (!args[0].equals("ceiling")) {
@@ -38,6 +49,28 @@ public final class PerfMain {
         .onFailure(e -> {
           System.err.println("perf: ceiling failed to start: " + e.getMessage());
           vertx.close();
+        });
+  }
+
+  private static void streaming(String[] options) {
+    StreamingOptions parsed;
+    try {
+      parsed = StreamingOptions.parse(options);
+    } catch (IllegalArgumentException e) {
+      fail(e.getMessage());
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    new StreamingRun(vertx, parsed).run()
+        .compose(summary -> parsed.jsonFile() == null ? Future.succeededFuture(summary)
+            : vertx.fileSystem().writeFile(parsed.jsonFile(), summary.toBuffer()).map(summary))
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            System.out.println(result.result().encodePrettily());
+          } else {
+            System.err.println("perf: streaming failed: " + result.cause().getMessage());
+          }
+          vertx.close().onComplete(closed -> System.exit(result.succeeded() ? 0 : 1));
         });
   }
 
