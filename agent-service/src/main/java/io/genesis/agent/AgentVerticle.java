@@ -4,7 +4,7 @@ import io.genesis.agent.coach.OfflineCoach;
 import io.genesis.agent.model.ModelBackend;
 import io.genesis.agent.model.OfflineBackend;
 import io.genesis.agent.registry.AgentLoader;
-import io.genesis.agent.registry.AgentRegistry;
+import io.genesis.agent.registry.AgentsWatcher;
 import io.genesis.agent.registry.LiveRegistry;
 import io.genesis.agent.reply.ReplyService;
 import io.genesis.agent.stream.StreamHub;
@@ -23,8 +23,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +34,27 @@ import org.slf4j.LoggerFactory;
  * The agent service on the event bus: {@link Addresses#AGENT_LIST}, {@link Addresses#AGENT_GET},
  * {@link Addresses#AGENT_STREAM} and {@link Addresses#AGENT_HEALTH}. Loads the agent definitions (built
  * in, or {@code agentsDir}) before it registers its consumers; start completes once they are all
- * registered. Never logs message content.
+ * registered. A set {@code agentsDir} is then watched and reloaded when its files change
+ * ({@link AgentsWatcher}). Never logs message content.
  */
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
+  private final Duration agentsPollInterval;
   private LiveRegistry registry;
   private ReplyService replies;
   private ModelBackend backend;
   private StreamHub streams;
+  private AgentsWatcher watcher;
+
+  public AgentVerticle() {
+    this(AgentsWatcher.DEFAULT_INTERVAL);
+  }
+
+  /** {@code agentsPollInterval}: how often {@code agentsDir}, when set, is checked for changed files. */
+  public AgentVerticle(Duration agentsPollInterval) {
+    this.agentsPollInterval = agentsPollInterval;
+  }
 
   @Override
   public Future<?> start() {
@@ -49,7 +63,9 @@ public final class AgentVerticle extends VerticleBase {
     if (config.modelBaseUrl() != null) {
       LOG.warn("GENESIS_MODEL_BASE_URL is set but upstream models are not supported yet; the offline coach answers");
     }
-    return AgentLoader.load(vertx, config.agentsDir())
+    String agentsDir = config.agentsDir() == null || config.agentsDir().isBlank() ? null : config.agentsDir().trim();
+    watcher = agentsDir == null ? null : new AgentsWatcher(vertx, agentsDir, agentsPollInterval);
+    return (watcher == null ? AgentLoader.load(vertx, null) : watcher.load())
         .compose(loaded -> {
           registry = new LiveRegistry(loaded);
           backend = backend(config);
@@ -57,14 +73,37 @@ public final class AgentVerticle extends VerticleBase {
           streams = new StreamHub(vertx, replies, backend);
           return registerConsumers();
         })
-        .onSuccess(done -> LOG.info("agent service ready: {} agents, version {}, source {}",
-            registry.current().size(), registry.current().version(),
-            config.agentsDir() == null ? "built-in" : config.agentsDir()));
+        .onSuccess(done -> {
+          if (watcher != null) {
+            watcher.watch(registry);
+          }
+          LOG.info("agent service ready: {} agents, version {}, source {}", registry.current().size(),
+              registry.current().version(), agentsDir == null ? "built-in" : agentsDir + " (watched)");
+        });
   }
 
-  /** The registry in use (for a later reload/watch, and for tests). */
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) {
+      watcher.stop();
+    }
+    if (streams != null) {
+      streams.cancelAll();
+    }
+    if (backend != null) {
+      backend.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The registry in use (for tests). */
   public LiveRegistry registry() {
     return registry;
+  }
+
+  /** The watcher of {@code agentsDir}; empty with the built-in definitions. */
+  public Optional<AgentsWatcher> watcher() {
+    return Optional.ofNullable(watcher);
   }
 
   private ModelBackend backend(GenesisConfig config) {
@@ -100,17 +139,6 @@ public final class AgentVerticle extends VerticleBase {
     int agents = registry.current().size();
     boolean up = agents > 0;
     message.reply(new HealthReport(up, Map.of("agents", up ? "UP" : "no agents loaded")));
-  }
-
-  @Override
-  public Future<?> stop() {
-    if (streams != null) {
-      streams.cancelAll();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-    return Future.succeededFuture();
   }
 
   /** Answers a handler's exception as a failed request instead of leaving the sender to time out. */

@@ -26,6 +26,8 @@ public final class AgentLoader {
   public static final String BUILT_IN_FOLDER = "agents/";
   /** Class-path resource listing the built-in definition files, e.g. {@code ["blaze.json", …]}. */
   public static final String BUILT_IN_INDEX = BUILT_IN_FOLDER + "index.json";
+  /** The definition files of a directory (a {@code readDir} filter, matched against the whole file name). */
+  static final String JSON_FILES = ".*\\.json";
 
   private AgentLoader() {}
 
@@ -53,15 +55,15 @@ public final class AgentLoader {
     return fs.exists(dir)
         .compose(exists -> exists ? fs.props(dir) : Future.failedFuture(
             new ConfigException("GENESIS_AGENTS_DIR", "directory '" + dir + "' does not exist")))
-        .compose(props -> props.isDirectory() ? fs.readDir(dir, ".*\\.json") : Future.failedFuture(
+        .compose(props -> props.isDirectory() ? fs.readDir(dir, JSON_FILES) : Future.failedFuture(
             new ConfigException("GENESIS_AGENTS_DIR", "'" + dir + "' is not a directory")))
-        .compose(paths -> readAll(fs, paths.stream().sorted().toList()))
+        .compose(paths -> readAll(fs, dir, paths.stream().sorted().toList()))
         .compose(files -> vertx.executeBlocking(() -> parseAll(files), false));
   }
 
-  private static Future<List<SourceFile>> readAll(FileSystem fs, List<String> paths) {
+  private static Future<List<SourceFile>> readAll(FileSystem fs, String dir, List<String> paths) {
     if (paths.isEmpty()) {
-      return Future.failedFuture(new AgentDefinitionException("(none)", null, "no *.json files in the agents directory"));
+      return Future.failedFuture(new ConfigException("GENESIS_AGENTS_DIR", "no *.json files in '" + dir + "'"));
     }
     List<Future<SourceFile>> reads = paths.stream()
         .map(path -> fs.readFile(path).map(buffer -> new SourceFile(path, buffer)))

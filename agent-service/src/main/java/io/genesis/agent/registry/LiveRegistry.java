@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The registry in use. Readers take {@link #current()} once per request and work on that snapshot; a
- * reload (the file watcher of a later issue) builds a whole new {@link AgentRegistry} and
+ * reload ({@link AgentsWatcher}) builds a whole new {@link AgentRegistry} and
  * {@link #replace replaces} it in one atomic step, so no request ever sees half a reload.
  */
 public final class LiveRegistry {
