@@ -112,7 +112,17 @@ public final class AgentsWatcher {
       return;
     }
     checking = true;
-    check().onComplete(done -> {
+    Future<Void> checked;
+    try {
+      checked = check();
+    } catch (RuntimeException e) {
+      // never leave `checking` set: one surprise would stop the watching for good
+      checked = Future.failedFuture(e);
+    }
+    checked.onComplete(done -> {
+      if (done.failed()) {
+        LOG.warn("checking {} failed: {}", dir, done.cause().toString());
+      }
       checking = false;
       nextCheck.getAndSet(Promise.promise()).complete();
     });

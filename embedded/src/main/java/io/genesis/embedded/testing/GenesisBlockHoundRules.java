@@ -16,6 +16,9 @@ public final class GenesisBlockHoundRules implements BlockHoundIntegration {
         .allowBlockingCallsInside("sun.net.NetProperties", "<clinit>")
         // Vert.x waits for its worker pools while closing.
         .allowBlockingCallsInside("io.vertx.core.internal.WorkerPool", "close")
+        // Handing a task to a worker pool (executeBlocking, the async file system) takes the queue's
+        // lock for a moment; a worker taking a task at the same instant makes it park briefly.
+        .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute")
         // Jackson builds a type's deserializer once, under a lock (Contracts.register warms the bus types).
         .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
         // Test logs go straight to the console; production logs go through a never-blocking async appender.
