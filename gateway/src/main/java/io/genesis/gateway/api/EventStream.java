@@ -52,6 +52,11 @@ final class EventStream {
   /** Streams the reply of {@code turn} (its user message is stored) and settles it with {@code settle}. */
   static void reply(RoutingContext ctx, Turn turn, BiFunction<Turn, Ending, Future<Settled>> settle) {
     HttpServerResponse response = ctx.response();
+    if (response.closed()) {
+      // gone while its message was being stored: nothing to stream to, nothing generated
+      turn.stream().cancel();
+      return;
+    }
     response.setStatusCode(200).setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
         .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
