@@ -1,8 +1,11 @@
 package io.genesis.agent;
 
 import io.genesis.agent.coach.OfflineCoach;
+import io.genesis.agent.definition.AgentDefinition;
 import io.genesis.agent.model.ModelBackend;
 import io.genesis.agent.model.OfflineBackend;
+import io.genesis.agent.model.upstream.UpstreamBackend;
+import io.genesis.agent.model.upstream.UpstreamConfig;
 import io.genesis.agent.registry.AgentLoader;
 import io.genesis.agent.registry.AgentRegistry;
 import io.genesis.agent.registry.LiveRegistry;
@@ -15,6 +18,7 @@ import io.genesis.common.bus.Messages.Empty;
 import io.genesis.common.bus.Messages.HealthReport;
 import io.genesis.common.bus.Messages.ReplyRequest;
 import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.Future;
@@ -38,24 +42,33 @@ public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
   private LiveRegistry registry;
+  private ModelBackend backend;
   private ReplyService replies;
 
   @Override
   public Future<?> start() {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
-    if (config.modelBaseUrl() != null) {
-      LOG.warn("GENESIS_MODEL_BASE_URL is set but upstream models are not supported yet; the offline coach answers");
-    }
     return AgentLoader.load(vertx, config.agentsDir())
         .compose(loaded -> {
+          requireModels(config, loaded);
           registry = new LiveRegistry(loaded);
-          replies = new ReplyService(registry, backend(config));
+          backend = backend(config);
+          replies = new ReplyService(registry, backend);
           return registerConsumers();
         })
-        .onSuccess(done -> LOG.info("agent service ready: {} agents, version {}, source {}",
+        .onSuccess(done -> LOG.info("agent service ready: {} agents, version {}, source {}, model backend {}",
             registry.current().size(), registry.current().version(),
-            config.agentsDir() == null ? "built-in" : config.agentsDir()));
+            config.agentsDir() == null ? "built-in" : config.agentsDir(),
+            config.modelBaseUrl() == null ? backend.name() : backend.name() + " " + config.modelBaseUrl()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (backend != null) {
+      backend.close();
+    }
+    return Future.succeededFuture();
   }
 
   /** The registry in use (for a later reload/watch, and for tests). */
@@ -64,7 +77,20 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private ModelBackend backend(GenesisConfig config) {
-    return new OfflineBackend(vertx, new OfflineCoach(), config.model().offlineTokenDelayMillis());
+    OfflineBackend offline = new OfflineBackend(vertx, new OfflineCoach(), config.model().offlineTokenDelayMillis());
+    return config.modelBaseUrl() == null ? offline : new UpstreamBackend(vertx, UpstreamConfig.from(config), offline);
+  }
+
+  /** With an upstream, every agent needs a model: its own, or GENESIS_MODEL_NAME. */
+  private static void requireModels(GenesisConfig config, AgentRegistry agents) {
+    if (config.modelBaseUrl() == null || config.modelName() != null) {
+      return;
+    }
+    List<String> without = agents.definitions().stream().filter(AgentDefinition::offline).map(AgentDefinition::id).toList();
+    if (!without.isEmpty()) {
+      throw new ConfigException("GENESIS_MODEL_NAME", "must be set when GENESIS_MODEL_BASE_URL is set, as agents "
+          + String.join(", ", without) + " name no model of their own");
+    }
   }
 
   private Future<Void> registerConsumers() {
