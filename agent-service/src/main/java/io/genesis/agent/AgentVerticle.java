@@ -2,8 +2,12 @@ package io.genesis.agent;
 
 import io.genesis.agent.coach.OfflineCoach;
 import io.genesis.agent.model.ModelBackend;
+import io.genesis.agent.definition.AgentDefinition;
 import io.genesis.agent.model.OfflineBackend;
+import io.genesis.agent.model.upstream.UpstreamBackend;
+import io.genesis.agent.model.upstream.UpstreamConfig;
 import io.genesis.agent.registry.AgentLoader;
+import io.genesis.agent.registry.AgentRegistry;
 import io.genesis.agent.registry.AgentsWatcher;
 import io.genesis.agent.registry.LiveRegistry;
 import io.genesis.agent.reply.ReplyService;
@@ -15,6 +19,7 @@ import io.genesis.common.bus.Messages.AgentView;
 import io.genesis.common.bus.Messages.Empty;
 import io.genesis.common.bus.Messages.HealthReport;
 import io.genesis.common.bus.Messages.StreamReply;
+import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.Future;
@@ -60,13 +65,11 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> start() {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
-    if (config.modelBaseUrl() != null) {
-      LOG.warn("GENESIS_MODEL_BASE_URL is set but upstream models are not supported yet; the offline coach answers");
-    }
     String agentsDir = config.agentsDir() == null || config.agentsDir().isBlank() ? null : config.agentsDir().trim();
     watcher = agentsDir == null ? null : new AgentsWatcher(vertx, agentsDir, agentsPollInterval);
     return (watcher == null ? AgentLoader.load(vertx, null) : watcher.load())
         .compose(loaded -> {
+          requireModels(config, loaded);
           registry = new LiveRegistry(loaded);
           backend = backend(config);
           replies = new ReplyService(registry, backend);
@@ -77,8 +80,9 @@ public final class AgentVerticle extends VerticleBase {
           if (watcher != null) {
             watcher.watch(registry);
           }
-          LOG.info("agent service ready: {} agents, version {}, source {}", registry.current().size(),
-              registry.current().version(), agentsDir == null ? "built-in" : agentsDir + " (watched)");
+          LOG.info("agent service ready: {} agents, version {}, source {}, model backend {}", registry.current().size(),
+              registry.current().version(), agentsDir == null ? "built-in" : agentsDir + " (watched)",
+              config.modelBaseUrl() == null ? backend.name() : backend.name() + " " + config.modelBaseUrl());
         });
   }
 
@@ -107,7 +111,20 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private ModelBackend backend(GenesisConfig config) {
-    return new OfflineBackend(vertx, new OfflineCoach(), config.model().offlineTokenDelayMillis());
+    OfflineBackend offline = new OfflineBackend(vertx, new OfflineCoach(), config.model().offlineTokenDelayMillis());
+    return config.modelBaseUrl() == null ? offline : new UpstreamBackend(vertx, UpstreamConfig.from(config), offline);
+  }
+
+  /** With an upstream, every agent needs a model: its own, or GENESIS_MODEL_NAME. */
+  private static void requireModels(GenesisConfig config, AgentRegistry agents) {
+    if (config.modelBaseUrl() == null || config.modelName() != null) {
+      return;
+    }
+    List<String> without = agents.definitions().stream().filter(AgentDefinition::offline).map(AgentDefinition::id).toList();
+    if (!without.isEmpty()) {
+      throw new ConfigException("GENESIS_MODEL_NAME", "must be set when GENESIS_MODEL_BASE_URL is set, as agents "
+          + String.join(", ", without) + " name no model of their own");
+    }
   }
 
   private Future<Void> registerConsumers() {

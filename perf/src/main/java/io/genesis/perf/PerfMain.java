@@ -1,14 +1,20 @@
 package io.genesis.perf;
 
+import io.genesis.perf.fake.FakeUpstream;
+import io.genesis.perf.fake.FakeUpstreamArgs;
+import io.genesis.perf.fake.FakeUpstreamOptions;
 import io.genesis.perf.streaming.StreamingOptions;
 import io.genesis.perf.streaming.StreamingRun;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * {@code java -jar genesis-perf.jar SCENARIO --target URL …}. This first version ships the
- * {@code ceiling} server; the load scenarios and the fake upstream arrive with the perf issue.
+ * {@code java -jar genesis-perf.jar SCENARIO --target URL …}. This version ships the {@code ceiling}
+ * server and the {@code fake-upstream} model server; the load scenarios arrive with the perf issue.
  */
 public final class PerfMain {
   static final String USAGE = """
@@ -16,14 +22,14 @@ public final class PerfMain {
 
       Commands:
         ceiling [--port P]     a bare Vert.x HTTP server (GET /plain, GET /json) to compare against
+      """ + FakeUpstreamArgs.USAGE + """
         streaming --target URL [--mode gateway|upstream] [--requests 1000] [--warmup 100]
                   [--concurrency 10] [--agent volt] [--message TEXT] [--model NAME] [--max-seconds 300] [--json FILE]
                                time to first token and to the whole reply, streamed (SSE), closed model;
                                mode upstream talks straight to an OpenAI-compatible server
         --help, -h             this help
 
-      Load scenarios (baseline, stress, spike, soak, journey, streaming, connections) and
-      fake-upstream are not built yet.
+      Load scenarios (baseline, stress, spike, soak, journey, connections) are not built yet.
       """;
 
   private PerfMain() {}
@@ -33,18 +39,20 @@ public final class PerfMain {
       System.out.print(USAGE);
       return;
     }
-    if (args[0].equals("streaming")) {
-      streaming(Arrays.copyOfRange(args, 1, args.length));
-      return;
+    List<String> options = Arrays.asList(args).subList(1, args.length);
+    switch (args[0]) {
+      case "ceiling" -> ceiling(parsePort(options));
+      case "fake-upstream" -> fakeUpstream(fakeUpstreamOptions(options));
+      case "streaming" -> streaming(options.toArray(String[]::new));
+      default -> fail("unknown command '" + args[0] + "'");
     }
-    if (!args[0].equals("ceiling")) {
-      fail("unknown command '" + args[0] + "'");
-    }
-    int port = parsePort(Arrays.copyOfRange(args, 1, args.length));
+  }
+
+  private static void ceiling(int port) {
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(CeilingServer::new, new io.vertx.core.DeploymentOptions()
+    vertx.deployVerticle(CeilingServer::new, new DeploymentOptions()
             .setInstances(Runtime.getRuntime().availableProcessors())
-            .setConfig(new io.vertx.core.json.JsonObject().put("port", port)))
+            .setConfig(new JsonObject().put("port", port)))
         .onSuccess(id -> System.out.println("ceiling listening on http://127.0.0.1:" + port))
         .onFailure(e -> {
           System.err.println("perf: ceiling failed to start: " + e.getMessage());
@@ -74,17 +82,36 @@ public final class PerfMain {
         });
   }
 
-  private static int parsePort(String[] options) {
+  private static void fakeUpstream(FakeUpstreamOptions options) {
+    Vertx vertx = Vertx.vertx();
+    FakeUpstream.start(vertx, options)
+        .onSuccess(fake -> System.out.println("fake upstream listening on " + fake.baseUrl()))
+        .onFailure(e -> {
+          System.err.println("perf: fake-upstream failed to start: " + e.getMessage());
+          vertx.close().onComplete(closed -> System.exit(1));
+        });
+  }
+
+  private static FakeUpstreamOptions fakeUpstreamOptions(List<String> options) {
+    try {
+      return FakeUpstreamArgs.parse(options);
+    } catch (IllegalArgumentException e) {
+      fail(e.getMessage());
+      throw e;
+    }
+  }
+
+  private static int parsePort(List<String> options) {
     int port = 8081;
-    for (int i = 0; i < options.length; i++) {
-      if (options[i].equals("--port") && i + 1 < options.length) {
+    for (int i = 0; i < options.size(); i++) {
+      if (options.get(i).equals("--port") && i + 1 < options.size()) {
         try {
-          port = Integer.parseInt(options[++i]);
+          port = Integer.parseInt(options.get(++i));
         } catch (NumberFormatException e) {
-          fail("--port must be a number, got '" + options[i] + "'");
+          fail("--port must be a number, got '" + options.get(i) + "'");
         }
       } else {
-        fail("unknown option '" + options[i] + "'");
+        fail("unknown option '" + options.get(i) + "'");
       }
     }
     return port;

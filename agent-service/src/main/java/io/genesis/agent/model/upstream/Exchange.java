@@ -1,0 +1,206 @@
+package io.genesis.agent.model.upstream;
+
+import io.genesis.agent.model.ReplySink;
+import io.genesis.common.bus.Messages.Usage;
+import io.genesis.common.config.ModelSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+
+/**
+ * One HTTP exchange with the upstream: POSTs the request, reads the event stream as it comes, and
+ * hands each content delta to the sink. Enforces the first-token and idle timeouts; reading pauses
+ * while the sink is paused. Any failure, and {@link #abort}, resets the request, which closes the
+ * connection, so that the upstream sees the client go away and stops generating.
+ */
+final class Exchange {
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final UpstreamConfig config;
+  private final Buffer body;
+  private final ReplySink sink;
+  private final Answer answer;
+  private final Promise<Void> done = Promise.promise();
+  private final SseDecoder decoder = new SseDecoder();
+  private final ArrayDeque<String> events = new ArrayDeque<>();
+  private HttpClientRequest request;
+  private HttpClientResponse response;
+  private long tokenTimer = -1;
+  private boolean responseEnded;
+  private boolean waiting;
+  private boolean sawEvent;
+
+  Exchange(Vertx vertx, HttpClient client, UpstreamConfig config, Buffer body, Answer answer, ReplySink sink) {
+    this.vertx = vertx;
+    this.client = client;
+    this.config = config;
+    this.body = body;
+    this.answer = answer;
+    this.sink = sink;
+  }
+
+  /** Completes when the answer is whole ({@code [DONE]} or the end of the body); fails with the cause otherwise. */
+  Future<Void> run() {
+    done.future().onComplete(ended -> vertx.cancelTimer(tokenTimer));
+    client.request(config.chatCompletions()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(ar.result());
+      } else {
+        fail(ar.cause());
+      }
+    });
+    return done.future();
+  }
+
+  /** Ends the exchange now with {@code reason}, closing the connection if one is open. */
+  void abort(Throwable reason) {
+    fail(reason);
+  }
+
+  private void send(HttpClientRequest sent) {
+    request = sent;
+    if (done.future().isComplete()) {
+      sent.reset();
+      return;
+    }
+    armTokenTimer();
+    sent.send(body).onComplete(ar -> {
+      if (ar.succeeded()) {
+        receive(ar.result());
+      } else {
+        fail(ar.cause());
+      }
+    });
+  }
+
+  private void receive(HttpClientResponse received) {
+    response = received;
+    if (received.statusCode() != 200) {
+      received.body().onComplete(error -> {
+        responseEnded = true;
+        fail(UpstreamFailure.status(received.statusCode(), error.succeeded() ? Chunks.errorMessage(error.result()) : "(no body)"));
+      });
+      return;
+    }
+    String type = received.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.startsWith("text/event-stream")) {
+      fail(UpstreamFailure.malformed("a Content-Type of " + type + " instead of text/event-stream"));
+      return;
+    }
+    received.handler(this::read).exceptionHandler(this::fail).endHandler(end -> {
+      responseEnded = true;
+      decoder.end(events::add);
+      drain();
+    });
+  }
+
+  private void read(Buffer piece) {
+    try {
+      decoder.feed(piece, events::add);
+    } catch (UpstreamFailure e) {
+      fail(e);
+      return;
+    }
+    drain();
+  }
+
+  /** Handles the events read so far, stopping while the sink is paused. */
+  private void drain() {
+    while (!done.future().isComplete() && !events.isEmpty()) {
+      if (sink.paused()) {
+        if (!waiting) {
+          pause();
+        }
+        return;
+      }
+      handle(events.poll());
+    }
+    if (responseEnded && !done.future().isComplete()) {
+      if (sawEvent) {
+        done.tryComplete();
+      } else {
+        fail(UpstreamFailure.malformed("the body ended before any event"));
+      }
+    }
+  }
+
+  /** Stops reading until the sink resumes; the events already read wait in {@link #events}. */
+  private void pause() {
+    waiting = true;
+    // The consumer's slowness is not the upstream's silence: no token timeout while paused.
+    vertx.cancelTimer(tokenTimer);
+    response.pause();
+    sink.onResume(resumed -> {
+      waiting = false;
+      if (done.future().isComplete()) {
+        return;
+      }
+      armTokenTimer();
+      drain();
+      if (!waiting) {
+        response.resume();
+      }
+    });
+  }
+
+  private void handle(String data) {
+    sawEvent = true;
+    if (data.equals("[DONE]")) {
+      done.tryComplete();
+      return;
+    }
+    try {
+      JsonObject chunk = new JsonObject(data);
+      if (chunk.getValue("error") != null) {
+        fail(UpstreamFailure.streamError(String.valueOf(chunk.getValue("error"))));
+        return;
+      }
+      Usage usage = Chunks.usage(chunk);
+      if (usage != null) {
+        answer.usage(usage);
+      }
+      String content = Chunks.content(chunk);
+      if (content != null && !content.isEmpty()) {
+        answer.delta(content);
+      }
+      if (answer.started()) {
+        armTokenTimer();
+      }
+    } catch (DecodeException | ClassCastException e) {
+      fail(UpstreamFailure.malformed("an event that is not a chat.completion.chunk: " + Chunks.abbreviate(data)));
+    }
+  }
+
+  /** Before the first delta: the first-token timeout; after it: the idle timeout, restarted on every event. */
+  private void armTokenTimer() {
+    vertx.cancelTimer(tokenTimer);
+    if (done.future().isComplete()) {
+      return;
+    }
+    ModelSettings settings = config.settings();
+    if (answer.started()) {
+      long idle = settings.idleTimeoutMillis();
+      tokenTimer = vertx.setTimer(idle, t -> fail(UpstreamFailure.idleTimeout(idle, answer.deltas())));
+    } else {
+      long first = settings.firstTokenTimeoutMillis();
+      tokenTimer = vertx.setTimer(first, t -> fail(UpstreamFailure.firstTokenTimeout(first)));
+    }
+  }
+
+  private void fail(Throwable cause) {
+    if (!done.tryFail(cause)) {
+      return;
+    }
+    if (request != null && !responseEnded) {
+      request.reset();
+    }
+  }
+}

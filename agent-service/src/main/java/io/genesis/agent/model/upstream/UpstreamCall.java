@@ -1,0 +1,81 @@
+package io.genesis.agent.model.upstream;
+
+import io.genesis.agent.model.ModelAnswer;
+import io.genesis.agent.model.ModelCall;
+import io.genesis.agent.model.ModelRequest;
+import io.genesis.agent.model.ReplySink;
+import io.genesis.common.error.ServiceException;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One admitted upstream call: holds a bulkhead slot (and maybe the breaker's trial) until it ends. */
+final class UpstreamCall implements ModelCall {
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final UpstreamConfig config;
+  private final Breaker breaker;
+  private final Runnable onEnd;
+  private final AtomicBoolean streamed = new AtomicBoolean();
+  private final AtomicBoolean ended = new AtomicBoolean();
+
+  UpstreamCall(Vertx vertx, HttpClient client, UpstreamConfig config, Breaker breaker, Runnable onEnd) {
+    this.vertx = vertx;
+    this.client = client;
+    this.config = config;
+    this.breaker = breaker;
+    this.onEnd = onEnd;
+  }
+
+  @Override
+  public String backend() {
+    return UpstreamBackend.NAME;
+  }
+
+  @Override
+  public boolean needsHistory() {
+    return true;
+  }
+
+  @Override
+  public Future<ModelAnswer> stream(ModelRequest request, ReplySink sink) {
+    if (ended.get() || !streamed.compareAndSet(false, true)) {
+      return Future.failedFuture(new IllegalStateException("a model call streams once, and not after release()"));
+    }
+    String model = config.modelFor(request.agent());
+    if (model == null) {
+      end();
+      return Future.failedFuture(new ServiceException(500, "agent '" + request.agent().id()
+          + "' names no model and GENESIS_MODEL_NAME is not set"));
+    }
+    Buffer body = ChatRequest.body(request, model, config.settings().contextTokens()).toBuffer();
+    return breaker.<ModelAnswer>execute(() -> new Attempts(vertx, client, config, body, sink).run())
+        .recover(this::breakerOpen)
+        .onComplete(done -> end());
+  }
+
+  @Override
+  public void release() {
+    if (!streamed.get()) {
+      end();
+    }
+  }
+
+  /** The breaker opened between admit() and stream(). */
+  private Future<ModelAnswer> breakerOpen(Throwable failure) {
+    if (failure instanceof OpenCircuitException) {
+      return Future.failedFuture(new ServiceException(503, "model upstream " + config.baseUrl()
+          + " is failing: circuit breaker open", breaker.secondsUntilTrial()));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private void end() {
+    if (ended.compareAndSet(false, true)) {
+      onEnd.run();
+    }
+  }
+}
