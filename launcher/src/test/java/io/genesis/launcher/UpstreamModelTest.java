@@ -1,0 +1,221 @@
+package io.genesis.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genesis.perf.fake.FakeUpstream;
+import io.genesis.perf.fake.FakeUpstreamOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Replies from an OpenAI-compatible upstream, through the gateway")
+class UpstreamModelTest {
+  private static final Map<String, String> SSE = Map.of("Content-Type", "application/json", "Accept", "text/event-stream");
+
+  @TempDir
+  Path dataDir;
+
+  private Vertx clientVertx;
+  private FakeUpstream fake;
+  private Genesis genesis;
+  private Http http;
+
+  @BeforeEach
+  void client() {
+    clientVertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    if (genesis != null) {
+      genesis.close();
+    }
+    Await.result(clientVertx.close(), Duration.ofSeconds(10));
+  }
+
+  /** Starts the fake upstream, then GENESIS pointed at it with {@code settings} on top. */
+  private void start(FakeUpstreamOptions options, Map<String, String> settings) {
+    fake = Await.result(FakeUpstream.start(clientVertx, options), Duration.ofSeconds(10));
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("GENESIS_MODEL_BASE_URL", fake.baseUrl());
+    env.put("GENESIS_MODEL_NAME", "coach-7b");
+    genesis = TestApp.start(dataDir, env);
+    http = new Http(clientVertx, genesis.httpPort());
+  }
+
+  private String session(String token, String agentId) {
+    HttpResponse<Buffer> created = http.post("/api/v1/sessions", token, new JsonObject().put("agentId", agentId));
+    assertEquals(201, created.statusCode(), created::bodyAsString);
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  private HttpResponse<Buffer> send(String token, String sessionId, String content, Map<String, String> headers) {
+    return http.send(HttpMethod.POST, "/api/v1/sessions/" + sessionId + "/messages", token,
+        new JsonObject().put("content", content).toBuffer(), headers);
+  }
+
+  private JsonArray messages(String token, String sessionId) {
+    return http.get("/api/v1/sessions/" + sessionId + "/messages", token).bodyAsJsonObject().getJsonArray("items");
+  }
+
+  @Test
+  @DisplayName("the reply streams from the upstream; the next message sends the conversation so far, after the agent's system prompt")
+  void streamsWithHistory() {
+    start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(0).withTokens(12), Map.of());
+    String token = http.token("u-" + UUID.randomUUID());
+    String id = session(token, "blaze");
+    SseEvents first = SseEvents.parse(send(token, id, "How do I squat deeper?", SSE).bodyAsString());
+    assertEquals(12, first.named("delta").size());
+    assertEquals(FakeUpstream.text(12), first.first("done").getString("content"));
+
+    SseEvents second = SseEvents.parse(send(token, id, "And my knees?", SSE).bodyAsString());
+    assertEquals("done", second.names().get(second.names().size() - 1));
+    JsonArray sent = fake.lastRequest().getJsonArray("messages");
+    assertEquals(List.of("system", "user", "assistant", "user"),
+        sent.stream().map(m -> ((JsonObject) m).getString("role")).toList());
+    assertTrue(sent.getJsonObject(0).getString("content").startsWith("You are BLAZE"));
+    assertEquals("How do I squat deeper?", sent.getJsonObject(1).getString("content"));
+    assertEquals(FakeUpstream.text(12), sent.getJsonObject(2).getString("content"));
+    assertEquals("And my knees?", sent.getJsonObject(3).getString("content"));
+    assertEquals("coach-7b", fake.lastRequest().getString("model"));
+  }
+
+  @Test
+  @DisplayName("a client that hangs up mid-reply cancels the upstream call, which sees its connection close; the partial reply is stored")
+  void cancelOnDisconnect() {
+    start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(100).withTokens(500), Map.of());
+    String token = http.token("u-" + UUID.randomUUID());
+    String id = session(token, "blaze");
+    HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(genesis.httpPort()));
+    Await.result(hangUpAfterDeltas(client, token, id, 3), Duration.ofSeconds(30));
+    Await.result(fake.cancelled().atLeast(1), Duration.ofSeconds(30));
+    JsonObject reply = Await.result(agentMessage(token, id, 200), Duration.ofSeconds(30));
+    assertTrue(reply.getBoolean("partial"));
+    String cut = reply.getString("content");
+    assertFalse(cut.isEmpty());
+    assertTrue(FakeUpstream.text(500).startsWith(cut) && cut.length() < FakeUpstream.text(500).length(), cut);
+    assertEquals(0, fake.completed().get(), "the upstream never finished the cancelled answer");
+  }
+
+  @Test
+  @DisplayName("too many upstream calls at once: a fast 503 with Retry-After, and nothing stored for the refused message")
+  void bulkheadFull() {
+    start(FakeUpstreamOptions.defaults().withHangRate(1.0),
+        Map.of("GENESIS_MODEL_MAX_CONCURRENT", "1", "GENESIS_MODEL_MAX_RETRIES", "0"));
+    String token = http.token("u-" + UUID.randomUUID());
+    String busy = session(token, "blaze");
+    // The first call holds the only slot: the upstream never answers it.
+    HttpClient firstClient = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(genesis.httpPort()));
+    Future<Integer> first = hangUpAfterDeltas(firstClient, token, busy, 1);
+    Await.result(fake.requests().atLeast(1), Duration.ofSeconds(30));
+    String refusedSession = session(token, "blaze");
+    HttpResponse<Buffer> refused = send(token, refusedSession, "How do I squat deeper?", Map.of("Content-Type", "application/json"));
+    assertEquals(503, refused.statusCode(), refused::bodyAsString);
+    assertEquals("application/problem+json", refused.getHeader("Content-Type"));
+    assertNotNull(refused.getHeader("Retry-After"));
+    assertEquals(0, messages(token, refusedSession).size(), "the refused message is not stored");
+    HttpResponse<Buffer> refusedStream = send(token, refusedSession, "How do I squat deeper?", SSE);
+    assertEquals(503, refusedStream.statusCode(), "a refusal comes before the event stream starts");
+    assertFalse(first.isComplete(), "the first call is still waiting on the upstream");
+    Await.result(firstClient.close(), Duration.ofSeconds(10));
+    Await.result(fake.cancelled().atLeast(1), Duration.ofSeconds(10));
+  }
+
+  @Test
+  @DisplayName("a failing upstream opens the breaker: 503 with Retry-After at once, without calling the upstream again")
+  void breakerOpens() {
+    start(FakeUpstreamOptions.defaults().withFailFirst(1_000),
+        Map.of("GENESIS_MODEL_BREAKER_FAILURES", "2", "GENESIS_MODEL_MAX_RETRIES", "0"));
+    String token = http.token("u-" + UUID.randomUUID());
+    String id = session(token, "blaze");
+    Map<String, String> json = Map.of("Content-Type", "application/json");
+    assertEquals(502, send(token, id, "one", json).statusCode());
+    assertEquals(502, send(token, id, "two", json).statusCode());
+    int calls = fake.requests().get();
+    HttpResponse<Buffer> open = send(token, id, "three", json);
+    assertEquals(503, open.statusCode(), open::bodyAsString);
+    assertTrue(Integer.parseInt(open.getHeader("Retry-After")) >= 1);
+    assertTrue(open.bodyAsJsonObject().getString("detail").contains("circuit breaker"), open.bodyAsString());
+    assertEquals(calls, fake.requests().get(), "an open breaker does not call the upstream");
+  }
+
+  @Test
+  @DisplayName("with GENESIS_MODEL_FALLBACK=offline, an open breaker sends replies to the offline coach instead")
+  void fallbackToOffline() {
+    start(FakeUpstreamOptions.defaults().withFailFirst(1_000), Map.of("GENESIS_MODEL_BREAKER_FAILURES", "1",
+        "GENESIS_MODEL_MAX_RETRIES", "0", "GENESIS_MODEL_FALLBACK", "offline"));
+    String token = http.token("u-" + UUID.randomUUID());
+    String id = session(token, "volt");
+    Map<String, String> json = Map.of("Content-Type", "application/json");
+    assertEquals(502, send(token, id, "I ran 10k in 50:00, what pace is that?", json).statusCode());
+    HttpResponse<Buffer> fallback = send(token, id, "I ran 10k in 50:00, what pace is that?", json);
+    assertEquals(201, fallback.statusCode(), fallback::bodyAsString);
+    assertTrue(fallback.bodyAsJsonObject().getJsonObject("reply").getString("content").contains("pace 5:00 min/km"));
+  }
+
+  /** Sends a message as SSE and closes the connection once {@code deltas} delta events came in. */
+  private Future<Integer> hangUpAfterDeltas(HttpClient client, String token, String sessionId, int deltas) {
+    Promise<Integer> hungUp = Promise.promise();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setURI("/api/v1/sessions/" + sessionId + "/messages")
+        .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
+        .putHeader("Accept", "text/event-stream");
+    client.request(options)
+        .compose(request -> request.send(new JsonObject().put("content", "How do I squat deeper?").toBuffer()))
+        .onFailure(hungUp::tryFail)
+        .onSuccess(response -> {
+          StringBuilder body = new StringBuilder();
+          response.handler(chunk -> {
+            body.append(chunk.toString());
+            int seen = SseEvents.parse(body.toString()).named("delta").size();
+            if (seen >= deltas && hungUp.tryComplete(seen)) {
+              response.request().connection().close();
+            }
+          });
+        });
+    return hungUp.future();
+  }
+
+  /** The newest message of the session once it is an agent's: polled a bounded number of times, 20 ms apart. */
+  private Future<JsonObject> agentMessage(String token, String sessionId, int attempts) {
+    WebClient web = WebClient.create(clientVertx);
+    return web.get(genesis.httpPort(), "127.0.0.1", "/api/v1/sessions/" + sessionId + "/messages")
+        .bearerTokenAuthentication(token).send()
+        .map(response -> response.bodyAsJsonObject().getJsonArray("items"))
+        .compose(items -> {
+          JsonObject newest = items.isEmpty() ? null : items.getJsonObject(0);
+          if (newest != null && "agent".equals(newest.getString("role"))) {
+            return Future.succeededFuture(newest);
+          }
+          if (attempts == 0) {
+            return Future.failedFuture(new AssertionError("no agent message stored: " + items.encode()));
+          }
+          Promise<JsonObject> later = Promise.promise();
+          clientVertx.setTimer(20, t -> agentMessage(token, sessionId, attempts - 1).onComplete(later));
+          return later.future();
+        });
+  }
+}
