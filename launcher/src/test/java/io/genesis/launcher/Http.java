@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
@@ -40,6 +41,20 @@ final class Http {
     headers.forEach(request::putHeader);
     Future<HttpResponse<Buffer>> response = body == null ? request.send() : request.sendBuffer(body);
     return Await.result(response, Duration.ofSeconds(30));
+  }
+
+  /** Creates a session with {@code agentId} (may be null) and answers its id. */
+  String newSession(String token, String agentId) {
+    HttpResponse<Buffer> created = post("/api/v1/sessions", token, new JsonObject().put("agentId", agentId));
+    if (created.statusCode() != 201) {
+      throw new AssertionError("create session answered " + created.statusCode() + ": " + created.bodyAsString());
+    }
+    return created.bodyAsJsonObject().getString("id");
+  }
+
+  /** The first page of a session's messages, newest first. */
+  JsonArray messages(String token, String sessionId) {
+    return get("/api/v1/sessions/" + sessionId + "/messages", token).bodyAsJsonObject().getJsonArray("items");
   }
 
   String token(String userId) {

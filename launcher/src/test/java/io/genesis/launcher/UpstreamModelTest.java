@@ -8,17 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.genesis.perf.fake.FakeUpstream;
 import io.genesis.perf.fake.FakeUpstreamOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -66,19 +62,9 @@ class UpstreamModelTest {
     http = new Http(clientVertx, genesis.httpPort());
   }
 
-  private String session(String token, String agentId) {
-    HttpResponse<Buffer> created = http.post("/api/v1/sessions", token, new JsonObject().put("agentId", agentId));
-    assertEquals(201, created.statusCode(), created::bodyAsString);
-    return created.bodyAsJsonObject().getString("id");
-  }
-
   private HttpResponse<Buffer> send(String token, String sessionId, String content, Map<String, String> headers) {
     return http.send(HttpMethod.POST, "/api/v1/sessions/" + sessionId + "/messages", token,
         new JsonObject().put("content", content).toBuffer(), headers);
-  }
-
-  private JsonArray messages(String token, String sessionId) {
-    return http.get("/api/v1/sessions/" + sessionId + "/messages", token).bodyAsJsonObject().getJsonArray("items");
   }
 
   @Test
@@ -86,7 +72,7 @@ class UpstreamModelTest {
   void streamsWithHistory() {
     start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(0).withTokens(12), Map.of());
     String token = http.token("u-" + UUID.randomUUID());
-    String id = session(token, "blaze");
+    String id = http.newSession(token, "blaze");
     SseEvents first = SseEvents.parse(send(token, id, "How do I squat deeper?", SSE).bodyAsString());
     assertEquals(12, first.named("delta").size());
     assertEquals(FakeUpstream.text(12), first.first("done").getString("content"));
@@ -108,11 +94,11 @@ class UpstreamModelTest {
   void cancelOnDisconnect() {
     start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(100).withTokens(500), Map.of());
     String token = http.token("u-" + UUID.randomUUID());
-    String id = session(token, "blaze");
-    HttpClient client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(genesis.httpPort()));
-    Await.result(hangUpAfterDeltas(client, token, id, 3), Duration.ofSeconds(30));
+    String id = http.newSession(token, "blaze");
+    SseClient sse = new SseClient(clientVertx, genesis.httpPort());
+    Await.result(sse.hangUpAfterDeltas(clientVertx.createHttpClient(), token, id, "How do I squat deeper?", 3), Duration.ofSeconds(30));
     Await.result(fake.cancelled().atLeast(1), Duration.ofSeconds(30));
-    JsonObject reply = Await.result(agentMessage(token, id, 200), Duration.ofSeconds(30));
+    JsonObject reply = Await.result(sse.agentMessage(token, id, 200), Duration.ofSeconds(30));
     assertTrue(reply.getBoolean("partial"));
     String cut = reply.getString("content");
     assertFalse(cut.isEmpty());
@@ -126,17 +112,18 @@ class UpstreamModelTest {
     start(FakeUpstreamOptions.defaults().withHangRate(1.0),
         Map.of("GENESIS_MODEL_MAX_CONCURRENT", "1", "GENESIS_MODEL_MAX_RETRIES", "0"));
     String token = http.token("u-" + UUID.randomUUID());
-    String busy = session(token, "blaze");
+    String busy = http.newSession(token, "blaze");
     // The first call holds the only slot: the upstream never answers it.
-    HttpClient firstClient = clientVertx.createHttpClient(new HttpClientOptions().setDefaultPort(genesis.httpPort()));
-    Future<Integer> first = hangUpAfterDeltas(firstClient, token, busy, 1);
+    HttpClient firstClient = clientVertx.createHttpClient();
+    Future<Integer> first = new SseClient(clientVertx, genesis.httpPort())
+        .hangUpAfterDeltas(firstClient, token, busy, "How do I squat deeper?", 1);
     Await.result(fake.requests().atLeast(1), Duration.ofSeconds(30));
-    String refusedSession = session(token, "blaze");
+    String refusedSession = http.newSession(token, "blaze");
     HttpResponse<Buffer> refused = send(token, refusedSession, "How do I squat deeper?", Map.of("Content-Type", "application/json"));
     assertEquals(503, refused.statusCode(), refused::bodyAsString);
     assertEquals("application/problem+json", refused.getHeader("Content-Type"));
     assertNotNull(refused.getHeader("Retry-After"));
-    assertEquals(0, messages(token, refusedSession).size(), "the refused message is not stored");
+    assertEquals(0, http.messages(token, refusedSession).size(), "the refused message is not stored");
     HttpResponse<Buffer> refusedStream = send(token, refusedSession, "How do I squat deeper?", SSE);
     assertEquals(503, refusedStream.statusCode(), "a refusal comes before the event stream starts");
     assertFalse(first.isComplete(), "the first call is still waiting on the upstream");
@@ -150,7 +137,7 @@ class UpstreamModelTest {
     start(FakeUpstreamOptions.defaults().withFailFirst(1_000),
         Map.of("GENESIS_MODEL_BREAKER_FAILURES", "2", "GENESIS_MODEL_MAX_RETRIES", "0"));
     String token = http.token("u-" + UUID.randomUUID());
-    String id = session(token, "blaze");
+    String id = http.newSession(token, "blaze");
     Map<String, String> json = Map.of("Content-Type", "application/json");
     assertEquals(502, send(token, id, "one", json).statusCode());
     assertEquals(502, send(token, id, "two", json).statusCode());
@@ -168,54 +155,11 @@ class UpstreamModelTest {
     start(FakeUpstreamOptions.defaults().withFailFirst(1_000), Map.of("GENESIS_MODEL_BREAKER_FAILURES", "1",
         "GENESIS_MODEL_MAX_RETRIES", "0", "GENESIS_MODEL_FALLBACK", "offline"));
     String token = http.token("u-" + UUID.randomUUID());
-    String id = session(token, "volt");
+    String id = http.newSession(token, "volt");
     Map<String, String> json = Map.of("Content-Type", "application/json");
     assertEquals(502, send(token, id, "I ran 10k in 50:00, what pace is that?", json).statusCode());
     HttpResponse<Buffer> fallback = send(token, id, "I ran 10k in 50:00, what pace is that?", json);
     assertEquals(201, fallback.statusCode(), fallback::bodyAsString);
     assertTrue(fallback.bodyAsJsonObject().getJsonObject("reply").getString("content").contains("pace 5:00 min/km"));
-  }
-
-  /** Sends a message as SSE and closes the connection once {@code deltas} delta events came in. */
-  private Future<Integer> hangUpAfterDeltas(HttpClient client, String token, String sessionId, int deltas) {
-    Promise<Integer> hungUp = Promise.promise();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-        .setURI("/api/v1/sessions/" + sessionId + "/messages")
-        .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
-        .putHeader("Accept", "text/event-stream");
-    client.request(options)
-        .compose(request -> request.send(new JsonObject().put("content", "How do I squat deeper?").toBuffer()))
-        .onFailure(hungUp::tryFail)
-        .onSuccess(response -> {
-          StringBuilder body = new StringBuilder();
-          response.handler(chunk -> {
-            body.append(chunk.toString());
-            int seen = SseEvents.parse(body.toString()).named("delta").size();
-            if (seen >= deltas && hungUp.tryComplete(seen)) {
-              response.request().connection().close();
-            }
-          });
-        });
-    return hungUp.future();
-  }
-
-  /** The newest message of the session once it is an agent's: polled a bounded number of times, 20 ms apart. */
-  private Future<JsonObject> agentMessage(String token, String sessionId, int attempts) {
-    WebClient web = WebClient.create(clientVertx);
-    return web.get(genesis.httpPort(), "127.0.0.1", "/api/v1/sessions/" + sessionId + "/messages")
-        .bearerTokenAuthentication(token).send()
-        .map(response -> response.bodyAsJsonObject().getJsonArray("items"))
-        .compose(items -> {
-          JsonObject newest = items.isEmpty() ? null : items.getJsonObject(0);
-          if (newest != null && "agent".equals(newest.getString("role"))) {
-            return Future.succeededFuture(newest);
-          }
-          if (attempts == 0) {
-            return Future.failedFuture(new AssertionError("no agent message stored: " + items.encode()));
-          }
-          Promise<JsonObject> later = Promise.promise();
-          clientVertx.setTimer(20, t -> agentMessage(token, sessionId, attempts - 1).onComplete(later));
-          return later.future();
-        });
   }
 }
