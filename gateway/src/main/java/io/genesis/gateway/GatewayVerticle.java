@@ -20,6 +20,7 @@ import io.genesis.gateway.http.Cors;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
+import io.genesis.gateway.openai.OpenAiRoutes;
 import io.genesis.gateway.openapi.OpenApi;
 import io.genesis.gateway.ratelimit.RateLimiting;
 import io.vertx.core.Future;
@@ -51,6 +52,8 @@ public final class GatewayVerticle extends VerticleBase {
   /** A streamed reply silent for longer than the model's total timeout and this fails with 504. */
   private static final long STREAM_SILENCE_MARGIN_MILLIS = 30_000;
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  /** Routes behind a bearer token: GENESIS's own API and the OpenAI-compatible one. */
+  private static final List<String> AUTHENTICATED = List.of("/api/v1/*", "/v1/*");
 
   private HttpServer server;
   private RateLimiting rateLimits;
@@ -107,14 +110,20 @@ public final class GatewayVerticle extends VerticleBase {
       router.post("/api/v1/auth/dev-token")
           .handler(GatewayVerticle::noStore).handler(rateLimits.perClientIp()).handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
     }
-    router.route("/api/v1/*").handler(new BearerAuth(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
-        .handler(rateLimits.perUser()).handler(GatewayVerticle::noStore);
-    router.route("/api/v1/*").handler(api.bodyReader(jsonBody)).handler(api.validator());
+    // The OpenAI-compatible routes take the same tokens, roles and per-user window as the rest of the API.
+    BearerAuth bearer = new BearerAuth(verifier);
+    Handler<RoutingContext> roles = Roles.anyOf(Roles.USER, Roles.ADMIN);
+    Handler<RoutingContext> perUser = rateLimits.perUser();
+    for (String routes : AUTHENTICATED) {
+      router.route(routes).handler(bearer).handler(roles).handler(perUser).handler(GatewayVerticle::noStore);
+      router.route(routes).handler(api.bodyReader(jsonBody)).handler(api.validator());
+    }
     new AdminRoutes(services, verifier).mount(router);
     new AgentRoutes(services).mount(router);
     SessionRoutes sessions = new SessionRoutes(services);
     sessions.mount(router);
     new MessageRoutes(services, sessions, replies).mount(router);
+    new OpenAiRoutes(services, replies).mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleBadRequest);
     router.errorHandler(404, Problems::handleFailure);

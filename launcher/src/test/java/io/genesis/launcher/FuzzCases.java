@@ -33,8 +33,9 @@ final class FuzzCases {
   /** An operation of the document, with what the generator needs of it. */
   record Op(String template, HttpMethod method, String id, List<JsonObject> parameters, JsonObject bodySchema,
             boolean isPublic, boolean planned) {
+    /** Stores or changes something (the OpenAI-compatible completions are stateless: they may answer 200). */
     boolean mutates() {
-      return !planned && (method == HttpMethod.POST || method == HttpMethod.DELETE);
+      return !planned && (method == HttpMethod.POST || method == HttpMethod.DELETE) && !id.equals("createChatCompletion");
     }
   }
 
@@ -137,7 +138,7 @@ final class FuzzCases {
   }
 
   private String path(Op op, String sessionValue) {
-    return op.template().replace("{sessionId}", sessionValue).replace("{agentId}", "sage");
+    return op.template().replace("{sessionId}", sessionValue).replace("{agentId}", "sage").replace("{model}", "sage");
   }
 
   /** A body that satisfies the schema (what the mutations start from). */
@@ -247,7 +248,8 @@ final class FuzzCases {
         String name = p.getString("name");
         String bad = "uuid".equals(p.getJsonObject("schema", new JsonObject()).getString("format"))
             ? pick(BAD_UUIDS) : pick(List.of("a".repeat(65), "%ZZ", "%00", enc(pick(ODD)), "%F0%9F%98%80".repeat(40)));
-        String uri = op.template().replace("{" + name + "}", bad).replace("{sessionId}", sessionId).replace("{agentId}", "sage");
+        String uri = op.template().replace("{" + name + "}", bad).replace("{sessionId}", sessionId).replace("{agentId}", "sage")
+            .replace("{model}", "sage");
         if (op.bodySchema() != null) {
           addJson("bad-uuid", op, uri, validBody(op).encode());
         } else {

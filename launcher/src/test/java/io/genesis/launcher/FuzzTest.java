@@ -32,6 +32,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Generates malformed requests from the served OpenAPI document (its paths, operations, parameters and
  * body schemas) with a fixed seed, sends them to a running GENESIS with a bounded number in flight, and
- * checks: no 5xx, every error is a problem, and nothing a rejected request carried was stored.
+ * checks: no 5xx, every error is a problem (in OpenAI's shape under {@code /v1}), and nothing a rejected
+ * request carried was stored.
  */
 @DisplayName("Fuzzing the API from its OpenAPI document")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -209,6 +211,9 @@ class FuzzTest {
     if (a.headers().get("X-Request-Id") == null) {
       return a.status() + " without X-Request-Id";
     }
+    if (a.status() >= 400 && c.uri() != null && c.uri().startsWith("/v1") && "application/json".equals(a.headers().get("Content-Type"))) {
+      return openAiError(c, a);
+    }
     if (a.status() >= 400) {
       if (!"application/problem+json".equals(a.headers().get("Content-Type"))) {
         return a.status() + " is " + a.headers().get("Content-Type") + ", not a problem: " + abbreviate(a.body().toString(), 120);
@@ -228,6 +233,25 @@ class FuzzTest {
       if (a.status() == 405 && a.headers().get("Allow") == null) {
         return "405 without Allow";
       }
+    }
+    return null;
+  }
+
+  /**
+   * What is wrong with an error of the OpenAI-compatible routes, or null: they answer OpenAI's shape
+   * (a path that only starts like one, e.g. {@code /v1/%2e%2e/x}, normalizes elsewhere and gets a problem).
+   */
+  private static String openAiError(Case c, Answer a) {
+    if (a.body().length() == 0) {
+      return c.method() == HttpMethod.HEAD ? null : a.status() + " without a body";
+    }
+    JsonObject error = new JsonObject(a.body()).getJsonObject("error");
+    if (error == null || error.getString("message") == null || error.getString("type") == null
+        || !error.fieldNames().containsAll(Set.of("param", "code"))) {
+      return "an incomplete OpenAI error: " + abbreviate(a.body().toString(), 200);
+    }
+    if (a.status() == 405 && a.headers().get("Allow") == null) {
+      return "405 without Allow";
     }
     return null;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class GatewayAloneTest {
     try (Genesis standalone = Genesis.start(io.genesis.common.config.ConfigLoader.load(env), Set.of(Service.GATEWAY), false)) {
       Http other = new Http(clientVertx, standalone.httpPort());
       HttpResponse<Buffer> response = other.post("/api/v1/auth/dev-token", null,
-          new JsonObject().put("userId", "victim").put("roles", new io.vertx.core.json.JsonArray().add("admin")));
+          new JsonObject().put("userId", "victim").put("roles", new JsonArray().add("admin")));
       assertTrue(response.statusCode() == 401 || response.statusCode() == 404, () -> "answered " + response.statusCode());
       assertTrue(response.bodyAsJsonObject().getString("token") == null);
     }
@@ -76,5 +77,17 @@ class GatewayAloneTest {
     assertEquals(503, response.statusCode());
     assertEquals("application/problem+json", response.getHeader("Content-Type"));
     assertEquals("1", response.getHeader("Retry-After"));
+  }
+
+  @Test
+  @DisplayName("answers the OpenAI-compatible routes with a 503 in OpenAI's shape and Retry-After")
+  void fastUnavailableOpenAi() {
+    String token = http.token("lonely");
+    HttpResponse<Buffer> response = http.post("/v1/chat/completions", token, new JsonObject().put("model", "sage")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))));
+    assertEquals(503, response.statusCode());
+    assertEquals("application/json", response.getHeader("Content-Type"));
+    assertEquals("1", response.getHeader("Retry-After"));
+    assertEquals("service_unavailable", response.bodyAsJsonObject().getJsonObject("error").getString("type"));
   }
 }

@@ -137,7 +137,7 @@ class OpenApiTest {
         assertTrue(paths.contains(path), path);
       }
       Set<String> planned = operations(true).stream().map(o -> o[2]).collect(Collectors.toSet());
-      assertEquals(Set.of("openWebSocket", "createChatCompletion", "listModels", "exportMe", "eraseMe",
+      assertEquals(Set.of("openWebSocket", "exportMe", "eraseMe",
           "getMetrics", "getPerformanceMetrics", "getSlowRequests", "getCacheAnalysis", "getConsole"), planned);
     }
 
@@ -146,7 +146,8 @@ class OpenApiTest {
     void routedAsDocumented() {
       String token = http.token(user());
       for (String[] op : operations(false)) {
-        String path = op[0].replace("{sessionId}", UUID.randomUUID().toString()).replace("{agentId}", "sage");
+        String path = op[0].replace("{sessionId}", UUID.randomUUID().toString()).replace("{agentId}", "sage")
+            .replace("{model}", "sage");
         HttpResponse<Buffer> response = http.send(HttpMethod.valueOf(op[1].toUpperCase()), path, token,
             op[1].equals("post") ? Buffer.buffer("{}") : null, Map.of("Content-Type", "application/json"));
         assertNotEquals(405, response.statusCode(), op[2]);
@@ -201,6 +202,44 @@ class OpenApiTest {
       assertDescribed("/health/ready", "get", http.get("/health/ready", null));
       assertDescribed("/openapi.json", "get", http.get("/openapi.json", null));
       assertDescribed("/api/v1/sessions/{sessionId}", "get", http.send(HttpMethod.PUT, "/api/v1/sessions/" + id, token, null, Map.of()));
+    }
+
+    @Test
+    @DisplayName("the OpenAI-compatible routes: models, completions whole and streamed, errors in OpenAI's shape")
+    void openAi() {
+      String token = http.token(user());
+      assertDescribed("/v1/models", "get", http.get("/v1/models", token));
+      assertDescribed("/v1/models", "get", http.get("/v1/models", null));
+      assertDescribed("/v1/models/{model}", "get", http.get("/v1/models/Nova", token));
+      assertDescribed("/v1/models/{model}", "get", http.get("/v1/models/gpt-4o", token));
+      JsonObject chat = new JsonObject().put("model", "nova")
+          .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Is creatine worth it?")));
+      assertDescribed("/v1/chat/completions", "post", http.post("/v1/chat/completions", token, chat));
+      assertDescribed("/v1/chat/completions", "post", http.post("/v1/chat/completions", token, chat.copy().put("stream", true)));
+      assertDescribed("/v1/chat/completions", "post", http.post("/v1/chat/completions", token, chat.copy().put("model", "gpt-4o")));
+      assertDescribed("/v1/chat/completions", "post", http.post("/v1/chat/completions", token, chat.copy().put("n", 3)));
+      assertDescribed("/v1/chat/completions", "post", http.send(HttpMethod.POST, "/v1/chat/completions", token,
+          Buffer.buffer("x"), Map.of("Content-Type", "text/plain")));
+      assertDescribed("/v1/chat/completions", "post", http.send(HttpMethod.GET, "/v1/chat/completions", token, null, Map.of()));
+    }
+
+    @Test
+    @DisplayName("every chunk of a streamed completion matches ChatCompletionChunk")
+    void openAiChunks() {
+      JsonObject schema = (JsonObject) document.inline(document.json().getJsonObject("components").getJsonObject("schemas")
+          .getJsonObject("ChatCompletionChunk"));
+      Validator validator = Validator.create(JsonSchema.of(schema),
+          new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app://genesis/").setOutputFormat(OutputFormat.Basic));
+      JsonObject chat = new JsonObject().put("model", "volt").put("stream", true)
+          .put("stream_options", new JsonObject().put("include_usage", true))
+          .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "How do I pace a 10k?")));
+      String body = http.post("/v1/chat/completions", http.token(user()), chat).bodyAsString();
+      List<String> data = body.lines().filter(line -> line.startsWith("data: ")).map(line -> line.substring(6)).toList();
+      assertEquals("[DONE]", data.get(data.size() - 1));
+      for (String chunk : data.subList(0, data.size() - 1)) {
+        OutputUnit result = validator.validate(new JsonObject(chunk));
+        assertTrue(result.getValid(), () -> chunk + " does not match: " + result.getErrors());
+      }
     }
   }
 

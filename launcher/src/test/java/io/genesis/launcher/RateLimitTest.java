@@ -168,6 +168,32 @@ class RateLimitTest {
   }
 
   @Test
+  @DisplayName("the OpenAI-compatible routes share the user's window and answer 429 in OpenAI's shape")
+  void openAiRoutesShareTheWindow() {
+    whileRedisAnswers(this::openAiRoutesShareTheWindow);
+  }
+
+  private void openAiRoutesShareTheWindow(String userId) {
+    String token = token(userId);
+    for (int i = 0; i < LIMIT - 1; i++) {
+      assertEquals(200, agentsNow(first, token).statusCode());
+    }
+    HttpResponse<Buffer> last = Await.result(client.get(second.httpPort(), "127.0.0.1", "/v1/models")
+        .bearerTokenAuthentication(token).send(), Duration.ofSeconds(10));
+    assertEquals(200, last.statusCode(), last::bodyAsString);
+    assertEquals("0", last.getHeader("RateLimit-Remaining"));
+    HttpResponse<Buffer> limited = Await.result(client.get(first.httpPort(), "127.0.0.1", "/v1/models")
+        .bearerTokenAuthentication(token).send(), Duration.ofSeconds(10));
+    assertEquals(429, limited.statusCode());
+    assertEquals("application/json", limited.getHeader("Content-Type"));
+    assertEquals(String.valueOf(LIMIT), limited.getHeader("RateLimit-Limit"));
+    assertEquals(limited.getHeader("RateLimit-Reset"), limited.getHeader("Retry-After"));
+    JsonObject error = limited.bodyAsJsonObject().getJsonObject("error");
+    assertEquals("rate_limit_exceeded", error.getString("type"));
+    assertEquals("rate_limit_exceeded", error.getString("code"));
+  }
+
+  @Test
   @DisplayName("the dev-token route is limited per client address, across both gateways")
   void devTokenPerAddress() {
     WebClient fromElsewhere = Burst.client(clientVertx, Burst.randomLoopback());

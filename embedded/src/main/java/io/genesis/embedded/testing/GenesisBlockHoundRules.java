@@ -14,6 +14,9 @@ public final class GenesisBlockHoundRules implements BlockHoundIntegration {
     builder
         // JDK reads net.properties once, on the first listen().
         .allowBlockingCallsInside("sun.net.NetProperties", "<clinit>")
+        // Netty's adaptive buffer allocator briefly write-locks (StampedLock) a magazine it retires while
+        // growing under concurrent load; seen once in a few fuzz runs, where it closed the connection.
+        .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
         // Vert.x waits for its worker pools while closing.
         .allowBlockingCallsInside("io.vertx.core.internal.WorkerPool", "close")
         // Handing a task to a worker pool (executeBlocking, the async file system) takes the queue's

@@ -7,10 +7,10 @@ import io.genesis.gateway.api.MessageRoutes.Settled;
 import io.genesis.gateway.api.MessageRoutes.Turn;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
+import io.genesis.gateway.http.EventStreams;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.RoutingContext;
@@ -25,12 +25,6 @@ import java.util.function.BiFunction;
  * reply; what was generated is stored, marked partial.
  */
 final class EventStream {
-  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
-  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
-  private static final CharSequence X_ACCEL_BUFFERING = HttpHeaders.createOptimized("X-Accel-Buffering");
-  private static final CharSequence NO = HttpHeaders.createOptimized("no");
-  private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
-  private static final long KEEP_ALIVE_MILLIS = 15_000;
   private static final byte[] DELTA_START = "event: delta\ndata: {\"text\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] EVENT_END = "}\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -57,17 +51,9 @@ final class EventStream {
       turn.stream().cancel();
       return;
     }
-    response.setStatusCode(200).setChunked(true)
-        .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
-        .putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
-        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
-        .putHeader(X_ACCEL_BUFFERING, NO);
-    response.write(KEEP_ALIVE);
-    long keepAlive = ctx.vertx().setPeriodic(KEEP_ALIVE_MILLIS, timer -> {
-      if (!response.closed()) {
-        response.write(KEEP_ALIVE);
-      }
-    });
+    EventStreams.open(response);
+    EventStreams.ping(response);
+    long keepAlive = EventStreams.keepAlive(ctx.vertx(), response);
     ReplyStream stream = turn.stream();
     response.closeHandler(closed -> {
       ctx.vertx().cancelTimer(keepAlive);

@@ -3,6 +3,8 @@ package io.genesis.gateway.http;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
+import io.genesis.gateway.openai.OpenAiError;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -15,7 +17,11 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns every failure into an RFC 9457 {@code application/problem+json} answer. */
+/**
+ * Turns every failure into an RFC 9457 {@code application/problem+json} answer, or, under {@code /v1}
+ * (the OpenAI-compatible routes), into OpenAI's error shape ({@link OpenAiError}) so OpenAI SDKs raise the
+ * right exception. This is the one place that chooses the shape.
+ */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized(Problem.MEDIA_TYPE);
@@ -29,7 +35,8 @@ public final class Problems {
       response.reset();
       return;
     }
-    response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON);
+    boolean openAi = OpenAiError.covers(routedPath(ctx));
+    response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, openAi ? Responses.APPLICATION_JSON : PROBLEM_JSON);
     if (!response.headers().contains(RequestIds.X_REQUEST_ID)) {
       // refused before the request-id handler ran (e.g. no Host header)
       response.putHeader(RequestIds.X_REQUEST_ID, Ids.newId().toString()).putHeader("X-Content-Type-Options", "nosniff");
@@ -41,14 +48,24 @@ public final class Problems {
       response.putHeader(RETRY_AFTER, "1");
     }
     HttpServerRequest request = ctx.request();
+    Buffer body = openAi ? Json.toBuffer(OpenAiError.of(problem, ctx.failure())) : Json.toBuffer(problem.withInstance(request.path()));
     if (request.isEnded() || request.version() == HttpVersion.HTTP_2) {
-      response.end(Json.toBuffer(problem.withInstance(request.path())));
+      response.end(body);
       return;
     }
     // Refused before its body was read (413, 415, 401 on a POST…): close rather than read and
     // discard whatever the client still sends, which could be endless.
     response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    response.end(Json.toBuffer(problem.withInstance(request.path()))).onComplete(sent -> request.connection().close());
+    response.end(body).onComplete(sent -> request.connection().close());
+  }
+
+  /** The path the router matched on; the raw one when it cannot be normalized (a malformed {@code %} escape). */
+  private static String routedPath(RoutingContext ctx) {
+    try {
+      return ctx.normalizedPath();
+    } catch (IllegalArgumentException malformed) {
+      return ctx.request().path();
+    }
   }
 
   public static void send(RoutingContext ctx, int status, String detail) {

@@ -1,0 +1,84 @@
+package io.genesis.gateway.openai;
+
+import io.genesis.common.json.Json;
+import io.genesis.gateway.bus.ReplyStream;
+import io.genesis.gateway.bus.ReplyStream.Ending;
+import io.genesis.gateway.http.EventStreams;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code stream:true}: OpenAI's chunk stream. {@code data: {chat.completion.chunk}} with the role, then a
+ * chunk per piece of text as the model writes it, then one with {@code finish_reason:"stop"}, the usage
+ * chunk when asked for, and {@code data: [DONE]}. A failure after the head went out is a
+ * {@code data: {"error":…}} event, and the stream ends. A client that goes away cancels the reply.
+ */
+final class ChunkStream {
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+
+  private ChunkStream() {}
+
+  static void reply(Vertx vertx, HttpServerResponse response, ChatRequest request, ChatReply reply, ReplyStream stream) {
+    EventStreams.open(response);
+    data(response, reply.roleChunk());
+    long keepAlive = EventStreams.keepAlive(vertx, response);
+    response.closeHandler(closed -> {
+      vertx.cancelTimer(keepAlive);
+      stream.cancel();
+    });
+    stream.start(target(response, reply))
+        .onComplete(ended -> vertx.cancelTimer(keepAlive))
+        .onSuccess(ending -> finish(response, request, reply, ending));
+  }
+
+  private static void finish(HttpServerResponse response, ChatRequest request, ChatReply reply, Ending ending) {
+    if (ending.error() != null) {
+      data(response, OpenAiError.of(ending.error()));
+    } else {
+      data(response, reply.stopChunk());
+      if (request.includeUsage()) {
+        data(response, reply.usageChunk(ending.usage()));
+      }
+      write(response, DONE);
+    }
+    if (!response.closed()) {
+      response.end();
+    }
+  }
+
+  /** Chunks are written as the deltas come, with the client's write queue as the flow control. */
+  private static ReplyStream.Target target(HttpServerResponse response, ChatReply reply) {
+    return new ReplyStream.Target() {
+      @Override
+      public void delta(String text) {
+        data(response, reply.contentChunk(text));
+      }
+
+      @Override
+      public boolean full() {
+        return !response.closed() && response.writeQueueFull();
+      }
+
+      @Override
+      public void onDrain(Handler<Void> handler) {
+        response.drainHandler(handler);
+      }
+    };
+  }
+
+  private static void data(HttpServerResponse response, Object body) {
+    byte[] json = Json.toBytes(body);
+    write(response, Buffer.buffer(json.length + DATA.length + END.length).appendBytes(DATA).appendBytes(json).appendBytes(END));
+  }
+
+  private static void write(HttpServerResponse response, Buffer event) {
+    if (!response.closed()) {
+      response.write(event);
+    }
+  }
+}
