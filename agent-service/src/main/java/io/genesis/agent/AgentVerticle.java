@@ -92,7 +92,7 @@ public final class AgentVerticle extends VerticleBase {
       watcher.stop();
     }
     if (streams != null) {
-      streams.cancelAll();
+      streams.stopAll();
     }
     if (backend != null) {
       backend.close();
@@ -133,9 +133,10 @@ public final class AgentVerticle extends VerticleBase {
         bus.<Empty>consumer(Addresses.AGENT_LIST, guarded(this::list)),
         bus.<AgentRef>consumer(Addresses.AGENT_GET, guarded(this::get)),
         bus.<StreamReply>consumer(Addresses.AGENT_STREAM, guarded(streams::open)),
-        streams.listen(),
         bus.<Empty>consumer(Addresses.AGENT_HEALTH, guarded(this::health)));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+    List<MessageConsumer<?>> all = new java.util.ArrayList<>(consumers);
+    all.addAll(streams.listen());
+    return Future.all(all.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
   private void list(Message<Empty> message) {

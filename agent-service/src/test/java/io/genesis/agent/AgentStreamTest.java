@@ -9,6 +9,11 @@ import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.Empty;
 import io.genesis.common.bus.Messages.ReplyEvent;
 import io.genesis.common.bus.Messages.ReplyRequest;
+import io.genesis.common.bus.Messages.StreamControl;
+import io.genesis.common.bus.Messages.StreamOpened;
+import io.genesis.common.id.Ids;
+import io.genesis.perf.fake.FakeUpstream;
+import io.genesis.perf.fake.FakeUpstreamOptions;
 import io.genesis.common.config.ModelSettings;
 import io.genesis.common.json.Json;
 import io.vertx.core.DeploymentOptions;
@@ -16,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -100,5 +106,73 @@ class AgentStreamTest {
           assertEquals(end.result().text(), String.join("", probe.deltas));
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("an agent service that stops mid-reply ends the stream with a 503 error (retry after 1 s) carrying the text so far")
+  void stopping(Vertx vertx, VertxTestContext ctx) {
+    StreamProbe probe = new StreamProbe(vertx);
+    vertx.deployVerticle(new AgentVerticle(), paced(5))
+        .compose(id -> probe.open(ASK, false)
+            .compose(opened -> {
+              probe.credit(1_000);
+              return probe.nextDelta();
+            })
+            .compose(first -> vertx.undeploy(id)))
+        .compose(undeployed -> probe.last.future())
+        .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+          assertEquals(Messages.EVENT_ERROR, last.type());
+          assertEquals(503, last.status());
+          assertEquals(1, last.retryAfterSeconds());
+          assertEquals(String.join("", probe.deltas), last.result().text());
+          assertFalse(last.result().text().isEmpty());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a session service that does not answer the history read is a 503 to retry, not a 500")
+  void historyUnavailable(Vertx vertx, VertxTestContext ctx) {
+    FakeUpstream.start(vertx, FakeUpstreamOptions.defaults().withTtftMillis(1).withTokens(3))
+        .compose(fake -> vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(
+            new JsonObject().put("modelBaseUrl", fake.baseUrl()).put("modelName", "m"))))
+        .compose(id -> StreamProbe.run(vertx, new ReplyRequest("u1", Ids.newId().toString(), "blaze", null, "squats?"), false))
+        .onComplete(ctx.succeeding(probe -> ctx.verify(() -> {
+          ReplyEvent last = probe.last.future().result();
+          assertEquals(Messages.EVENT_ERROR, last.type());
+          assertEquals(503, last.status(), last::detail);
+          assertEquals(1, last.retryAfterSeconds());
+          assertTrue(last.detail().contains("session-service"), last.detail());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a stream the gateway gave up opening is released at once by the abandoned broadcast, freeing its call slot")
+  void abandonedOpenReleasesSlot(Vertx vertx, VertxTestContext ctx) {
+    ReplyRequest ask = new ReplyRequest("u1", null, "blaze", null, "squats?", List.of());
+    StreamProbe first = new StreamProbe(vertx);
+    FakeUpstream.start(vertx, FakeUpstreamOptions.defaults())
+        .compose(fake -> vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(
+            new JsonObject().put("modelBaseUrl", fake.baseUrl()).put("modelName", "m")
+                .put("model", new JsonObject(Json.MAPPER.convertValue(withMaxConcurrent(1), Map.class))))))
+        .compose(id -> first.open(ask, false))
+        .compose(opened -> {
+          ctx.verify(() -> assertTrue(opened instanceof StreamOpened, String.valueOf(opened)));
+          vertx.eventBus().publish(Addresses.AGENT_STREAM_ABANDONED,
+              new StreamControl(first.opened().streamId(), Messages.CONTROL_CANCEL, 0));
+          return new StreamProbe(vertx).open(ask, false);
+        })
+        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+          assertTrue(second instanceof StreamOpened, "the slot is free again: " + second);
+          ctx.completeNow();
+        })));
+  }
+
+  private static ModelSettings withMaxConcurrent(int max) {
+    ModelSettings d = ModelSettings.defaults();
+    return new ModelSettings(d.connectTimeoutMillis(), d.firstTokenTimeoutMillis(), d.idleTimeoutMillis(),
+        d.totalTimeoutMillis(), max, d.maxRetries(), d.breakerFailures(), d.breakerResetMillis(),
+        d.fallbackToOffline(), d.contextTokens(), d.offlineTokenDelayMillis());
   }
 }

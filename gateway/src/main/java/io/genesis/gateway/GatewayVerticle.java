@@ -49,8 +49,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final String ANNOUNCED_KEY = "announced";
   private static final long BUS_TIMEOUT_MILLIS = 5_000;
   private static final long SHUTDOWN_GRACE_SECONDS = 10;
-  /** A streamed reply silent for longer than the model's total timeout and this fails with 504. */
-  private static final long STREAM_SILENCE_MARGIN_MILLIS = 30_000;
+  /** A streamed reply that hears nothing for this long (the agent service beats every 5 s) fails with 503. */
+  private static final long STREAM_SILENCE_MILLIS = 15_000;
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   /** Routes behind a bearer token: GENESIS's own API and the OpenAI-compatible one. */
   private static final List<String> AUTHENTICATED = List.of("/api/v1/*", "/v1/*");
@@ -65,7 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
     // One step after another: each hands work to a worker thread at start (see RateLimiting).
-    replies = new ReplyStreams(vertx, config.model().totalTimeoutMillis() + STREAM_SILENCE_MARGIN_MILLIS);
+    replies = new ReplyStreams(vertx, STREAM_SILENCE_MILLIS);
     return replies.listen().completion()
         .compose(inbox -> RateLimiting.create(vertx, config)).onSuccess(limits -> rateLimits = limits)
         .compose(limits -> TokenVerifier.create(vertx, config))

@@ -22,11 +22,14 @@ import java.util.List;
  * One streamed reply on the agent side: a {@link ReplySink} that forwards each delta to the caller's
  * inbox while the caller has credit, and ends with exactly one {@code end} or {@code error} event.
  * Nothing is generated before the first credit. A caller that never sends credit, or stops sending it
- * for {@link #STALL_MILLIS}, is treated as gone: the stream is cancelled. All on one event loop.
+ * for {@link #STALL_MILLIS}, is treated as gone: the stream ends with an error. While the model is
+ * silent, an {@code alive} event goes out every {@link #HEARTBEAT_MILLIS}, so the caller can tell a
+ * slow model from a lost agent service. All on one event loop.
  */
 final class AgentStream implements ReplySink {
-  static final long START_MILLIS = 30_000;
+  static final long START_MILLIS = 10_000;
   static final long STALL_MILLIS = 60_000;
+  static final long HEARTBEAT_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final String streamId;
@@ -44,6 +47,10 @@ final class AgentStream implements ReplySink {
   private boolean ended;
   private Handler<Void> resume;
   private long deadline;
+  private long heartbeat = -1;
+  private long lastSent = System.nanoTime();
+  /** Why the agent service itself stopped this stream (not the caller's cancel), or null. */
+  private ServiceException aborted;
 
   AgentStream(Vertx vertx, String streamId, String replyTo, boolean collect, ReplyRequest request,
               Prepared prepared, ModelCall call, Runnable onEnd) {
@@ -55,7 +62,8 @@ final class AgentStream implements ReplySink {
     this.prepared = prepared;
     this.call = call;
     this.onEnd = onEnd;
-    this.deadline = vertx.setTimer(START_MILLIS, timer -> cancel());
+    this.deadline = vertx.setTimer(START_MILLIS, timer ->
+        abort(new ServiceException(504, "the caller did not start the reply within " + START_MILLIS + " ms")));
   }
 
   void credit(int more) {
@@ -73,6 +81,7 @@ final class AgentStream implements ReplySink {
     }
   }
 
+  /** The caller cancels: the stream ends with what was generated, partial. */
   void cancel() {
     cancelled.tryComplete();
     if (!started) {
@@ -81,9 +90,22 @@ final class AgentStream implements ReplySink {
     }
   }
 
+  /** The agent service stops the stream itself: it ends with an error event (and what was generated). */
+  void abort(ServiceException why) {
+    if (!ended && aborted == null) {
+      aborted = why;
+      cancel();
+    }
+  }
+
   private void start() {
     started = true;
     vertx.cancelTimer(deadline);
+    heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, timer -> {
+      if (System.nanoTime() - lastSent >= HEARTBEAT_MILLIS * 1_000_000 && !paused()) {
+        send(ReplyEvent.alive(streamId));
+      }
+    });
     Future<List<ChatTurn>> history = call.needsHistory()
         ? History.before(vertx.eventBus(), request)
         : Future.succeededFuture(prepared.modelRequest().history());
@@ -100,7 +122,7 @@ final class AgentStream implements ReplySink {
     deltas++;
     if (!collect) {
       credits--;
-      vertx.eventBus().send(replyTo, ReplyEvent.delta(streamId, piece));
+      send(ReplyEvent.delta(streamId, piece));
     }
   }
 
@@ -113,7 +135,8 @@ final class AgentStream implements ReplySink {
   public void onResume(Handler<Void> handler) {
     resume = handler;
     vertx.cancelTimer(deadline);
-    deadline = vertx.setTimer(STALL_MILLIS, timer -> cancel());
+    deadline = vertx.setTimer(STALL_MILLIS, timer ->
+        abort(new ServiceException(504, "the client read nothing for " + STALL_MILLIS / 1000 + " s")));
   }
 
   @Override
@@ -127,10 +150,14 @@ final class AgentStream implements ReplySink {
     }
     ended = true;
     vertx.cancelTimer(deadline);
+    vertx.cancelTimer(heartbeat);
     call.release();
     String agentId = prepared.route().agent().id();
     ReplyEvent last;
-    if (outcome.succeeded()) {
+    if (aborted != null) {
+      ReplyResult partial = new ReplyResult(agentId, text.toString(), prepared.route().handoffs());
+      last = ReplyEvent.error(streamId, partial, aborted.status(), aborted.getMessage(), aborted.retryAfterSeconds());
+    } else if (outcome.succeeded()) {
       ModelAnswer answer = outcome.result();
       ReplyResult result = new ReplyResult(agentId, answer.text(), prepared.route().handoffs());
       last = ReplyEvent.end(streamId, result, cancelled.future().isComplete(),
@@ -142,8 +169,13 @@ final class AgentStream implements ReplySink {
       ReplyResult partial = new ReplyResult(agentId, text.toString(), prepared.route().handoffs());
       last = ReplyEvent.error(streamId, partial, error.status(), error.getMessage(), error.retryAfterSeconds());
     }
-    vertx.eventBus().send(replyTo, last);
+    send(last);
     onEnd.run();
+  }
+
+  private void send(ReplyEvent event) {
+    lastSent = System.nanoTime();
+    vertx.eventBus().send(replyTo, event);
   }
 
   /** About four characters per token, as OpenAI's tokenizer averages on English text. */

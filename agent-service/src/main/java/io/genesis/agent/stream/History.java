@@ -7,6 +7,7 @@ import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.MessagePage;
 import io.genesis.common.bus.Messages.MessageView;
 import io.genesis.common.bus.Messages.ReplyRequest;
+import io.genesis.common.error.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -32,6 +33,7 @@ final class History {
     }
     ListMessages list = new ListMessages(request.userId(), request.sessionId(), MAX_MESSAGES, null);
     return bus.<MessagePage>request(Addresses.MESSAGE_LIST, list, OPTIONS)
+        .recover(failure -> Future.failedFuture(ServiceException.fromBus("session-service", failure)))
         .map(Message::body)
         .map(page -> turns(page.items(), request.content()));
   }

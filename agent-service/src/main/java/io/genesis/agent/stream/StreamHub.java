@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,8 +38,10 @@ public final class StreamHub {
     this.backend = backend;
   }
 
-  public MessageConsumer<StreamControl> listen() {
-    return vertx.eventBus().consumer(controlAddress, this::control);
+  /** This instance's control address, and the broadcast of streams the gateway gave up opening. */
+  public List<MessageConsumer<StreamControl>> listen() {
+    return List.of(vertx.eventBus().consumer(controlAddress, this::control),
+        vertx.eventBus().consumer(Addresses.AGENT_STREAM_ABANDONED, this::control));
   }
 
   public void open(Message<StreamReply> message) {
@@ -66,21 +69,26 @@ public final class StreamHub {
     return streams.size();
   }
 
-  /** Cancels every stream (the verticle stops): each ends with what it has. */
-  public void cancelAll() {
-    Map.copyOf(streams).values().forEach(AgentStream::cancel);
+  /** The verticle stops: every stream ends with a 503 error (and what it generated), so callers retry elsewhere. */
+  public void stopAll() {
+    ServiceException stopping = new ServiceException(503, "the agent service is stopping", 1);
+    Map.copyOf(streams).values().forEach(stream -> stream.abort(stopping));
   }
 
   private void control(Message<StreamControl> message) {
     StreamControl control = message.body();
     AgentStream stream = control == null ? null : streams.get(control.streamId());
     if (stream == null) {
-      return; // ended already; credit or cancel crossed the end on the wire
+      message.reply(Messages.Empty.INSTANCE); // ended already: credit or cancel crossed the end on the wire
+      return;
     }
     if (Messages.CONTROL_CANCEL.equals(control.type())) {
       stream.cancel();
+      message.reply(Messages.Empty.INSTANCE);
     } else {
       stream.credit(control.credits());
+      // The first credit is a request: a gateway learns at once when this instance is gone.
+      message.reply(Messages.Empty.INSTANCE);
     }
   }
 }

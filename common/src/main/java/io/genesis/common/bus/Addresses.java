@@ -25,6 +25,11 @@ public final class Addresses {
   public static final String AGENT_STREAM = "genesis.agent.stream";
   /** Prefix of the per-instance control inboxes of the agent service ({@link Messages.StreamControl}). */
   public static final String AGENT_STREAM_CONTROL_PREFIX = "genesis.agent.stream.control.";
+  /**
+   * Published (to every agent-service instance) with a {@link Messages.StreamControl} cancel when the
+   * gateway gave up opening a stream: whichever instance opened it releases it at once.
+   */
+  public static final String AGENT_STREAM_ABANDONED = "genesis.agent.stream.abandoned";
   /** Prefix of the per-instance inboxes of the gateway ({@link Messages.ReplyEvent}). */
   public static final String GATEWAY_STREAM_INBOX_PREFIX = "genesis.gateway.stream.inbox.";
   public static final String AGENT_HEALTH = "genesis.agent.health";

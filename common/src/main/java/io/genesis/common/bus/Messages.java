@@ -126,6 +126,8 @@ public final class Messages {
   public static final String EVENT_DELTA = "delta";
   public static final String EVENT_END = "end";
   public static final String EVENT_ERROR = "error";
+  /** Sent while a stream is silent (the model thinks), so the caller can tell a slow model from a lost agent. */
+  public static final String EVENT_ALIVE = "alive";
 
   /**
    * One event of a streamed reply.
@@ -146,6 +148,10 @@ public final class Messages {
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage) {
       return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0);
+    }
+
+    public static ReplyEvent alive(String streamId) {
+      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0);
     }
 
     public static ReplyEvent error(String streamId, ReplyResult partialResult, int status, String detail,

@@ -1,6 +1,7 @@
 package io.genesis.common.error;
 
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 
 /**
  * A failure a service reports to its caller: {@code status} is the HTTP status the gateway answers
@@ -40,6 +41,23 @@ public class ServiceException extends RuntimeException {
 
   public static ServiceException unavailable(String detail) {
     return new ServiceException(503, detail);
+  }
+
+  /**
+   * A failed bus request to {@code service} as the status to answer: no consumer or no answer in time
+   * is a 503 to retry after a second; a consumer's own failure keeps its status.
+   */
+  public static ServiceException fromBus(String service, Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case NO_HANDLERS -> new ServiceException(503, service + " is not available", 1);
+        case TIMEOUT -> new ServiceException(503, service + " did not answer in time", 1);
+        case RECIPIENT_FAILURE -> new ServiceException(
+            reply.failureCode() >= 400 && reply.failureCode() <= 599 ? reply.failureCode() : 500, reply.getMessage());
+        default -> new ServiceException(503, service + " failed: " + reply.getMessage(), 1);
+      };
+    }
+    return failure instanceof ServiceException se ? se : new ServiceException(500, String.valueOf(failure.getMessage()));
   }
 
   /** Answers a failed bus request: a {@link ServiceException} keeps its status, anything else is a 500. */

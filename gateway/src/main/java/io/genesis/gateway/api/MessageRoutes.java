@@ -110,6 +110,9 @@ public final class MessageRoutes {
 
   /** The whole reply at once; a client that hangs up cancels it (and what was generated is kept, partial). */
   private static Future<Ending> collect(RoutingContext ctx, Turn turn) {
+    if (ctx.response().closed()) {
+      turn.stream().cancel();
+    }
     ctx.response().closeHandler(closed -> turn.stream().cancel());
     return turn.stream().start(null);
   }

@@ -1,5 +1,6 @@
 package io.genesis.gateway.bus;
 
+import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.Handoff;
 import io.genesis.common.bus.Messages.ReplyEvent;
@@ -89,8 +90,15 @@ public final class ReplyStream {
 
   /** Starts generation; deltas go to {@code target} (null for a collected answer). */
   public Future<Ending> start(Target deltas) {
+    if (ending.future().isComplete() || cancelled) {
+      return ending.future();
+    }
     this.target = deltas;
-    grant(WINDOW);
+    outstanding = WINDOW;
+    lastActivity = System.nanoTime();
+    watchdog = vertx.setTimer(silenceMillis, timer -> checkSilence());
+    owner.request(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CREDIT, WINDOW))
+        .onFailure(failure -> end(new Ending(soFar(), true, null, ServiceClient.translate(Addresses.AGENT_STREAM, failure))));
     return ending.future();
   }
 
@@ -109,9 +117,11 @@ public final class ReplyStream {
   }
 
   void event(ReplyEvent event) {
+    lastActivity = System.nanoTime();
     switch (event.type()) {
       case Messages.EVENT_DELTA -> delta(event.text());
-      case Messages.EVENT_END -> end(new Ending(event.result(), event.partial(), event.usage(), null));
+      case Messages.EVENT_END -> end(new Ending(event.result(), event.partial(), event.usage(),
+          event.partial() && !cancelled ? new ServiceException(502, "the agent service cut the reply short") : null));
       case Messages.EVENT_ERROR -> end(new Ending(event.result(), true, null,
           new ServiceException(event.status(), event.detail(), event.retryAfterSeconds())));
       default -> { }
@@ -124,7 +134,6 @@ public final class ReplyStream {
     if (cancelled || target == null) {
       return;
     }
-    lastActivity = System.nanoTime();
     target.delta(text);
     if (target.full()) {
       if (!waitingForDrain) {
@@ -149,10 +158,6 @@ public final class ReplyStream {
   private void grant(int credits) {
     outstanding += credits;
     owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CREDIT, credits));
-    lastActivity = System.nanoTime();
-    if (watchdog < 0) {
-      watchdog = vertx.setTimer(silenceMillis, timer -> checkSilence());
-    }
   }
 
   /** One timer per stream, re-armed for the time left, rather than one per delta. */
@@ -170,13 +175,17 @@ public final class ReplyStream {
     watchdog = vertx.setTimer(millis, timer -> silent());
   }
 
+  private ReplyResult soFar() {
+    return new ReplyResult(opened.agentId(), received.toString(), handoffs());
+  }
+
   private void silent() {
-    ReplyResult sofar = new ReplyResult(opened.agentId(), received.toString(), handoffs());
+    ReplyResult sofar = soFar();
     if (cancelled) {
       end(new Ending(sofar, true, null, null));
     } else {
       owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CANCEL, 0));
-      end(new Ending(sofar, true, null, new ServiceException(504, "the agent service went silent")));
+      end(new Ending(sofar, true, null, new ServiceException(503, "the agent service went silent", 1)));
     }
   }
 

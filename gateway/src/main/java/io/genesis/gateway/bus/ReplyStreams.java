@@ -1,6 +1,7 @@
 package io.genesis.gateway.bus;
 
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.ReplyEvent;
 import io.genesis.common.bus.Messages.ReplyRequest;
 import io.genesis.common.bus.Messages.StreamControl;
@@ -30,7 +31,10 @@ public final class ReplyStreams {
   private final String inbox = Addresses.GATEWAY_STREAM_INBOX_PREFIX + Ids.newId();
   private final Map<String, ReplyStream> streams = new HashMap<>();
 
-  /** @param silenceMillis how long a started stream may stay silent (not waiting on the client) before it fails with 504 */
+  /**
+   * @param silenceMillis how long a started stream may stay silent (not waiting on the client) before
+   *     it fails: the agent service sends an event at least every few seconds while it works
+   */
   public ReplyStreams(Vertx vertx, long silenceMillis) {
     this.vertx = vertx;
     this.silenceMillis = silenceMillis;
@@ -50,7 +54,11 @@ public final class ReplyStreams {
   public Future<ReplyStream> open(ReplyRequest request, boolean collect) {
     String id = Ids.newId().toString();
     return vertx.eventBus().request(Addresses.AGENT_STREAM, new StreamReply(id, inbox, request, collect), OPEN)
-        .recover(failure -> Future.failedFuture(ServiceClient.translate(Addresses.AGENT_STREAM, failure)))
+        .recover(failure -> {
+          // An answer that comes too late would hold a model call slot for nothing: release it.
+          vertx.eventBus().publish(Addresses.AGENT_STREAM_ABANDONED, new StreamControl(id, Messages.CONTROL_CANCEL, 0));
+          return Future.failedFuture(ServiceClient.translate(Addresses.AGENT_STREAM, failure));
+        })
         .compose(reply -> opened(id, reply));
   }
 
@@ -70,6 +78,11 @@ public final class ReplyStreams {
 
   void send(String controlAddress, StreamControl control) {
     vertx.eventBus().send(controlAddress, control);
+  }
+
+  /** As {@link #send}, answered: fails fast when the agent-service instance is gone. */
+  Future<Void> request(String controlAddress, StreamControl control) {
+    return vertx.eventBus().request(controlAddress, control, OPEN).mapEmpty();
   }
 
   void ended(String streamId) {

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 
 /**
  * Requests to the session and agent services over the event bus. Failures come back as
@@ -37,19 +36,7 @@ public final class ServiceClient {
   }
 
   static ServiceException translate(String address, Throwable failure) {
-    if (failure instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case NO_HANDLERS -> ServiceException.unavailable(serviceOf(address) + " is not available");
-        case TIMEOUT -> ServiceException.unavailable(serviceOf(address) + " did not answer in time");
-        case RECIPIENT_FAILURE -> new ServiceException(statusOf(reply.failureCode()), reply.getMessage());
-        default -> ServiceException.unavailable(serviceOf(address) + " failed: " + reply.getMessage());
-      };
-    }
-    return failure instanceof ServiceException se ? se : new ServiceException(500, failure.getMessage());
-  }
-
-  private static int statusOf(int code) {
-    return code >= 400 && code <= 599 ? code : 500;
+    return ServiceException.fromBus(serviceOf(address), failure);
   }
 
   /** {@code genesis.session.create} → {@code session-service}. */

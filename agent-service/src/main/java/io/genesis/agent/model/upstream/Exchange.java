@@ -174,7 +174,7 @@ final class Exchange {
       if (answer.started()) {
         armTokenTimer();
       }
-    } catch (DecodeException | ClassCastException e) {
+    } catch (DecodeException | ClassCastException | NullPointerException e) {
       fail(UpstreamFailure.malformed("an event that is not a chat.completion.chunk: " + Chunks.abbreviate(data)));
     }
   }
