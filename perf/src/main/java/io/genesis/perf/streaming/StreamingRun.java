@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,6 +23,9 @@ import org.HdrHistogram.Histogram;
  * {@code concurrency} workers, each sending its next request when its last one ended.
  */
 public final class StreamingRun {
+  /** A chunk with text: OpenAI-compatible servers send the role first, with empty content, before the first token. */
+  private static final Pattern UPSTREAM_TEXT = Pattern.compile("\"content\":\"[^\"]");
+  private static final Pattern GATEWAY_DELTA = Pattern.compile("event: delta");
   private final Vertx vertx;
   private final StreamingOptions options;
   private final HttpClient client;
@@ -115,7 +119,7 @@ public final class StreamingRun {
     }
     long begin = System.nanoTime();
     Promise<Void> done = Promise.promise();
-    String marker = options.mode().equals("upstream") ? "\"content\":\"" : "event: delta";
+    Pattern marker = options.mode().equals("upstream") ? UPSTREAM_TEXT : GATEWAY_DELTA;
     client.request(request).compose(req -> req.send(target.body())).onFailure(done::tryFail).onSuccess(response -> {
       if (response.statusCode() != 200) {
         response.body().onComplete(ignored -> done.tryFail("status " + response.statusCode()));
@@ -123,7 +127,7 @@ public final class StreamingRun {
       }
       boolean[] seen = {false};
       response.handler(chunk -> {
-        if (!seen[0] && chunk.toString().contains(marker)) {
+        if (!seen[0] && marker.matcher(chunk.toString()).find()) {
           seen[0] = true;
           if (measured) {
             firstToken.recordValue(Math.max(1, (System.nanoTime() - begin) / 1000));
