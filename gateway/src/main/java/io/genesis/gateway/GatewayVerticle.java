@@ -6,6 +6,7 @@ import io.genesis.gateway.api.AdminRoutes;
 import io.genesis.gateway.api.AgentRoutes;
 import io.genesis.gateway.api.MessageRoutes;
 import io.genesis.gateway.api.SessionRoutes;
+import io.genesis.gateway.api.WebSocketRoute;
 import io.genesis.gateway.auth.BearerAuth;
 import io.genesis.gateway.auth.DevTokenRoute;
 import io.genesis.gateway.auth.Roles;
@@ -78,7 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
     ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
     Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health);
     Router router = router(config, services, readiness, verifier, api);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setCompressionSupported(true)
         .setCompressors(compressors)
         .setCompressionContentSizeThreshold(Compression.MIN_BYTES)
@@ -87,7 +88,8 @@ public final class GatewayVerticle extends VerticleBase {
         // listen on the same negative port, so every gateway instance of the process gets the same.
         .setPort(config.httpPort() == 0 ? -1 : config.httpPort())
         .setTcpNoDelay(true)
-        .setIdleTimeout(120));
+        .setIdleTimeout(120);
+    server = vertx.createHttpServer(WebSocketRoute.configure(options, config.maxBodyBytes()));
     return server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen().onSuccess(listening -> {
       String url = "http://" + config.httpHost() + ":" + listening.actualPort();
       vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, listening.actualPort());
@@ -110,6 +112,11 @@ public final class GatewayVerticle extends VerticleBase {
       router.post("/api/v1/auth/dev-token")
           .handler(GatewayVerticle::noStore).handler(rateLimits.perClientIp()).handler(jsonBody).handler(api.validator()).handler(devTokens::handle);
     }
+    SessionRoutes sessions = new SessionRoutes(services);
+    // Before the authenticated chains, with its own: only the upgrade may carry its token in the query.
+    WebSocketRoute sockets = new WebSocketRoute(vertx, services, sessions, replies, rateLimits.limiter(), config.maxBodyBytes());
+    router.get(WebSocketRoute.PATH).handler(BearerAuth.orQueryToken(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
+        .handler(rateLimits.perUser()).handler(api.validator()).handler(sockets::upgrade);
     // The OpenAI-compatible routes take the same tokens, roles and per-user window as the rest of the API.
     BearerAuth bearer = new BearerAuth(verifier);
     Handler<RoutingContext> roles = Roles.anyOf(Roles.USER, Roles.ADMIN);
@@ -120,7 +127,6 @@ public final class GatewayVerticle extends VerticleBase {
     }
     new AdminRoutes(services, verifier).mount(router);
     new AgentRoutes(services).mount(router);
-    SessionRoutes sessions = new SessionRoutes(services);
     sessions.mount(router);
     new MessageRoutes(services, sessions, replies).mount(router);
     new OpenAiRoutes(services, replies).mount(router);

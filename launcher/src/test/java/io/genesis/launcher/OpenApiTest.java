@@ -137,7 +137,7 @@ class OpenApiTest {
         assertTrue(paths.contains(path), path);
       }
       Set<String> planned = operations(true).stream().map(o -> o[2]).collect(Collectors.toSet());
-      assertEquals(Set.of("openWebSocket", "exportMe", "eraseMe",
+      assertEquals(Set.of("exportMe", "eraseMe",
           "getMetrics", "getPerformanceMetrics", "getSlowRequests", "getCacheAnalysis", "getConsole"), planned);
     }
 
@@ -195,6 +195,8 @@ class OpenApiTest {
           http.post("/api/v1/sessions/" + id + "/messages", token, new JsonObject().put("content", "closed?")));
       assertDescribed("/api/v1/sessions", "get", http.get("/api/v1/sessions", null));
       assertDescribed("/api/v1/admin/stats", "get", http.get("/api/v1/admin/stats", token));
+      assertDescribed("/api/v1/ws", "get", http.get("/api/v1/ws", token));
+      assertDescribed("/api/v1/ws", "get", http.get("/api/v1/ws", null));
       String admin = http.post("/api/v1/auth/dev-token", null, new JsonObject().put("userId", user())
           .put("roles", new JsonArray().add("admin"))).bodyAsJsonObject().getString("token");
       assertDescribed("/api/v1/admin/stats", "get", http.get("/api/v1/admin/stats", admin));

@@ -13,6 +13,7 @@ public enum ProblemType {
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "Request body too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   UNPROCESSABLE(422, "unprocessable", "Unprocessable request"),
+  UPGRADE_REQUIRED(426, "upgrade-required", "Upgrade required"),
   TOO_MANY_REQUESTS(429, "too-many-requests", "Too many requests"),
   INTERNAL(500, "internal", "Internal error"),
   UNAVAILABLE(503, "unavailable", "Service unavailable"),

@@ -3,8 +3,8 @@ package io.genesis.gateway.api;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
-import io.genesis.gateway.api.MessageRoutes.Settled;
-import io.genesis.gateway.api.MessageRoutes.Turn;
+import io.genesis.gateway.api.Exchanges.Settled;
+import io.genesis.gateway.api.Exchanges.Turn;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
 import io.genesis.gateway.http.EventStreams;
@@ -59,7 +59,7 @@ final class EventStream {
       ctx.vertx().cancelTimer(keepAlive);
       stream.cancel();
     });
-    event(response, "meta", MessageRoutes.meta(turn));
+    event(response, "meta", Exchanges.meta(turn));
     stream.handoffs().forEach(handoff -> event(response, "handoff", handoff));
     stream.start(target(response))
         .compose(ending -> settle.apply(turn, ending))

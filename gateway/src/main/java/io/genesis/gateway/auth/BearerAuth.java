@@ -12,22 +12,39 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class BearerAuth implements Handler<RoutingContext> {
   private static final String PREFIX = "Bearer ";
+  static final String QUERY_PARAMETER = "token";
 
   private final TokenVerifier verifier;
+  private final boolean queryToken;
 
   public BearerAuth(TokenVerifier verifier) {
+    this(verifier, false);
+  }
+
+  private BearerAuth(TokenVerifier verifier, boolean queryToken) {
     this.verifier = verifier;
+    this.queryToken = queryToken;
+  }
+
+  /**
+   * For the WebSocket upgrade only: browsers cannot set headers on it, so without an
+   * {@code Authorization} header the token may come as the {@code token} query parameter.
+   */
+  public static BearerAuth orQueryToken(TokenVerifier verifier) {
+    return new BearerAuth(verifier, true);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      ctx.fail(new ServiceException(401, "a bearer token is required (Authorization: Bearer <JWT>)"));
+    String token = token(ctx);
+    if (token == null) {
+      ctx.fail(new ServiceException(401, queryToken
+          ? "a bearer token is required (Authorization: Bearer <JWT>, or the token query parameter)"
+          : "a bearer token is required (Authorization: Bearer <JWT>)"));
       return;
     }
     // Usually complete at once (a cached token); a JWKS refresh makes it wait, with the request paused.
-    Paused.until(ctx, verifier.verify(header.substring(PREFIX.length()).trim()), verified -> {
+    Paused.until(ctx, verifier.verify(token), verified -> {
       if (verified.succeeded()) {
         ctx.put(Caller.KEY, verified.result());
         ctx.next();
@@ -37,5 +54,18 @@ public final class BearerAuth implements Handler<RoutingContext> {
             + (failure instanceof InvalidToken ? failure.getMessage() : "cannot be verified")));
       }
     });
+  }
+
+  /** The header's token, else (when allowed and there is no header) the query parameter's; null when neither. */
+  private String token(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null && queryToken) {
+      String query = ctx.request().getParam(QUERY_PARAMETER);
+      return query == null || query.isBlank() ? null : query.trim();
+    }
+    if (header == null || header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      return null;
+    }
+    return header.substring(PREFIX.length()).trim();
   }
 }

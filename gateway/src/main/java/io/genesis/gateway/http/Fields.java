@@ -26,12 +26,36 @@ public final class Fields {
     if (length(text) > maxLength) {
       return reject(name, "must be at most " + maxLength + " characters");
     }
-    return text;
+    String invalid = unicodeProblem(text);
+    return invalid == null ? text : reject(name, invalid);
   }
 
   /** Characters as JSON Schema's {@code maxLength} counts them: code points, not UTF-16 units. */
   static int length(String text) {
     return text.codePointCount(0, text.length());
+  }
+
+  /**
+   * Why a string cannot be stored, or null: it must be valid Unicode without NUL (PostgreSQL text cannot
+   * hold U+0000). HTTP bodies are checked against the OpenAPI document first; WebSocket frames only here.
+   */
+  public static String unicodeProblem(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        return "must not contain NUL (U+0000)";
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          return "must be valid Unicode (it has a lone surrogate)";
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return "must be valid Unicode (it has a lone surrogate)";
+      }
+    }
+    return null;
   }
 
   public String requiredText(JsonObject body, String name, int maxLength) {

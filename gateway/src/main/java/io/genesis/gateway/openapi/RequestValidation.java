@@ -1,6 +1,7 @@
 package io.genesis.gateway.openapi;
 
 import io.genesis.common.error.Problem.FieldError;
+import io.genesis.gateway.http.Fields;
 import io.genesis.gateway.http.InvalidRequest;
 import io.genesis.gateway.http.JsonBodies;
 import io.vertx.core.Handler;
@@ -296,20 +297,20 @@ final class RequestValidation implements Handler<RoutingContext> {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
-  /** Strings in bodies must be valid Unicode without NUL: PostgreSQL text cannot hold U+0000. */
+  /** Strings in bodies must be valid Unicode without NUL (see {@link Fields#unicodeProblem}). */
   static final class Unicode {
     private Unicode() {}
 
     static void check(Object value, String path, Errors errors) {
       if (value instanceof String text) {
-        String problem = problem(text);
+        String problem = Fields.unicodeProblem(text);
         if (problem != null) {
           errors.add(path.isEmpty() ? "body" : path, problem);
         }
       } else if (value instanceof JsonObject object) {
         for (Map.Entry<String, Object> entry : object) {
           String field = Messages.join(path, entry.getKey());
-          String problem = problem(entry.getKey());
+          String problem = Fields.unicodeProblem(entry.getKey());
           if (problem != null) {
             errors.add(field, "name " + problem);
           }
@@ -320,25 +321,6 @@ final class RequestValidation implements Handler<RoutingContext> {
           check(array.getValue(i), (path.isEmpty() ? "body" : path) + "[" + i + "]", errors);
         }
       }
-    }
-
-    static String problem(String text) {
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (c == 0) {
-          return "must not contain NUL (U+0000)";
-        }
-        if (Character.isHighSurrogate(c)) {
-          if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-            i++;
-          } else {
-            return "must be valid Unicode (it has a lone surrogate)";
-          }
-        } else if (Character.isLowSurrogate(c)) {
-          return "must be valid Unicode (it has a lone surrogate)";
-        }
-      }
-      return null;
     }
   }
 }

@@ -41,8 +41,13 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   public static RateLimitHandler perUser(RateLimiter limiter) {
     return new RateLimitHandler(limiter, ctx -> {
       Caller caller = Caller.of(ctx);
-      return caller == null ? clientIp(ctx) : "user:" + caller.userId();
+      return caller == null ? clientIp(ctx) : userKey(caller.userId());
     });
+  }
+
+  /** The limiter key of a user: the same window for HTTP requests and WebSocket message frames. */
+  public static String userKey(String userId) {
+    return "user:" + userId;
   }
 
   /**

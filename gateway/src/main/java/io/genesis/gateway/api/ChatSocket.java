@@ -1,0 +1,247 @@
+package io.genesis.gateway.api;
+
+import io.genesis.common.bus.Messages.SessionRef;
+import io.genesis.common.error.Problem;
+import io.genesis.common.error.ServiceException;
+import io.genesis.gateway.api.ClientFrame.BadFrame;
+import io.genesis.gateway.api.ClientFrame.Ping;
+import io.genesis.gateway.api.ClientFrame.Send;
+import io.genesis.gateway.api.Exchanges.Settled;
+import io.genesis.gateway.api.Exchanges.Turn;
+import io.genesis.gateway.auth.Caller;
+import io.genesis.gateway.bus.ReplyStream;
+import io.genesis.gateway.ratelimit.Decision;
+import io.genesis.gateway.ratelimit.RateLimitHandler;
+import io.genesis.gateway.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One chat WebSocket: any number of {@code message} frames, each answered by {@code meta},
+ * {@code handoff}, {@code delta} frames and a {@code done} or {@code error} frame carrying its
+ * {@code requestId}, up to {@link #MAX_IN_FLIGHT} at once. A bad frame gets an {@code error} frame,
+ * never a closed socket. All on the event loop of the gateway verticle that accepted it.
+ *
+ * <p>Flow control: every frame goes through {@link #send}; while the client's write queue is full the
+ * streams wait for credit ({@link ReplyStream.Target}) and the socket stops reading frames, so a slow
+ * reader pauses the model and buffers nothing without bound. When the socket closes, every reply in
+ * flight is cancelled and stored as far as it got, marked partial.
+ */
+final class ChatSocket {
+  static final int MAX_IN_FLIGHT = 8;
+  /** A WebSocket ping this often while replies are in flight keeps the server's idle timeout away. */
+  static final long KEEP_ALIVE_MILLIS = 30_000;
+  static final short GOING_AWAY = 1001;
+  static final short MESSAGE_TOO_BIG = 1009;
+  /** Ends a request whose socket closed before its exchange began: nobody to answer, nothing to store. */
+  private static final ServiceException SOCKET_CLOSED = new ServiceException(499, "the client closed the socket");
+
+  private final Vertx vertx;
+  private final ServerWebSocket ws;
+  private final Caller caller;
+  private final Exchanges exchanges;
+  private final RateLimiter limiter;
+  private final int maxMessageBytes;
+  /** The requests in flight by request id; the stream is null until the reply is admitted. */
+  private final Map<String, ReplyStream> inFlight = new HashMap<>();
+  /** The streams waiting for the write queue to drain (a socket has a single drain handler). */
+  private final List<Handler<Void>> waitingForDrain = new ArrayList<>();
+  private long keepAlive = -1;
+  private boolean readingPaused;
+  private boolean closed;
+  private boolean shuttingDown;
+
+  ChatSocket(Vertx vertx, ServerWebSocket ws, Caller caller, Exchanges exchanges, RateLimiter limiter, int maxMessageBytes) {
+    this.vertx = vertx;
+    this.ws = ws;
+    this.caller = caller;
+    this.exchanges = exchanges;
+    this.limiter = limiter;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  void open() {
+    ws.textMessageHandler(this::text);
+    ws.binaryMessageHandler(binary -> send(ServerFrames.error(null,
+        Problem.of(415, "frames must be text: JSON objects (see WsClientFrame in /openapi.json)"), 0)));
+    ws.drainHandler(drained -> drained());
+    ws.exceptionHandler(this::failed);
+    ws.shutdownHandler(shutdown -> shutDown());
+    ws.closeHandler(gone -> closed());
+  }
+
+  private void text(String text) {
+    ClientFrame frame;
+    try {
+      frame = ClientFrame.parse(text);
+    } catch (BadFrame bad) {
+      send(ServerFrames.error(bad.requestId(), bad.problem(), 0));
+      return;
+    }
+    if (frame instanceof Ping ping) {
+      send(ServerFrames.of("pong", ping.requestId(), null));
+    } else if (frame instanceof Send message) {
+      accept(message);
+    }
+  }
+
+  /** Admits a message (socket limits, then the caller's rate limit) and runs its exchange. */
+  private void accept(Send message) {
+    String requestId = message.requestId();
+    ServiceException refused = shuttingDown ? new ServiceException(503, "the server is shutting down; reconnect", 1)
+        : inFlight.containsKey(requestId) ? new ServiceException(409, "request " + requestId + " is already in flight on this socket")
+        : inFlight.size() >= MAX_IN_FLIGHT ? new ServiceException(429, "at most " + MAX_IN_FLIGHT + " requests in flight per socket", 1)
+        : null;
+    if (refused != null) {
+      send(ServerFrames.error(requestId, refused));
+      return;
+    }
+    inFlight.put(requestId, null);
+    keepAliveWhileBusy();
+    limiter.acquire(RateLimitHandler.userKey(caller.userId()))
+        .compose(this::admitted)
+        .compose(ignored -> exchanges.begin(new SessionRef(caller.userId(), message.sessionId()), message.content(),
+            message.agentId(), false))
+        .compose(turn -> stream(requestId, turn))
+        .onFailure(failure -> send(ServerFrames.error(requestId, failure)))
+        .onComplete(done -> finished(requestId));
+  }
+
+  private Future<Void> admitted(Decision decision) {
+    if (!isOpen()) {
+      return Future.failedFuture(SOCKET_CLOSED);
+    }
+    if (decision.allowed()) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(new ServiceException(429, "rate limit of " + decision.limit() + " requests per "
+        + limiter.windowSeconds() + " s reached; retry in " + decision.resetSeconds() + " s", (int) decision.resetSeconds()));
+  }
+
+  /** Streams an admitted reply (its user message stored) to the socket, then stores it. */
+  private Future<Void> stream(String requestId, Turn turn) {
+    ReplyStream stream = turn.stream();
+    inFlight.put(requestId, stream);
+    Future<ReplyStream.Ending> ending;
+    if (isOpen()) {
+      send(ServerFrames.of("meta", requestId, Exchanges.meta(turn)));
+      stream.handoffs().forEach(handoff -> send(ServerFrames.of("handoff", requestId, handoff)));
+      ending = stream.start(new Target(ServerFrames.deltaPrefix(requestId)));
+    } else {
+      stream.cancel(); // before any credit: the model generates nothing for a client that has gone
+      ending = stream.ending();
+    }
+    return ending.compose(end -> exchanges.settle(turn, end)).compose(settled -> done(requestId, settled));
+  }
+
+  private Future<Void> done(String requestId, Settled settled) {
+    if (settled.ending().error() != null) {
+      return Future.failedFuture(settled.ending().error());
+    }
+    if (settled.reply() != null) {
+      send(ServerFrames.of("done", requestId, settled.reply()));
+    }
+    return Future.succeededFuture();
+  }
+
+  private void finished(String requestId) {
+    inFlight.remove(requestId);
+    if (inFlight.isEmpty()) {
+      vertx.cancelTimer(keepAlive);
+      keepAlive = -1;
+      if (shuttingDown && isOpen()) {
+        ws.close(GOING_AWAY, "server shutting down");
+      }
+    }
+  }
+
+  private void keepAliveWhileBusy() {
+    if (keepAlive < 0) {
+      keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, timer -> {
+        if (isOpen() && !ws.writeQueueFull()) {
+          ws.writePing(Buffer.buffer());
+        }
+      });
+    }
+  }
+
+  /** Writes a frame; a full write queue stops reading frames until the client catches up. */
+  private void send(String frame) {
+    if (!isOpen()) {
+      return;
+    }
+    ws.writeTextMessage(frame);
+    if (!readingPaused && ws.writeQueueFull()) {
+      readingPaused = true;
+      ws.pause();
+    }
+  }
+
+  private void drained() {
+    if (readingPaused) {
+      readingPaused = false;
+      ws.resume();
+    }
+    List<Handler<Void>> resumed = new ArrayList<>(waitingForDrain);
+    waitingForDrain.clear();
+    resumed.forEach(handler -> handler.handle(null));
+  }
+
+  /** A fragmented message over the size limit (a single frame over it is refused by Netty, also with 1009). */
+  private void failed(Throwable failure) {
+    if (failure instanceof IllegalStateException && isOpen()) {
+      ws.close(MESSAGE_TOO_BIG, "a message may have at most " + maxMessageBytes + " bytes");
+    }
+  }
+
+  /** The server is stopping: no new requests; the socket closes once those in flight are done. */
+  private void shutDown() {
+    shuttingDown = true;
+    if (inFlight.isEmpty() && isOpen()) {
+      ws.close(GOING_AWAY, "server shutting down");
+    }
+  }
+
+  /** Neither closed by the client nor closing: {@code writeQueueFull()} throws once a close has begun. */
+  private boolean isOpen() {
+    return !closed && !ws.isClosed();
+  }
+
+  private void closed() {
+    closed = true;
+    vertx.cancelTimer(keepAlive);
+    waitingForDrain.clear();
+    new ArrayList<>(inFlight.values()).stream().filter(stream -> stream != null).forEach(ReplyStream::cancel);
+  }
+
+  /** Where one request's deltas go, with the socket's write queue as its flow control. */
+  private final class Target implements ReplyStream.Target {
+    private final String deltaPrefix;
+
+    Target(String deltaPrefix) {
+      this.deltaPrefix = deltaPrefix;
+    }
+
+    @Override
+    public void delta(String text) {
+      send(ServerFrames.delta(deltaPrefix, text));
+    }
+
+    @Override
+    public boolean full() {
+      return isOpen() && ws.writeQueueFull();
+    }
+
+    @Override
+    public void onDrain(Handler<Void> handler) {
+      waitingForDrain.add(handler);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.genesis.gateway.api;
+
+import io.genesis.common.error.Problem;
+import io.genesis.gateway.http.Fields;
+import io.genesis.gateway.http.InvalidRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A text frame a WebSocket client sends: {@code {"type":"message",requestId,sessionId,content,agentId?}}
+ * or {@code {"type":"ping"}}. Unknown fields are ignored. The fields have the limits of
+ * {@code POST /api/v1/sessions/{id}/messages}.
+ */
+sealed interface ClientFrame {
+  int MAX_REQUEST_ID = 128;
+
+  /** Asks for a {@code pong}; a request id, when given, is echoed. */
+  record Ping(String requestId) implements ClientFrame {}
+
+  record Send(String requestId, String sessionId, String content, String agentId) implements ClientFrame {}
+
+  /** A frame refused as a whole: the problem, and the request id when one could be read (else null). */
+  final class BadFrame extends RuntimeException {
+    private final String requestId;
+    private final Problem problem;
+
+    BadFrame(String requestId, Problem problem) {
+      super(problem.detail(), null, false, false);
+      this.requestId = requestId;
+      this.problem = problem;
+    }
+
+    static BadFrame field(String requestId, String field, String message) {
+      return new BadFrame(requestId, Problem.validation(List.of(new Problem.FieldError(field, message))));
+    }
+
+    String requestId() {
+      return requestId;
+    }
+
+    Problem problem() {
+      return problem;
+    }
+  }
+
+  /** Reads one text frame; a frame that is not one of the two is a {@link BadFrame}. */
+  static ClientFrame parse(String text) {
+    JsonObject frame = object(text);
+    String requestId = readableRequestId(frame.getValue("requestId"));
+    Object type = frame.getValue("type");
+    if ("ping".equals(type)) {
+      return new Ping(requestId);
+    }
+    if (!"message".equals(type)) {
+      throw BadFrame.field(requestId, "type", "must be \"message\" or \"ping\"");
+    }
+    Fields fields = new Fields();
+    fields.requiredText(frame, "requestId", MAX_REQUEST_ID);
+    String sessionId = sessionId(fields, frame.getValue("sessionId"));
+    String content = fields.requiredText(frame, "content", MessageRoutes.MAX_CONTENT);
+    String agentId = fields.optionalString(frame, "agentId", MessageRoutes.MAX_AGENT_ID);
+    try {
+      fields.check();
+    } catch (InvalidRequest invalid) {
+      throw new BadFrame(requestId, Problem.validation(invalid.errors()));
+    }
+    return new Send(requestId, sessionId, content, agentId);
+  }
+
+  private static JsonObject object(String text) {
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw BadFrame.field(null, "frame", "is not valid JSON");
+    }
+    if (parsed instanceof JsonObject object) {
+      return object;
+    }
+    throw BadFrame.field(null, "frame", "must be a JSON object");
+  }
+
+  /** A request id fit to be echoed in an answer, or null. */
+  private static String readableRequestId(Object value) {
+    boolean fit = value instanceof String id && !id.isBlank() && id.codePointCount(0, id.length()) <= MAX_REQUEST_ID
+        && Fields.unicodeProblem(id) == null;
+    return fit ? (String) value : null;
+  }
+
+  private static String sessionId(Fields fields, Object value) {
+    if (value == null || value instanceof String) {
+      return fields.uuid((String) value, "sessionId", true);
+    }
+    return fields.reject("sessionId", "must be a UUID");
+  }
+}
