@@ -9,7 +9,6 @@ import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
 import io.genesis.gateway.http.EventStreams;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.MIMEHeader;
@@ -80,26 +79,8 @@ final class EventStream {
 
   /** Deltas are written as they come, with the client's write queue as the flow control. */
   static ReplyStream.Target target(HttpServerResponse response) {
-    return new ReplyStream.Target() {
-      @Override
-      public void delta(String text) {
-        if (!response.closed()) {
-          Buffer event = Buffer.buffer(text.length() + 48).appendBytes(DELTA_START)
-              .appendString(Json.toString(text)).appendBytes(EVENT_END);
-          response.write(event);
-        }
-      }
-
-      @Override
-      public boolean full() {
-        return !response.closed() && response.writeQueueFull();
-      }
-
-      @Override
-      public void onDrain(Handler<Void> handler) {
-        response.drainHandler(handler);
-      }
-    };
+    return EventStreams.target(response, text -> response.write(Buffer.buffer(text.length() + 48)
+        .appendBytes(DELTA_START).appendString(Json.toString(text)).appendBytes(EVENT_END)));
   }
 
   private static void error(RoutingContext ctx, Throwable failure) {

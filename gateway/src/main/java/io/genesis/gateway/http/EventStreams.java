@@ -1,9 +1,12 @@
 package io.genesis.gateway.http;
 
+import io.genesis.gateway.bus.ReplyStream;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Consumer;
 
 /** What every Server-Sent Events answer shares: its head, and comment keep-alives while the model thinks. */
 public final class EventStreams {
@@ -31,6 +34,31 @@ public final class EventStreams {
   /** A comment every 15 s, so proxies and clients do not time out; cancel the returned timer when the stream ends. */
   public static long keepAlive(Vertx vertx, HttpServerResponse response) {
     return vertx.setPeriodic(KEEP_ALIVE_MILLIS, timer -> ping(response));
+  }
+
+  /**
+   * Where a streamed reply's deltas go on an event-stream response: written by {@code write} as they
+   * come, with the response's write queue as the flow control.
+   */
+  public static ReplyStream.Target target(HttpServerResponse response, Consumer<String> write) {
+    return new ReplyStream.Target() {
+      @Override
+      public void delta(String text) {
+        if (!response.closed()) {
+          write.accept(text);
+        }
+      }
+
+      @Override
+      public boolean full() {
+        return !response.closed() && response.writeQueueFull();
+      }
+
+      @Override
+      public void onDrain(Handler<Void> handler) {
+        response.drainHandler(handler);
+      }
+    };
   }
 
   /** A comment line: proves the stream alive without being an event. */

@@ -4,7 +4,6 @@ import io.genesis.common.json.Json;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
 import io.genesis.gateway.http.EventStreams;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -53,22 +52,7 @@ final class ChunkStream {
 
   /** Chunks are written as the deltas come, with the client's write queue as the flow control. */
   private static ReplyStream.Target target(HttpServerResponse response, ChatReply reply) {
-    return new ReplyStream.Target() {
-      @Override
-      public void delta(String text) {
-        data(response, reply.contentChunk(text));
-      }
-
-      @Override
-      public boolean full() {
-        return !response.closed() && response.writeQueueFull();
-      }
-
-      @Override
-      public void onDrain(Handler<Void> handler) {
-        response.drainHandler(handler);
-      }
-    };
+    return EventStreams.target(response, text -> data(response, reply.contentChunk(text)));
   }
 
   private static void data(HttpServerResponse response, Object body) {
