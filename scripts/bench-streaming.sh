@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Time to first token, measured with perf's `streaming` run (closed model, 1,000 measured requests
 # after 200 of warm-up), all on loopback:
-#   1. the offline coach through the gateway (SSE);
+#   1. the offline coach through the gateway (SSE), beside the ceiling server's bare SSE route of the
+#      same shape (60 deltas) in the same run;
 #   2. the fake upstream alone (its own time to first token, FAKE_TTFT);
 #   3. the gateway in front of that fake upstream: 3 minus 2 is what GENESIS adds.
-# Needs `mvn -B -DskipTests package` first. Writes JSON summaries to $OUT. Stops what it starts.
+# Needs `mvn -B -DskipTests package` first. SKIP_UPSTREAM=1 runs only step 1. Writes JSON summaries to $OUT. Stops what it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ WARMUP=${WARMUP:-200}
 CONCURRENCY=${CONCURRENCY:-1 10}
 FAKE_TTFT=${FAKE_TTFT:-200ms}
 FAKE_PORT=${FAKE_PORT:-18090}
+CEILING_PORT=${CEILING_PORT:-18091}
 PORT=${PORT:-18080}
 GENESIS_JAR=launcher/target/genesis.jar
 PERF_JAR=perf/target/genesis-perf.jar
@@ -41,9 +43,16 @@ run() { # name, then perf options
   echo "$name: $(tr -d ' \n' < "$OUT/$name.json")"
 }
 
+java -jar "$PERF_JAR" ceiling --port "$CEILING_PORT" > "$OUT/ceiling.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do grep -q "listening" "$OUT/ceiling.log" && break; sleep 0.5; done
 start_genesis
-for c in $CONCURRENCY; do run "offline-c$c" --target "http://127.0.0.1:$PORT" --concurrency "$c"; done
+for c in $CONCURRENCY; do
+  run "offline-c$c" --target "http://127.0.0.1:$PORT" --concurrency "$c"
+  run "ceiling-c$c" --mode ceiling --target "http://127.0.0.1:$CEILING_PORT" --concurrency "$c"
+done
 stop_genesis
+[ -n "${SKIP_UPSTREAM:-}" ] && exit 0
 
 java -jar "$PERF_JAR" fake-upstream --port "$FAKE_PORT" --ttft "$FAKE_TTFT" --tokens-per-s 0 --tokens 60 > "$OUT/fake.log" 2>&1 &
 pids+=($!)

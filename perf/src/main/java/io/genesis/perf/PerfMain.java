@@ -21,12 +21,13 @@ public final class PerfMain {
       Usage: java -jar genesis-perf.jar COMMAND [OPTIONS]
 
       Commands:
-        ceiling [--port P]     a bare Vert.x HTTP server (GET /plain, GET /json) to compare against
+        ceiling [--port P]     a bare Vert.x HTTP server (GET /plain, GET /json, POST /sse) to compare against
       """ + FakeUpstreamArgs.USAGE + """
-        streaming --target URL [--mode gateway|upstream] [--requests 1000] [--warmup 100]
+        streaming --target URL [--mode gateway|upstream|ceiling] [--requests 1000] [--warmup 100]
                   [--concurrency 10] [--agent volt] [--message TEXT] [--model NAME] [--max-seconds 300] [--json FILE]
                                time to first token and to the whole reply, streamed (SSE), closed model;
-                               mode upstream talks straight to an OpenAI-compatible server
+                               mode upstream talks straight to an OpenAI-compatible server,
+                               mode ceiling to the ceiling server's bare SSE route (for ratios)
         --help, -h             this help
 
       Load scenarios (baseline, stress, spike, soak, journey, connections) are not built yet.

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Options of the {@code streaming} run.
  *
- * @param target the gateway (mode {@code gateway}) or an OpenAI-compatible server (mode {@code upstream})
+ * @param target the gateway (mode {@code gateway}), an OpenAI-compatible server (mode {@code upstream}),
+ *     or perf's {@code ceiling} server (mode {@code ceiling}: its bare SSE route, for ratios)
  * @param requests measured requests (after {@code warmup} unmeasured ones)
  * @param concurrency streams in flight at once (closed model: each worker sends its next request when the last ends)
  * @param maxSeconds the run stops after this long whatever is left
@@ -52,8 +53,8 @@ public record StreamingOptions(URI target, String mode, int requests, int warmup
     if (!LOOPBACK.contains(target.getHost())) {
       throw new IllegalArgumentException("--target must be a loopback address (127.0.0.1, ::1, localhost): load stays on this machine");
     }
-    if (!mode.equals("gateway") && !mode.equals("upstream")) {
-      throw new IllegalArgumentException("--mode must be gateway or upstream");
+    if (!mode.equals("gateway") && !mode.equals("upstream") && !mode.equals("ceiling")) {
+      throw new IllegalArgumentException("--mode must be gateway, upstream or ceiling");
     }
     return new StreamingOptions(target, mode, requests, warmup, concurrency, agent, message, model, maxSeconds, json);
   }

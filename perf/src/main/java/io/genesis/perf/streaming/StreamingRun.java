@@ -58,10 +58,12 @@ public final class StreamingRun {
 
   /** One path per worker: a session of its own (gateway), or the completions route (upstream). */
   private Future<List<Target>> setUp() {
-    if (options.mode().equals("upstream")) {
+    if (!options.mode().equals("gateway")) {
+      boolean upstream = options.mode().equals("upstream");
       List<Target> targets = new ArrayList<>();
       for (int i = 0; i < options.concurrency(); i++) {
-        targets.add(new Target(path("/v1/chat/completions"), null, upstreamBody()));
+        targets.add(upstream ? new Target(path("/v1/chat/completions"), null, upstreamBody())
+            : new Target("/sse", null, new JsonObject().put("content", options.message()).toBuffer()));
       }
       return Future.succeededFuture(targets);
     }
