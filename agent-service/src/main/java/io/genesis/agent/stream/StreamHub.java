@@ -86,9 +86,10 @@ public final class StreamHub {
       stream.cancel();
       message.reply(Messages.Empty.INSTANCE);
     } else {
-      stream.credit(control.credits());
-      // The first credit is a request: a gateway learns at once when this instance is gone.
+      // The first credit is a request: a gateway learns at once when this instance is gone. Answered
+      // before the credit is used, so the answer reaches the gateway ahead of the first delta.
       message.reply(Messages.Empty.INSTANCE);
+      stream.credit(control.credits());
     }
   }
 }

@@ -72,6 +72,18 @@ final class ChatSocket {
     ws.binaryMessageHandler(binary -> send(ServerFrames.error(null,
         Problem.of(415, "frames must be text: JSON objects (see WsClientFrame in /openapi.json)"), 0)));
     ws.drainHandler(drained -> drained());
+    // Any frame, control frames included (Vert.x answers PINGs itself): stop reading while the queue is full.
+    // Deferred: Vert.x re-adds one frame of demand after delivering a PING, undoing a pause made in its dispatch.
+    ws.frameHandler(frame -> {
+      if (!readingPaused && isOpen() && ws.writeQueueFull()) {
+        readingPaused = true;
+        vertx.runOnContext(later -> {
+          if (readingPaused) {
+            ws.pause();
+          }
+        });
+      }
+    });
     ws.exceptionHandler(this::failed);
     ws.shutdownHandler(shutdown -> shutDown());
     ws.closeHandler(gone -> closed());
@@ -198,6 +210,7 @@ final class ChatSocket {
   private void failed(Throwable failure) {
     if (failure instanceof IllegalStateException && isOpen()) {
       ws.close(MESSAGE_TOO_BIG, "a message may have at most " + maxMessageBytes + " bytes");
+      closed(); // our Close is sent: no frame may follow it, and the replies stop now
     }
   }
 

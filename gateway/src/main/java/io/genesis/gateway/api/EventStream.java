@@ -15,6 +15,8 @@ import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Server-Sent Events answer to a message ({@code Accept: text/event-stream}): {@code meta},
@@ -24,6 +26,7 @@ import java.util.function.BiFunction;
  * reply; what was generated is stored, marked partial.
  */
 final class EventStream {
+  private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
   private static final byte[] DELTA_START = "event: delta\ndata: {\"text\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] EVENT_END = "}\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -84,8 +87,14 @@ final class EventStream {
   }
 
   private static void error(RoutingContext ctx, Throwable failure) {
-    int status = failure instanceof ServiceException se ? se.status() : 500;
-    event(ctx.response(), "error", Problem.of(status, failure.getMessage()).withInstance(ctx.request().path()));
+    Problem problem;
+    if (failure instanceof ServiceException se) {
+      problem = Problem.of(se.status(), se.getMessage());
+    } else {
+      LOG.error("streamed reply to {} failed", ctx.request().path(), failure);
+      problem = Problem.of(500, "unexpected error; the request id identifies it in the logs");
+    }
+    event(ctx.response(), "error", problem.withInstance(ctx.request().path()));
   }
 
   private static void end(HttpServerResponse response) {

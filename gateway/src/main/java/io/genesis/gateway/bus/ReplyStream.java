@@ -55,6 +55,7 @@ public final class ReplyStream {
   private final StreamOpened opened;
   private final long silenceMillis;
   private final Promise<Ending> ending = Promise.promise();
+  private final Promise<Void> started = Promise.promise();
   private final StringBuilder received = new StringBuilder();
   private Target target;
   private int outstanding;
@@ -98,8 +99,22 @@ public final class ReplyStream {
     lastActivity = System.nanoTime();
     watchdog = vertx.setTimer(silenceMillis, timer -> checkSilence());
     owner.request(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CREDIT, WINDOW))
-        .onFailure(failure -> end(new Ending(soFar(), true, null, ServiceClient.translate(Addresses.AGENT_STREAM, failure))));
+        .onComplete(started)
+        .onFailure(failure -> {
+          // Alive but slow, or the answer lost: make sure it does not go on generating for nobody.
+          owner.abandon(opened.streamId());
+          end(new Ending(soFar(), true, null, ServiceClient.translate(Addresses.AGENT_STREAM, failure)));
+        });
     return ending.future();
+  }
+
+  /**
+   * Completes when the agent service took the first credit (the model is working), before any delta;
+   * fails fast when that instance is gone. A caller can hold its answer's head until then, so that
+   * such a failure is still a plain 503 with Retry-After.
+   */
+  public Future<Void> started() {
+    return started.future();
   }
 
   /** The client went away: the agent stops, and the stream ends partial with what was generated. */

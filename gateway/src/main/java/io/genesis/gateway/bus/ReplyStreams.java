@@ -56,7 +56,7 @@ public final class ReplyStreams {
     return vertx.eventBus().request(Addresses.AGENT_STREAM, new StreamReply(id, inbox, request, collect), OPEN)
         .recover(failure -> {
           // An answer that comes too late would hold a model call slot for nothing: release it.
-          vertx.eventBus().publish(Addresses.AGENT_STREAM_ABANDONED, new StreamControl(id, Messages.CONTROL_CANCEL, 0));
+          abandon(id);
           return Future.failedFuture(ServiceClient.translate(Addresses.AGENT_STREAM, failure));
         })
         .compose(reply -> opened(id, reply));
@@ -74,6 +74,11 @@ public final class ReplyStreams {
     ReplyStream stream = new ReplyStream(vertx, this, (StreamOpened) reply.body(), silenceMillis);
     streams.put(id, stream);
     return Future.succeededFuture(stream);
+  }
+
+  /** Tells every agent-service instance to drop the stream, wherever it is. */
+  void abandon(String streamId) {
+    vertx.eventBus().publish(Addresses.AGENT_STREAM_ABANDONED, new StreamControl(streamId, Messages.CONTROL_CANCEL, 0));
   }
 
   void send(String controlAddress, StreamControl control) {

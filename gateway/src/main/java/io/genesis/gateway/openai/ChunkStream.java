@@ -4,9 +4,11 @@ import io.genesis.common.json.Json;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
 import io.genesis.gateway.http.EventStreams;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,17 +24,26 @@ final class ChunkStream {
 
   private ChunkStream() {}
 
-  static void reply(Vertx vertx, HttpServerResponse response, ChatRequest request, ChatReply reply, ReplyStream stream) {
-    EventStreams.open(response);
-    data(response, reply.roleChunk());
-    long keepAlive = EventStreams.keepAlive(vertx, response);
+  /**
+   * The head goes out once the agent service took the reply's first credit: a failure before then is
+   * still an HTTP error status (503 with Retry-After), which OpenAI SDKs retry; after, an error chunk.
+   */
+  static void reply(RoutingContext ctx, ChatRequest request, ChatReply reply, ReplyStream stream) {
+    Vertx vertx = ctx.vertx();
+    HttpServerResponse response = ctx.response();
+    long[] keepAlive = {-1};
     response.closeHandler(closed -> {
-      vertx.cancelTimer(keepAlive);
+      vertx.cancelTimer(keepAlive[0]);
       stream.cancel();
     });
-    stream.start(target(response, reply))
-        .onComplete(ended -> vertx.cancelTimer(keepAlive))
-        .onSuccess(ending -> finish(response, request, reply, ending));
+    Future<Ending> ended = stream.start(target(response, reply));
+    stream.started().onFailure(ctx::fail).onSuccess(working -> {
+      EventStreams.open(response);
+      data(response, reply.roleChunk());
+      keepAlive[0] = EventStreams.keepAlive(vertx, response);
+      ended.onComplete(done -> vertx.cancelTimer(keepAlive[0]))
+          .onSuccess(ending -> finish(response, request, reply, ending));
+    });
   }
 
   private static void finish(HttpServerResponse response, ChatRequest request, ChatReply reply, Ending ending) {

@@ -78,7 +78,7 @@ public final class OpenAiRoutes {
     }
     ChatReply reply = ChatReply.of(stream.agentId());
     if (request.stream()) {
-      ChunkStream.reply(ctx.vertx(), ctx.response(), request, reply, stream);
+      ChunkStream.reply(ctx, request, reply, stream);
     } else {
       collect(ctx, reply, stream);
     }
