@@ -72,7 +72,7 @@ public final class AgentVerticle extends VerticleBase {
           requireModels(config, loaded);
           registry = new LiveRegistry(loaded);
           backend = backend(config);
-          replies = new ReplyService(registry, backend);
+          replies = new ReplyService(registry);
           streams = new StreamHub(vertx, replies, backend);
           return registerConsumers();
         })

@@ -62,10 +62,6 @@ public final class OfflineBackend implements ModelBackend {
     };
   }
 
-  public OfflineCoach coach() {
-    return coach;
-  }
-
   private Future<ModelAnswer> stream(ModelRequest request, ReplySink sink) {
     String text;
     try {

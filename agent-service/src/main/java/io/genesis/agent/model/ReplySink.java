@@ -2,7 +2,6 @@ package io.genesis.agent.model;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 
 /**
  * Where a backend writes its answer, delta by delta, with the consumer's flow control: a backend stops
@@ -22,29 +21,4 @@ public interface ReplySink {
 
   /** Completes when the consumer cancels the reply; never fails. */
   Future<Void> cancelled();
-
-  /** A sink that takes everything at once and is never cancelled (for whole answers and tests). */
-  static ReplySink unbounded(Handler<String> onDelta) {
-    Future<Void> never = Promise.<Void>promise().future();
-    return new ReplySink() {
-      @Override
-      public void delta(String text) {
-        onDelta.handle(text);
-      }
-
-      @Override
-      public boolean paused() {
-        return false;
-      }
-
-      @Override
-      public void onResume(Handler<Void> handler) {
-      }
-
-      @Override
-      public Future<Void> cancelled() {
-        return never;
-      }
-    };
-  }
 }

@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.List;
 
 /**
  * One streamed reply on the agent side: a {@link ReplySink} that forwards each delta to the caller's
@@ -106,11 +105,12 @@ final class AgentStream implements ReplySink {
         send(ReplyEvent.alive(streamId));
       }
     });
-    Future<List<ChatTurn>> history = call.needsHistory()
-        ? History.before(vertx.eventBus(), request)
-        : Future.succeededFuture(prepared.modelRequest().history());
-    history.compose(turns -> call.stream(prepared.modelRequest().withHistory(turns), this))
-        .onComplete(this::finish);
+    // A stateless request carries its history; a session's is read only when the model uses it.
+    boolean readSession = call.needsHistory() && request.history() == null && request.sessionId() != null;
+    Future<ModelRequest> model = readSession
+        ? History.before(vertx.eventBus(), request).map(turns -> prepared.modelRequest().withHistory(turns))
+        : Future.succeededFuture(prepared.modelRequest());
+    model.compose(ask -> call.stream(ask, this)).onComplete(this::finish);
   }
 
   @Override

@@ -24,13 +24,10 @@ final class History {
   private History() {}
 
   /**
-   * The conversation before the request's message, oldest first. The caller stored the user's message
+   * The conversation of the request's session before its message, oldest first. The caller stored the user's message
    * before asking for the reply, so the newest stored message is usually that message: it is left out.
    */
   static Future<List<ChatTurn>> before(EventBus bus, ReplyRequest request) {
-    if (request.history() != null || request.sessionId() == null) {
-      return Future.succeededFuture(request.history() == null ? List.of() : request.history());
-    }
     ListMessages list = new ListMessages(request.userId(), request.sessionId(), MAX_MESSAGES, null);
     return bus.<MessagePage>request(Addresses.MESSAGE_LIST, list, OPTIONS)
         .recover(failure -> Future.failedFuture(ServiceException.fromBus("session-service", failure)))

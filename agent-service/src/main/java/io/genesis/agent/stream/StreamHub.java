@@ -64,11 +64,6 @@ public final class StreamHub {
         call.backend()));
   }
 
-  /** Streams in flight on this instance. */
-  public int active() {
-    return streams.size();
-  }
-
   /** The verticle stops: every stream ends with a 503 error (and what it generated), so callers retry elsewhere. */
   public void stopAll() {
     ServiceException stopping = new ServiceException(503, "the agent service is stopping", 1);

@@ -85,10 +85,6 @@ public final class ReplyStream {
     return handoffs().isEmpty() ? agentId() : handoffs().get(0).from();
   }
 
-  public String backend() {
-    return opened.backend();
-  }
-
   /** Starts generation; deltas go to {@code target} (null for a collected answer). */
   public Future<Ending> start(Target deltas) {
     if (ending.future().isComplete() || cancelled) {

@@ -62,11 +62,6 @@ public final class ReplyStreams {
         .compose(reply -> opened(id, reply));
   }
 
-  /** Streams in flight on this gateway instance. */
-  public int active() {
-    return streams.size();
-  }
-
   private Future<ReplyStream> opened(String id, Message<Object> reply) {
     if (reply.body() instanceof StreamRefused refused) {
       return Future.failedFuture(new ServiceException(refused.status(), refused.detail(), refused.retryAfterSeconds()));
