@@ -1,0 +1,116 @@
+package io.genesis.perf.scenario;
+
+import io.genesis.perf.load.Workload.Iteration;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The server under test, over one Vert.x {@link HttpClient} with a large connection pool (an open
+ * model needs a connection per request in flight; a request waiting for one is still timed from when
+ * it was due). Every request is recorded by name with its outcome.
+ */
+public final class HttpTarget {
+  static final CharSequence JSON = "application/json";
+  private final HttpClient client;
+  private final String host;
+  private final int port;
+  private final long timeoutMillis;
+
+  public HttpTarget(Vertx vertx, URI target, int connections, Duration timeout) {
+    this.host = target.getHost().replace("[", "").replace("]", "");
+    this.port = target.getPort() > 0 ? target.getPort() : 80;
+    this.timeoutMillis = timeout.toMillis();
+    this.client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  public HttpClient client() {
+    return client;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** What came back: the status and the whole body. */
+  public record Answer(int status, Buffer body) {
+    public JsonObject json() {
+      return body.toJsonObject();
+    }
+  }
+
+  public RequestOptions options(HttpMethod method, String uri, String token) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri)
+        .setIdleTimeout(timeoutMillis);
+    if (token != null) {
+      options.putHeader("Authorization", "Bearer " + token);
+    }
+    return options;
+  }
+
+  /**
+   * Sends one request timed from {@code startNanos} (the iteration's intended start for its first
+   * request), records it as {@code name}, and completes with the answer; a status of 400 or more, a
+   * timeout or a connection failure is recorded as an error and fails the future.
+   */
+  public Future<Answer> send(Iteration iteration, String name, long startNanos, HttpMethod method, String uri,
+                             String token, Buffer body) {
+    RequestOptions options = options(method, uri, token);
+    if (body != null) {
+      options.putHeader("Content-Type", JSON).putHeader("Accept", JSON);
+    }
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes)))
+        .transform(outcome -> {
+          long end = System.nanoTime();
+          if (outcome.failed()) {
+            iteration.recorder().request(name, iteration.stage(), startNanos, end, failureOf(outcome.cause()));
+            return Future.failedFuture(outcome.cause());
+          }
+          Answer answer = outcome.result();
+          boolean ok = answer.status() < 400;
+          iteration.recorder().request(name, iteration.stage(), startNanos, end, ok ? null : String.valueOf(answer.status()));
+          return ok ? Future.succeededFuture(answer)
+              : Future.failedFuture(method + " " + uri + " answered " + answer.status());
+        });
+  }
+
+  /** For set-up: a JSON call that must succeed, not recorded. */
+  public Future<JsonObject> call(HttpMethod method, String uri, String token, JsonObject body) {
+    RequestOptions options = options(method, uri, token).putHeader("Accept", JSON);
+    if (body != null) {
+      options.putHeader("Content-Type", JSON);
+    }
+    return client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
+        .compose(response -> response.body().compose(bytes -> response.statusCode() / 100 == 2
+            ? Future.succeededFuture(bytes.length() == 0 ? new JsonObject() : bytes.toJsonObject())
+            : Future.failedFuture(method + " " + uri + " answered " + response.statusCode() + ": " + bytes)));
+  }
+
+  static String failureOf(Throwable cause) {
+    if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
+      return "timeout";
+    }
+    return "connection";
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,69 @@
+package io.genesis.perf.scenario;
+
+import io.genesis.perf.scenario.RunOptions.Against;
+import io.genesis.perf.scenario.Users.User;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The single requests of the request-level scenarios (baseline, stress, spike, soak), each with the
+ * ceiling server's route of the same shape and nothing behind it, so a run against both gives a ratio:
+ * a read through the event bus ({@code agents} ↔ {@code /json}), a cached read ({@code session} ↔ a
+ * Redis GET), a database read ({@code history} ↔ a one-row PostgreSQL read), a write ({@code message},
+ * a whole chat exchange with two commits ↔ one INSERT), and liveness ({@code health} ↔ {@code /plain}).
+ */
+public enum RequestKind {
+  AGENTS(HttpMethod.GET, "/json"),
+  SESSION(HttpMethod.GET, "/redis"),
+  HISTORY(HttpMethod.GET, "/db"),
+  MESSAGE(HttpMethod.POST, "/insert"),
+  HEALTH(HttpMethod.GET, "/plain");
+
+  private final HttpMethod method;
+  private final String ceilingPath;
+
+  RequestKind(HttpMethod method, String ceilingPath) {
+    this.method = method;
+    this.ceilingPath = ceilingPath;
+  }
+
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static RequestKind of(String name) {
+    for (RequestKind kind : values()) {
+      if (kind.label().equals(name.trim())) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("unknown request '" + name + "': use agents, session, history, message or health");
+  }
+
+  public HttpMethod method() {
+    return method;
+  }
+
+  /** Everything but liveness needs a signed-in user. */
+  public boolean needsUser() {
+    return this != HEALTH;
+  }
+
+  public String path(Against against, User user) {
+    if (against == Against.CEILING) {
+      return ceilingPath;
+    }
+    return switch (this) {
+      case AGENTS -> "/api/v1/agents";
+      case SESSION -> "/api/v1/sessions/" + user.sessionId();
+      case HISTORY -> "/api/v1/sessions/" + user.sessionId() + "/messages?limit=20";
+      case MESSAGE -> "/api/v1/sessions/" + user.sessionId() + "/messages";
+      case HEALTH -> "/health/live";
+    };
+  }
+
+  public Buffer body(long i) {
+    return method == HttpMethod.POST ? new JsonObject().put("content", Prompts.get(i)).toBuffer() : null;
+  }
+}

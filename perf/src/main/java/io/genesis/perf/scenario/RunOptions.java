@@ -1,0 +1,90 @@
+package io.genesis.perf.scenario;
+
+import io.genesis.perf.cli.Args;
+import io.genesis.perf.load.LoadModel;
+import io.genesis.perf.load.Schedule;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Options every load scenario reads. The load model: {@code --rate R --duration D} (open, constant),
+ * {@code --stages 30s:100,60s:1000 [--start-rate R]} (open, ramping), or {@code --vus N [--duration D]
+ * [--iterations N]} (closed); each scenario brings its own default.
+ */
+public record RunOptions(URI target, Against against, Duration timeout, int connections, int maxInFlight,
+                         Duration lateTolerance, Duration warmup, int users, long seed, String token, Long serverPid,
+                         boolean quiet) {
+  public static final String USAGE = """
+      Options of every load scenario:
+        --target URL           the server (loopback only), e.g. http://127.0.0.1:8080
+        --against genesis|ceiling
+                               what the target is: GENESIS's API, or perf's ceiling server (same load shape,
+                               nothing behind it: the ratio's denominator)
+        --rate R --duration D  open model: R requests (iterations) per second for D, timed from when each was due
+        --stages 30s:100,60s:1000,30s:0 [--start-rate R]
+                               open model, ramping linearly from stage to stage (a 0s stage jumps)
+        --vus N [--duration D] [--iterations N]
+                               closed model instead: N users, each sending when its last answer came
+        --warmup D             load before measuring (default 5s; not recorded)
+        --timeout D            per request, idle time (default 30s)
+        --connections N        connection pool (default 1024); --max-in-flight N (default 10000):
+                               beyond it a due request is dropped and counted, never silently delayed
+        --late-tolerance D     a request sent later than this after it was due counts as late (default 10ms)
+        --users N              distinct users (tokens and sessions) set up before the run (default 100)
+        --token JWT            use this token for every user instead of minting development tokens
+        --server-pid PID       sample this process's resident memory every second
+        --seed N               random choices (default 1)
+        --threshold EXPR       e.g. 'p99<50ms', 'errors<0.1%', 'message.p95<300ms', 'rate>=95'; repeatable;
+                               a broken threshold makes the exit code 99
+        --json FILE, --html FILE
+                               the summary as JSON, and a self-contained HTML report with charts
+        --quiet                no progress line
+      """;
+
+  /** What is at the target: GENESIS, or perf's ceiling server standing in for it. */
+  public enum Against { GENESIS, CEILING, UPSTREAM }
+
+  public static RunOptions read(Args args) {
+    URI target = args.loopbackTarget();
+    String against = args.string("--against", "genesis");
+    Against kind = switch (against) {
+      case "genesis" -> Against.GENESIS;
+      case "ceiling" -> Against.CEILING;
+      case "upstream" -> Against.UPSTREAM;
+      default -> throw new IllegalArgumentException("--against must be genesis, ceiling or upstream, got '" + against + "'");
+    };
+    String pid = args.string("--server-pid", null);
+    return new RunOptions(target, kind,
+        args.duration("--timeout", Duration.ofSeconds(30)),
+        args.integer("--connections", 1024, 1),
+        args.integer("--max-in-flight", 10_000, 1),
+        args.duration("--late-tolerance", Duration.ofMillis(10)),
+        args.duration("--warmup", Duration.ofSeconds(5)),
+        args.integer("--users", 100, 1),
+        args.integer("--seed", 1, 0),
+        args.string("--token", null),
+        pid == null ? null : Long.valueOf(args.integer("--server-pid", 0, 1)),
+        args.flag("--quiet"));
+  }
+
+  /** The load model from the options, or {@code fallback} when none is given. */
+  public LoadModel model(Args args, LoadModel fallback) {
+    double warmupSeconds = warmup.toNanos() / 1e9;
+    if (args.has("--vus")) {
+      double seconds = args.duration("--duration", Duration.ofSeconds(30)).toNanos() / 1e9;
+      long iterations = args.has("--iterations") ? args.integer("--iterations", 0, 1) : Long.MAX_VALUE;
+      return LoadModel.closed(args.integer("--vus", 10, 1), seconds, iterations, warmupSeconds);
+    }
+    if (args.has("--stages")) {
+      return LoadModel.open(Schedule.parse(args.string("--stages", ""), args.number("--start-rate", 0, 0)),
+          warmupSeconds, maxInFlight);
+    }
+    if (args.has("--rate") || args.has("--duration")) {
+      double rate = args.number("--rate", fallback.isOpen() ? fallback.schedule().stages().get(0).toRate() : 100, 0.001);
+      double seconds = args.duration("--duration", Duration.ofSeconds(Math.round(fallback.seconds()))).toNanos() / 1e9;
+      return LoadModel.open(Schedule.constant(rate, seconds), warmupSeconds, maxInFlight);
+    }
+    return fallback.isOpen() ? LoadModel.open(fallback.schedule(), warmupSeconds, maxInFlight)
+        : LoadModel.closed(fallback.vus(), fallback.seconds(), fallback.iterations(), warmupSeconds);
+  }
+}
