@@ -1,36 +1,73 @@
 package io.genesis.perf;
 
+import io.genesis.perf.cli.Args;
 import io.genesis.perf.fake.FakeUpstream;
 import io.genesis.perf.fake.FakeUpstreamArgs;
 import io.genesis.perf.fake.FakeUpstreamOptions;
+import io.genesis.perf.scenario.BaselineScenario;
+import io.genesis.perf.scenario.RunOptions;
+import io.genesis.perf.scenario.Scenario;
+import io.genesis.perf.scenario.SoakScenario;
+import io.genesis.perf.scenario.SpikeScenario;
+import io.genesis.perf.scenario.StressScenario;
 import io.genesis.perf.streaming.StreamingOptions;
 import io.genesis.perf.streaming.StreamingRun;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * {@code java -jar genesis-perf.jar SCENARIO --target URL …}. This version ships the {@code ceiling}
- * server and the {@code fake-upstream} model server; the load scenarios arrive with the perf issue.
+ * {@code java -jar genesis-perf.jar COMMAND [OPTIONS]}: a load scenario against a target, or one of
+ * the servers load is measured against ({@code ceiling}, {@code fake-upstream}). Exit codes: 0 the run
+ * passed its thresholds, 99 a threshold broke (k6's code), 1 the run could not be done, 2 bad options.
  */
 public final class PerfMain {
+  public static final int PASSED = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE_ERROR = 2;
+  public static final int THRESHOLD_BROKEN = 99;
+  static final Map<String, Supplier<Scenario>> SCENARIOS = new LinkedHashMap<>();
+
+  static {
+    SCENARIOS.put("baseline", BaselineScenario::new);
+    SCENARIOS.put("stress", StressScenario::new);
+    SCENARIOS.put("spike", SpikeScenario::new);
+    SCENARIOS.put("soak", SoakScenario::new);
+  }
+
   static final String USAGE = """
       Usage: java -jar genesis-perf.jar COMMAND [OPTIONS]
 
-      Commands:
+      Load scenarios (against loopback only; each stops by itself):
+        baseline               the seeds' steady load: --rate 100 --duration 60s of the request mix
+                               (--mix agents:20,session:20,history:30,message:30; also health)
+        stress                 a staircase --start-rate 100 --step 100 --step-duration 10s --max-rate 3000,
+                               stopping at the first step whose p99 passes --p99-limit 100ms or whose
+                               errors pass --error-limit 1%; reports the highest rate held
+        spike                  --base-rate 100 for --before 20s, --spike-rate 1500 for --spike 20s,
+                               then --after 20s at the base rate; reports each phase and the recovery
+        soak                   --rate 50 --duration 10m in --window 1m windows; reports p99 and
+                               memory drift (--server-pid)
+
+      """ + RunOptions.USAGE + """
+
+      Servers:
         ceiling [--port P]     a bare Vert.x HTTP server (GET /plain, GET /json, POST /sse) to compare against
       """ + FakeUpstreamArgs.USAGE + """
         streaming --target URL [--mode gateway|upstream|ceiling] [--requests 1000] [--warmup 100]
                   [--concurrency 10] [--agent volt] [--message TEXT] [--model NAME] [--max-seconds 300] [--json FILE]
-                               time to first token and to the whole reply, streamed (SSE), closed model;
-                               mode upstream talks straight to an OpenAI-compatible server,
-                               mode ceiling to the ceiling server's bare SSE route (for ratios)
+                               time to first token and to the whole reply, streamed (SSE), closed model
         --help, -h             this help
 
-      Load scenarios (baseline, stress, spike, soak, journey, connections) are not built yet.
+      Exit codes: 0 passed, 99 a --threshold broke, 1 the run failed, 2 bad options.
       """;
 
   private PerfMain() {}
@@ -45,8 +82,37 @@ public final class PerfMain {
       case "ceiling" -> ceiling(parsePort(options));
       case "fake-upstream" -> fakeUpstream(fakeUpstreamOptions(options));
       case "streaming" -> streaming(options.toArray(String[]::new));
-      default -> fail("unknown command '" + args[0] + "'");
+      default -> {
+        if (!SCENARIOS.containsKey(args[0])) {
+          fail("unknown command '" + args[0] + "'");
+        }
+        Vertx vertx = Vertx.vertx();
+        runScenario(vertx, args[0], options, System.out, System.err)
+            .onComplete(code -> vertx.close().onComplete(closed -> System.exit(code.result())));
+      }
     }
+  }
+
+  /** Runs scenario {@code name} with {@code options}, prints its report, and completes with the exit code. */
+  public static Future<Integer> runScenario(Vertx vertx, String name, List<String> options, PrintStream out,
+                                            PrintStream err) {
+    Scenario.Prepared prepared;
+    Report report;
+    try {
+      Args args = Args.parse(options, Set.of("--quiet"));
+      prepared = SCENARIOS.get(name).get().prepare(vertx, args);
+      report = Report.read(args, err);
+      args.rejectUnused();
+    } catch (IllegalArgumentException e) {
+      err.println("perf: " + e.getMessage() + " (see --help)");
+      return Future.succeededFuture(USAGE_ERROR);
+    }
+    return prepared.run(report::progress)
+        .compose(summary -> report.finish(vertx, summary, out))
+        .recover(e -> {
+          err.println("perf: " + name + " failed: " + e.getMessage());
+          return Future.succeededFuture(FAILED);
+        });
   }
 
   private static void ceiling(int port) {
@@ -120,6 +186,6 @@ public final class PerfMain {
 
   private static void fail(String message) {
     System.err.println("perf: " + message + " (see --help)");
-    System.exit(2);
+    System.exit(USAGE_ERROR);
   }
 }

@@ -94,7 +94,8 @@ public final class LoadRunner {
   private void begin() {
     startNanos = System.nanoTime();
     long warmup = Math.round(model.warmupSeconds() * SECOND);
-    measureFromNanos = startNanos + warmup;
+    // An arrival due exactly at the end of the warm-up belongs to it, as the schedule counts it.
+    measureFromNanos = startNanos + warmup + (model.isOpen() && warmup > 0 ? 1 : 0);
     recorder = new Recorder(measureFromNanos);
     if (model.isOpen()) {
       List<Stage> stages = new ArrayList<>();
@@ -151,7 +152,9 @@ public final class LoadRunner {
 
   private Future<Void> iterate(Workload.Iteration iteration) {
     inFlight++;
-    maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
+    if (iteration.intendedNanos() >= measureFromNanos) {
+      maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
+    }
     Future<Void> done;
     try {
       done = workload.iterate(iteration);
