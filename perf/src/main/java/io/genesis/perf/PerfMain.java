@@ -12,10 +12,8 @@ import io.genesis.perf.scenario.SpikeScenario;
 import io.genesis.perf.scenario.StressScenario;
 import io.genesis.perf.streaming.StreamingOptions;
 import io.genesis.perf.streaming.StreamingRun;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,7 +58,12 @@ public final class PerfMain {
       """ + RunOptions.USAGE + """
 
       Servers:
-        ceiling [--port P]     a bare Vert.x HTTP server (GET /plain, GET /json, POST /sse) to compare against
+        ceiling [--port 8081] [--pg-url URL] [--redis-url URL]
+                               a bare Vert.x HTTP server to compare against: GET /plain, GET /json, POST /sse,
+                               GET /db (one PostgreSQL row by a random key), POST /insert (one INSERT ... RETURNING),
+                               GET /redis (one GET); the URLs default to GENESIS_PG_URL and GENESIS_REDIS_URL
+                               (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379); without
+                               one, its routes answer 503; it fills schema perf_ceiling, emptying its inserts table
       """ + FakeUpstreamArgs.USAGE + """
         streaming --target URL [--mode gateway|upstream|ceiling] [--requests 1000] [--warmup 100]
                   [--concurrency 10] [--agent volt] [--message TEXT] [--model NAME] [--max-seconds 300] [--json FILE]
@@ -79,7 +82,7 @@ public final class PerfMain {
     }
     List<String> options = Arrays.asList(args).subList(1, args.length);
     switch (args[0]) {
-      case "ceiling" -> ceiling(parsePort(options));
+      case "ceiling" -> ceiling(ceilingOptions(options));
       case "fake-upstream" -> fakeUpstream(fakeUpstreamOptions(options));
       case "streaming" -> streaming(options.toArray(String[]::new));
       default -> {
@@ -115,16 +118,26 @@ public final class PerfMain {
         });
   }
 
-  private static void ceiling(int port) {
+  private static void ceiling(CeilingOptions options) {
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(CeilingServer::new, new DeploymentOptions()
-            .setInstances(Runtime.getRuntime().availableProcessors())
-            .setConfig(new JsonObject().put("port", port)))
-        .onSuccess(id -> System.out.println("ceiling listening on http://127.0.0.1:" + port))
+    CeilingServer.start(vertx, options, Runtime.getRuntime().availableProcessors())
+        .onSuccess(started -> {
+          System.out.println("ceiling backends: " + options.describeBackends());
+          System.out.println("ceiling listening on http://127.0.0.1:" + started.port());
+        })
         .onFailure(e -> {
           System.err.println("perf: ceiling failed to start: " + e.getMessage());
-          vertx.close();
+          vertx.close().onComplete(closed -> System.exit(1));
         });
+  }
+
+  private static CeilingOptions ceilingOptions(List<String> options) {
+    try {
+      return CeilingOptions.parse(options, System.getenv());
+    } catch (IllegalArgumentException e) {
+      fail(e.getMessage());
+      throw e;
+    }
   }
 
   private static void streaming(String[] options) {
@@ -166,22 +179,6 @@ public final class PerfMain {
       fail(e.getMessage());
       throw e;
     }
-  }
-
-  private static int parsePort(List<String> options) {
-    int port = 8081;
-    for (int i = 0; i < options.size(); i++) {
-      if (options.get(i).equals("--port") && i + 1 < options.size()) {
-        try {
-          port = Integer.parseInt(options.get(++i));
-        } catch (NumberFormatException e) {
-          fail("--port must be a number, got '" + options.get(i) + "'");
-        }
-      } else {
-        fail("unknown option '" + options.get(i) + "'");
-      }
-    }
-    return port;
   }
 
   private static void fail(String message) {
