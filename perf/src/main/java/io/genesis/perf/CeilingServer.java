@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * headers and answers, no router), so every benchmark can state GENESIS's figures as a ratio of it:
  * <ul>
  *   <li>{@code GET /plain}, {@code GET /json}: nothing behind them;
- *   <li>{@code POST /sse}: a streamed reply's shape;
+ *   <li>{@code POST /sse}: a streamed reply's shape; {@code GET /ws}: the chat socket's (see {@link CeilingSocket});
  *   <li>{@code GET /db}: one PostgreSQL row by a random primary key (1 to 10,000), prepared, as
  *       {@code {"id":..,"randomNumber":..}};
  *   <li>{@code POST /insert}: one INSERT … RETURNING in autocommit with a UUIDv7 key (the request body,
@@ -129,6 +129,7 @@ public final class CeilingServer extends VerticleBase {
       case "/insert" -> insert(request);
       case "/redis" -> redisGet(request);
       case "/sse" -> stream(request);
+      case "/ws" -> CeilingSocket.accept(request);
       default -> request.response().setStatusCode(404).end();
     }
   }

@@ -59,7 +59,7 @@ public final class PerfMain {
 
       Servers:
         ceiling [--port 8081] [--pg-url URL] [--redis-url URL]
-                               a bare Vert.x HTTP server to compare against: GET /plain, GET /json, POST /sse,
+                               a bare Vert.x HTTP server to compare against: GET /plain, GET /json, POST /sse, GET /ws,
                                GET /db (one PostgreSQL row by a random key), POST /insert (one INSERT ... RETURNING),
                                GET /redis (one GET); the URLs default to GENESIS_PG_URL and GENESIS_REDIS_URL
                                (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379); without

@@ -147,6 +147,34 @@ class CeilingServerTest {
   }
 
   @Test
+  @DisplayName("GET /ws answers each message frame with meta, 60 deltas and done carrying its requestId")
+  void webSocket(Vertx vertx, VertxTestContext ctx) {
+    java.util.List<JsonObject> frames = new java.util.ArrayList<>();
+    start(vertx, null, null)
+        .compose(started -> vertx.createWebSocketClient().connect(started.port(), "127.0.0.1", "/ws"))
+        .compose(socket -> {
+          io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+          socket.textMessageHandler(text -> {
+            JsonObject frame = new JsonObject(text);
+            frames.add(frame);
+            if ("done".equals(frame.getString("type"))) {
+              done.tryComplete();
+            }
+          });
+          socket.writeTextMessage("not json");
+          socket.writeTextMessage(new JsonObject().put("type", "message").put("requestId", "r\"1").put("content", "hi").encode());
+          return done.future();
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(2 + CeilingServer.SSE_TOKENS, frames.size());
+          assertEquals("meta", frames.get(0).getString("type"));
+          assertEquals("delta", frames.get(1).getString("type"));
+          assertTrue(frames.stream().allMatch(frame -> "r\"1".equals(frame.getString("requestId"))));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("without URLs the server starts; /db, /insert and /redis answer 503 problem+json naming the option")
   void noBackends(Vertx vertx, VertxTestContext ctx) {
     start(vertx, null, null)
