@@ -70,10 +70,14 @@ public record RunOptions(URI target, Against against, Duration timeout, int conn
   /** The load model from the options, or {@code fallback} when none is given. */
   public LoadModel model(Args args, LoadModel fallback) {
     double warmupSeconds = warmup.toNanos() / 1e9;
-    if (args.has("--vus")) {
-      double seconds = args.duration("--duration", Duration.ofSeconds(30)).toNanos() / 1e9;
-      long iterations = args.has("--iterations") ? args.integer("--iterations", 0, 1) : Long.MAX_VALUE;
-      return LoadModel.closed(args.integer("--vus", 10, 1), seconds, iterations, warmupSeconds);
+    // a closed-model scenario stays closed unless a rate is asked for: --duration alone only shortens it
+    boolean closed = !fallback.isOpen() && !args.has("--rate") && !args.has("--stages");
+    if (args.has("--vus") || closed) {
+      double seconds = args.duration("--duration", Duration.ofSeconds(closed ? Math.round(fallback.seconds()) : 30))
+          .toNanos() / 1e9;
+      long iterations = args.has("--iterations") ? args.integer("--iterations", 0, 1)
+          : closed ? fallback.iterations() : Long.MAX_VALUE;
+      return LoadModel.closed(args.integer("--vus", closed ? fallback.vus() : 10, 1), seconds, iterations, warmupSeconds);
     }
     if (args.has("--stages")) {
       return LoadModel.open(Schedule.parse(args.string("--stages", ""), args.number("--start-rate", 0, 0)),
@@ -84,7 +88,6 @@ public record RunOptions(URI target, Against against, Duration timeout, int conn
       double seconds = args.duration("--duration", Duration.ofSeconds(Math.round(fallback.seconds()))).toNanos() / 1e9;
       return LoadModel.open(Schedule.constant(rate, seconds), warmupSeconds, maxInFlight);
     }
-    return fallback.isOpen() ? LoadModel.open(fallback.schedule(), warmupSeconds, maxInFlight)
-        : LoadModel.closed(fallback.vus(), fallback.seconds(), fallback.iterations(), warmupSeconds);
+    return LoadModel.open(fallback.schedule(), warmupSeconds, maxInFlight);
   }
 }

@@ -1,0 +1,182 @@
+package io.genesis.perf.scenario;
+
+import io.genesis.perf.cli.Args;
+import io.genesis.perf.fake.FakeUpstream;
+import io.genesis.perf.load.LoadModel;
+import io.genesis.perf.load.Workload;
+import io.genesis.perf.scenario.RunOptions.Against;
+import io.genesis.perf.scenario.SseStream.Dialect;
+import io.genesis.perf.scenario.Users.User;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code streaming}: each iteration sends one chat message and reads its streamed reply, recorded as
+ * {@code stream} (from the iteration's intended start to the end of the reply), with its time to first
+ * delta ({@code ttft}), its {@code deltas} and {@code tokensPerSecond}. Over {@code --transport sse}
+ * (a POST per message) or {@code ws} (one socket per user, opened before the clock; message i goes to
+ * socket i mod users, a closed socket is reopened when its turn comes). {@code --against ceiling} streams
+ * perf's ceiling route ({@code POST /sse}: 60 deltas, nothing behind) and {@code --against upstream} an
+ * OpenAI-compatible server straight ({@code POST …/v1/chat/completions}, e.g. the fake upstream): the same
+ * load against each gives the floor and the model's own share, so what GENESIS adds is the difference.
+ * Default load: the seeds' 15 concurrent conversations, {@code --vus 15} for 30 s.
+ */
+public final class StreamingScenario implements Scenario {
+  @Override
+  public Prepared prepare(Vertx vertx, Args args) {
+    RunOptions options = RunOptions.read(args);
+    Transport transport = Transport.read(args, Transport.SSE);
+    String agent = args.string("--agent", "volt");
+    String message = args.string("--message", null);
+    String model = args.string("--model", FakeUpstream.MODEL);
+    if (transport == Transport.WS && options.against() != Against.GENESIS) {
+      throw new IllegalArgumentException("--transport ws needs --against genesis (the ceiling and upstreams stream SSE only)");
+    }
+    int conversations = Seeds.streaming().getInteger("concurrentConversations");
+    LoadModel load = options.model(args, LoadModel.closed(conversations, 30, Long.MAX_VALUE, 0));
+    HttpTarget http = new HttpTarget(vertx, options.target(), options.connections(), options.timeout());
+    Streams workload = new Streams(vertx, http, options, transport, agent, message, model);
+    return progress -> Runs.run("streaming", options, Runs.runner(vertx, options, load, workload, progress))
+        .map(summary -> summary.put("result", result(summary, transport)));
+  }
+
+  private static JsonObject result(JsonObject summary, Transport transport) {
+    JsonObject seeds = Seeds.streaming();
+    int held = summary.getInteger("maxInFlight");
+    JsonObject result = new JsonObject().put("transport", transport.label()).put("seeds", seeds)
+        .put("streamsHeldMax", held)
+        .put("streamsHeldVsSeeds", BaselineScenario.ratio(held, seeds.getInteger("concurrentConversations")))
+        .put("roadmap", new JsonObject().put("firstTokenMillis", 1000));
+    JsonObject ttft = summary.getJsonObject("values").getJsonObject("ttft");
+    if (ttft != null && ttft.containsKey("p95")) {
+      result.put("ttftP95Millis", ttft.getDouble("p95")).put("ttftP95UnderRoadmap", ttft.getDouble("p95") < 1000);
+    }
+    return result;
+  }
+
+  /** One message and its streamed reply per iteration. */
+  private static final class Streams implements Workload {
+    private final HttpTarget http;
+    private final RunOptions options;
+    private final Transport transport;
+    private final String agent;
+    private final String message;
+    private final String model;
+    private final WebSocketClient wsClient;
+    private final WebSocketConnectOptions wsTemplate;
+    private List<User> users = List.of();
+    private final List<Future<ChatSocketClient>> sockets = new ArrayList<>();
+    private long sent;
+    private long reconnects;
+
+    Streams(Vertx vertx, HttpTarget http, RunOptions options, Transport transport, String agent, String message,
+            String model) {
+      this.http = http;
+      this.options = options;
+      this.transport = transport;
+      this.agent = agent;
+      this.message = message;
+      this.model = model;
+      boolean ws = transport == Transport.WS;
+      this.wsClient = ws ? vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
+          .setMaxConnections(options.users() + 64)) : null;
+      this.wsTemplate = ws ? ChatSocketClient.template(http, options.timeout().toMillis()) : null;
+    }
+
+    @Override
+    public Future<Void> setUp() {
+      if (options.against() != Against.GENESIS) {
+        return Future.succeededFuture();
+      }
+      return Users.create(http, options.users(), options.token(), agent, false).compose(created -> {
+        users = created;
+        if (transport == Transport.SSE) {
+          return Future.succeededFuture();
+        }
+        return Users.bounded(created.size(), i -> ChatSocketClient.connect(wsClient, wsTemplate, created.get(i).token()))
+            .map(opened -> {
+              opened.forEach(socket -> sockets.add(Future.succeededFuture(socket)));
+              return null;
+            });
+      });
+    }
+
+    @Override
+    public Future<Void> iterate(Iteration iteration) {
+      long i = sent++;
+      String content = message != null ? message : Prompts.get(i);
+      Future<StreamReply> reply = switch (options.against()) {
+        case UPSTREAM -> Future.succeededFuture(SseStream.send(http, completionsPath(), null, upstreamBody(content), Dialect.OPENAI));
+        case CEILING -> Future.succeededFuture(SseStream.send(http, "/sse", null, body(content), Dialect.GENESIS));
+        case GENESIS -> {
+          User user = users.get((int) (i % users.size()));
+          yield transport == Transport.SSE
+              ? Future.succeededFuture(SseStream.send(http, "/api/v1/sessions/" + user.sessionId() + "/messages",
+                  user.token(), body(content), Dialect.GENESIS))
+              : socket((int) (i % users.size())).map(socket -> socket.send(user.sessionId(), content));
+        }
+      };
+      return reply.transform(ready -> {
+        if (ready.failed()) {
+          iteration.request("stream", System.nanoTime(), ChatSocketClient.failureOf(ready.cause()));
+          return Future.failedFuture(ready.cause());
+        }
+        StreamReply streamed = ready.result();
+        return streamed.future().andThen(ended -> {
+          streamed.record(iteration, "stream", iteration.intendedNanos());
+        });
+      });
+    }
+
+    /** User {@code k}'s socket, reopened (once, whoever asks) when it has closed. */
+    private Future<ChatSocketClient> socket(int k) {
+      Future<ChatSocketClient> current = sockets.get(k);
+      if (current.isComplete() && (current.failed() || !current.result().isOpen())) {
+        reconnects++;
+        current = ChatSocketClient.connect(wsClient, wsTemplate, users.get(k).token());
+        sockets.set(k, current);
+      }
+      return current;
+    }
+
+    private static Buffer body(String content) {
+      return new JsonObject().put("content", content).toBuffer();
+    }
+
+    private Buffer upstreamBody(String content) {
+      return new JsonObject().put("model", model).put("stream", true)
+          .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", content)))
+          .toBuffer();
+    }
+
+    /** {@code --target}'s path then {@code /v1/chat/completions}; a path that already ends in {@code /v1} is kept. */
+    private String completionsPath() {
+      String path = options.target().getPath() == null ? "" : options.target().getPath().replaceAll("/+$", "");
+      return (path.endsWith("/v1") ? path : path + "/v1") + "/chat/completions";
+    }
+
+    @Override
+    public Future<Void> tearDown() {
+      List<Future<Void>> closing = new ArrayList<>();
+      sockets.forEach(socket -> closing.add(socket.succeeded() ? socket.result().close() : Future.succeededFuture()));
+      return Future.join(closing)
+          .transform(closed -> wsClient == null ? Future.<Void>succeededFuture() : wsClient.close())
+          .transform(closed -> http.close());
+    }
+
+    @Override
+    public JsonObject figures() {
+      return transport == Transport.WS
+          ? new JsonObject().put("sockets", sockets.size()).put("reconnects", reconnects)
+          : new JsonObject();
+    }
+  }
+}
