@@ -129,7 +129,7 @@ public final class CeilingServer extends VerticleBase {
       case "/insert" -> insert(request);
       case "/redis" -> redisGet(request);
       case "/sse" -> stream(request);
-      case "/ws" -> CeilingSocket.accept(request);
+      case "/ws", "/api/v1/ws" -> CeilingSocket.accept(request);
       default -> request.response().setStatusCode(404).end();
     }
   }

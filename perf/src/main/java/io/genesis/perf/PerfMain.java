@@ -5,13 +5,14 @@ import io.genesis.perf.fake.FakeUpstream;
 import io.genesis.perf.fake.FakeUpstreamArgs;
 import io.genesis.perf.fake.FakeUpstreamOptions;
 import io.genesis.perf.scenario.BaselineScenario;
+import io.genesis.perf.scenario.ConnectionsScenario;
+import io.genesis.perf.scenario.JourneyScenario;
+import io.genesis.perf.scenario.StreamingScenario;
 import io.genesis.perf.scenario.RunOptions;
 import io.genesis.perf.scenario.Scenario;
 import io.genesis.perf.scenario.SoakScenario;
 import io.genesis.perf.scenario.SpikeScenario;
 import io.genesis.perf.scenario.StressScenario;
-import io.genesis.perf.streaming.StreamingOptions;
-import io.genesis.perf.streaming.StreamingRun;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -39,6 +40,9 @@ public final class PerfMain {
     SCENARIOS.put("stress", StressScenario::new);
     SCENARIOS.put("spike", SpikeScenario::new);
     SCENARIOS.put("soak", SoakScenario::new);
+    SCENARIOS.put("journey", JourneyScenario::new);
+    SCENARIOS.put("streaming", StreamingScenario::new);
+    SCENARIOS.put("connections", ConnectionsScenario::new);
   }
 
   static final String USAGE = """
@@ -54,6 +58,16 @@ public final class PerfMain {
                                then --after 20s at the base rate; reports each phase and the recovery
         soak                   --rate 50 --duration 10m in --window 1m windows; reports p99 and
                                memory drift (--server-pid)
+        journey                user visits, --rate 5 per second for 60s: a token, the agents, a new session,
+                               then --messages 3 times a streamed message and the history, then the sessions
+                               (--think 0ms between steps, --list-sessions true|false)
+        streaming              streamed replies, --vus 15 (the seeds' 15 conversations) for 30s, over
+                               --transport sse|ws; time to first token (ttft), deltas, tokens per second;
+                               --against upstream talks straight to an OpenAI-compatible server (--model NAME)
+        connections            opens --held 1000 idle WebSockets (--transport ws) or SSE streams (sse, with a
+                               slow model) at --open-rate 200/s, keeps --active 5 of them chatting for
+                               --hold 60s (--ping 30s); reports held, failed, closed, server memory per
+                               connection (--server-pid); takes no --rate, --vus or --duration
 
       """ + RunOptions.USAGE + """
 
@@ -65,9 +79,6 @@ public final class PerfMain {
                                (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379); without
                                one, its routes answer 503; it fills schema perf_ceiling, emptying its inserts table
       """ + FakeUpstreamArgs.USAGE + """
-        streaming --target URL [--mode gateway|upstream|ceiling] [--requests 1000] [--warmup 100]
-                  [--concurrency 10] [--agent volt] [--message TEXT] [--model NAME] [--max-seconds 300] [--json FILE]
-                               time to first token and to the whole reply, streamed (SSE), closed model
         --help, -h             this help
 
       Exit codes: 0 passed, 99 a --threshold broke, 1 the run failed, 2 bad options.
@@ -84,7 +95,6 @@ public final class PerfMain {
     switch (args[0]) {
       case "ceiling" -> ceiling(ceilingOptions(options));
       case "fake-upstream" -> fakeUpstream(fakeUpstreamOptions(options));
-      case "streaming" -> streaming(options.toArray(String[]::new));
       default -> {
         if (!SCENARIOS.containsKey(args[0])) {
           fail("unknown command '" + args[0] + "'");
@@ -138,28 +148,6 @@ public final class PerfMain {
       fail(e.getMessage());
       throw e;
     }
-  }
-
-  private static void streaming(String[] options) {
-    StreamingOptions parsed;
-    try {
-      parsed = StreamingOptions.parse(options);
-    } catch (IllegalArgumentException e) {
-      fail(e.getMessage());
-      return;
-    }
-    Vertx vertx = Vertx.vertx();
-    new StreamingRun(vertx, parsed).run()
-        .compose(summary -> parsed.jsonFile() == null ? Future.succeededFuture(summary)
-            : vertx.fileSystem().writeFile(parsed.jsonFile(), summary.toBuffer()).map(summary))
-        .onComplete(result -> {
-          if (result.succeeded()) {
-            System.out.println(result.result().encodePrettily());
-          } else {
-            System.err.println("perf: streaming failed: " + result.cause().getMessage());
-          }
-          vertx.close().onComplete(closed -> System.exit(result.succeeded() ? 0 : 1));
-        });
   }
 
   private static void fakeUpstream(FakeUpstreamOptions options) {

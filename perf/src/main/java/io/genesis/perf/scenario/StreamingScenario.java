@@ -37,8 +37,8 @@ public final class StreamingScenario implements Scenario {
     String agent = args.string("--agent", "volt");
     String message = args.string("--message", null);
     String model = args.string("--model", FakeUpstream.MODEL);
-    if (transport == Transport.WS && options.against() != Against.GENESIS) {
-      throw new IllegalArgumentException("--transport ws needs --against genesis (the ceiling and upstreams stream SSE only)");
+    if (transport == Transport.WS && options.against() == Against.UPSTREAM) {
+      throw new IllegalArgumentException("--transport ws needs --against genesis or ceiling (upstreams stream SSE only)");
     }
     int conversations = Seeds.streaming().getInteger("concurrentConversations");
     LoadModel load = options.model(args, LoadModel.closed(conversations, 30, Long.MAX_VALUE, 0));
@@ -93,10 +93,13 @@ public final class StreamingScenario implements Scenario {
 
     @Override
     public Future<Void> setUp() {
-      if (options.against() != Against.GENESIS) {
+      if (options.against() == Against.UPSTREAM || (options.against() == Against.CEILING && transport == Transport.SSE)) {
         return Future.succeededFuture();
       }
-      return Users.create(http, options.users(), options.token(), agent, false).compose(created -> {
+      Future<List<User>> prepared = options.against() == Against.GENESIS
+          ? Users.create(http, options.users(), options.token(), agent, false)
+          : Future.succeededFuture(anonymous(options.users()));
+      return prepared.compose(created -> {
         users = created;
         if (transport == Transport.SSE) {
           return Future.succeededFuture();
@@ -115,7 +118,9 @@ public final class StreamingScenario implements Scenario {
       String content = message != null ? message : Prompts.get(i);
       Future<StreamReply> reply = switch (options.against()) {
         case UPSTREAM -> Future.succeededFuture(SseStream.send(http, completionsPath(), null, upstreamBody(content), Dialect.OPENAI));
-        case CEILING -> Future.succeededFuture(SseStream.send(http, "/sse", null, body(content), Dialect.GENESIS));
+        case CEILING -> transport == Transport.SSE
+            ? Future.succeededFuture(SseStream.send(http, "/sse", null, body(content), Dialect.GENESIS))
+            : socket((int) (i % users.size())).map(socket -> socket.send(null, content));
         case GENESIS -> {
           User user = users.get((int) (i % users.size()));
           yield transport == Transport.SSE
@@ -145,6 +150,15 @@ public final class StreamingScenario implements Scenario {
         sockets.set(k, current);
       }
       return current;
+    }
+
+    /** The ceiling's sockets need no sign-in: one unnamed user per socket. */
+    private static List<User> anonymous(int count) {
+      List<User> users = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        users.add(new User("ceiling-" + i, null, null));
+      }
+      return users;
     }
 
     private static Buffer body(String content) {
