@@ -15,7 +15,14 @@ import io.genesis.perf.scenario.SpikeScenario;
 import io.genesis.perf.scenario.StressScenario;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.genesis.perf.report.BenchTable;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +86,9 @@ public final class PerfMain {
                                (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379); without
                                one, its routes answer 503; it fills schema perf_ceiling, emptying its inserts table
       """ + FakeUpstreamArgs.USAGE + """
-        --help, -h             this help
+        table DIR              the results table of docs/PERFORMANCE.md (Markdown) from the summaries
+                         scripts/bench.sh wrote to DIR (NAME-genesis.json, NAME-ceiling.json, NAME-genesis.cmd)
+  --help, -h             this help
 
       Exit codes: 0 passed, 99 a --threshold broke, 1 the run failed, 2 bad options.
       """;
@@ -95,6 +104,7 @@ public final class PerfMain {
     switch (args[0]) {
       case "ceiling" -> ceiling(ceilingOptions(options));
       case "fake-upstream" -> fakeUpstream(fakeUpstreamOptions(options));
+      case "table" -> table(options);
       default -> {
         if (!SCENARIOS.containsKey(args[0])) {
           fail("unknown command '" + args[0] + "'");
@@ -148,6 +158,29 @@ public final class PerfMain {
       fail(e.getMessage());
       throw e;
     }
+  }
+
+  /** Reads the summaries on the main thread (no event loop here) and prints the table. */
+  private static void table(List<String> options) {
+    if (options.size() != 1) {
+      fail("table takes one directory");
+    }
+    Map<String, JsonObject> summaries = new TreeMap<>();
+    Map<String, String> commands = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.list(Path.of(options.get(0)))) {
+      for (Path file : files.sorted().toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".json")) {
+          summaries.put(name.substring(0, name.length() - 5), new JsonObject(Files.readString(file)));
+        } else if (name.endsWith("-genesis.cmd")) {
+          commands.put(name.substring(0, name.length() - 12), Files.readString(file));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("perf: cannot read the summaries in " + options.get(0) + ": " + e.getMessage());
+      System.exit(FAILED);
+    }
+    System.out.print(BenchTable.render(summaries, commands));
   }
 
   private static void fakeUpstream(FakeUpstreamOptions options) {

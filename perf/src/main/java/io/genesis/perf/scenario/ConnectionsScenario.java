@@ -48,8 +48,8 @@ public final class ConnectionsScenario implements Scenario {
     Duration ping = args.duration("--ping", Duration.ofSeconds(30));
     String agent = args.string("--agent", "volt");
     String message = args.string("--message", null);
-    if (options.against() != Against.GENESIS) {
-      throw new IllegalArgumentException("connections runs --against genesis only");
+    if (options.against() == Against.UPSTREAM || (options.against() == Against.CEILING && transport == Transport.SSE)) {
+      throw new IllegalArgumentException("connections runs --against genesis, or --against ceiling with --transport ws");
     }
     if (transport == Transport.WS && active > 0 && held == 0) {
       throw new IllegalArgumentException("--active chats on the held sockets: --held must be at least 1");
@@ -135,7 +135,10 @@ public final class ConnectionsScenario implements Scenario {
 
     @Override
     public Future<Void> setUp() {
-      return Users.create(http, options.users(), options.token(), agent, false)
+      Future<List<User>> prepared = options.against() == Against.GENESIS
+          ? Users.create(http, options.users(), options.token(), agent, false)
+          : Future.succeededFuture(Users.anonymous(options.users()));
+      return prepared
           .compose(created -> {
             users = created;
             return sample();

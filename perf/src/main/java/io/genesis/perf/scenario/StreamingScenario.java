@@ -98,7 +98,7 @@ public final class StreamingScenario implements Scenario {
       }
       Future<List<User>> prepared = options.against() == Against.GENESIS
           ? Users.create(http, options.users(), options.token(), agent, false)
-          : Future.succeededFuture(anonymous(options.users()));
+          : Future.succeededFuture(Users.anonymous(options.users()));
       return prepared.compose(created -> {
         users = created;
         if (transport == Transport.SSE) {
@@ -150,15 +150,6 @@ public final class StreamingScenario implements Scenario {
         sockets.set(k, current);
       }
       return current;
-    }
-
-    /** The ceiling's sockets need no sign-in: one unnamed user per socket. */
-    private static List<User> anonymous(int count) {
-      List<User> users = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        users.add(new User("ceiling-" + i, null, null));
-      }
-      return users;
     }
 
     private static Buffer body(String content) {

@@ -31,6 +31,15 @@ public final class Users {
                 new JsonObject().put("content", Prompts.get(i))).map(user)));
   }
 
+  /** For the ceiling, which needs no sign-in: {@code count} unnamed users without token or session. */
+  public static List<User> anonymous(int count) {
+    List<User> users = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      users.add(new User("ceiling-" + i, null, null));
+    }
+    return users;
+  }
+
   /** A development token for {@code userId}, unless a shared token was given. */
   public static Future<User> token(HttpTarget http, String userId, String sharedToken) {
     if (sharedToken != null) {
