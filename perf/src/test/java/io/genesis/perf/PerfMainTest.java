@@ -97,12 +97,73 @@ class PerfMainTest {
   }
 
   @Test
+  @DisplayName("stress at low rates with no error allowed holds every step: each step is judged on exactly its own requests")
+  void stressSteps(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
+    Path json = dir.resolve("stress.json");
+    server(vertx).compose(server -> PerfMain.runScenario(vertx, "stress", List.of("--target",
+                "http://127.0.0.1:" + server.actualPort(), "--against", "ceiling", "--warmup", "0s", "--mix", "health",
+                "--start-rate", "5", "--step", "5", "--step-duration", "2s", "--max-rate", "10", "--error-limit", "0",
+                "--p99-limit", "5s", "--quiet", "--json", json.toString()),
+            new PrintStream(out, true), new PrintStream(err, true)))
+        .compose(code -> {
+          assertEquals(PerfMain.PASSED, code, err.toString(StandardCharsets.UTF_8));
+          return vertx.fileSystem().readFile(json.toString());
+        })
+        .onComplete(ctx.succeeding(file -> ctx.verify(() -> {
+          JsonObject result = new JsonObject(file).getJsonObject("result");
+          assertEquals(10.0, result.getDouble("highestRateHeld"), result.encodePrettily());
+          assertEquals(10, result.getJsonArray("steps").getJsonObject(0).getLong("answered"));
+          assertEquals(20, result.getJsonArray("steps").getJsonObject(1).getLong("answered"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("against a server that is down, every request is an error and the achieved rate is 0, not the attempts")
+  void targetDown(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
+    Path json = dir.resolve("down.json");
+    server(vertx).compose(server -> server.close().map(server.actualPort()))
+        .compose(port -> PerfMain.runScenario(vertx, "baseline", List.of("--target", "http://127.0.0.1:" + port,
+                "--against", "ceiling", "--warmup", "0s", "--mix", "health", "--rate", "50", "--duration", "1s",
+                "--threshold", "rate>=95%", "--quiet", "--json", json.toString()),
+            new PrintStream(out, true), new PrintStream(err, true)))
+        .compose(code -> {
+          assertEquals(PerfMain.THRESHOLD_BROKEN, code);
+          return vertx.fileSystem().readFile(json.toString());
+        })
+        .onComplete(ctx.succeeding(file -> ctx.verify(() -> {
+          JsonObject summary = new JsonObject(file);
+          assertEquals(0.0, summary.getJsonObject("rate").getDouble("achieved"));
+          JsonObject all = summary.getJsonObject("latency").getJsonObject("all");
+          assertEquals(all.getLong("count"), all.getJsonObject("errorsByOutcome").getLong("connection"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("bad options exit 2 naming the problem, before any request is sent")
   void badOptions(Vertx vertx, VertxTestContext ctx) {
     server(vertx).compose(server -> run(vertx, server, "--threshold", "p99<<5")
             .compose(code -> {
               assertEquals(PerfMain.USAGE_ERROR, code);
               return run(vertx, server, "--rat", "100");
+            })
+            .compose(code -> {
+              assertEquals(PerfMain.USAGE_ERROR, code);
+              return run(vertx, server, "--rate", "Infinity");
+            })
+            .compose(code -> {
+              assertEquals(PerfMain.USAGE_ERROR, code);
+              return run(vertx, server, "--vus", "5", "--rate", "10");
+            })
+            .compose(code -> {
+              assertEquals(PerfMain.USAGE_ERROR, code);
+              return run(vertx, server, "--timeout", "0s");
+            })
+            .compose(code -> {
+              assertEquals(PerfMain.USAGE_ERROR, code);
+              return PerfMain.runScenario(vertx, "stress", List.of("--target", "http://127.0.0.1:1", "--error-limit", "150%"),
+                  new PrintStream(out, true), new PrintStream(err, true));
             })
             .compose(code -> {
               assertEquals(PerfMain.USAGE_ERROR, code);

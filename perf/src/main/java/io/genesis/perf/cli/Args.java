@@ -86,7 +86,7 @@ public final class Args {
     }
     try {
       double value = Double.parseDouble(text);
-      if (value < min || Double.isNaN(value)) {
+      if (!(value >= min) || Double.isInfinite(value)) {
         throw new IllegalArgumentException(name + " must be at least " + min + ", got " + text);
       }
       return value;
@@ -106,11 +106,16 @@ public final class Args {
     if (text == null) {
       return fallback;
     }
+    double value;
     try {
-      return text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100 : Double.parseDouble(text);
+      value = text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100 : Double.parseDouble(text);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a ratio like 1% or 0.01, got '" + text + "'");
+      value = Double.NaN;
     }
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(name + " must be a ratio from 0% to 100% (or 0 to 1), got '" + text + "'");
+    }
+    return value;
   }
 
   /** {@code --target}: required, and only loopback, so load never leaves this machine. */

@@ -47,6 +47,7 @@ public final class LoadRunner {
   private long failedIterations;
   private String firstFailure;
   private long drainDeadline;
+  private long succeededByEnd;
 
   public LoadRunner(Vertx vertx, Workload workload, LoadModel model, long lateToleranceNanos, double drainSeconds,
                     ProcessMemory server) {
@@ -87,8 +88,23 @@ public final class LoadRunner {
   /** Sets up the workload, runs the load, tears down, and completes with the summary. */
   public Future<JsonObject> run() {
     context = vertx.getOrCreateContext();
-    context.runOnContext(v -> workload.setUp().onFailure(result::tryFail).onSuccess(ready -> begin()));
-    return result.future().compose(summary -> workload.tearDown().otherwiseEmpty().map(summary));
+    context.runOnContext(v -> {
+      try {
+        workload.setUp().onFailure(result::tryFail).onSuccess(ready -> {
+          try {
+            begin();
+          } catch (RuntimeException e) {
+            result.tryFail(e);
+          }
+        });
+      } catch (RuntimeException e) {
+        result.tryFail(e);
+      }
+    });
+    // Torn down whatever happened, so a failed set-up closes what it opened.
+    return result.future().transform(outcome -> workload.tearDown().otherwiseEmpty()
+        .transform(torn -> outcome.succeeded() ? Future.succeededFuture(outcome.result())
+            : Future.failedFuture(outcome.cause())));
   }
 
   private void begin() {
@@ -101,7 +117,8 @@ public final class LoadRunner {
       List<Stage> stages = new ArrayList<>();
       if (warmup > 0) {
         Stage first = model.schedule().stages().get(0);
-        double rate = first.fromRate() > 0 ? first.fromRate() : first.toRate();
+        // A ramp from 0 warms up gently, not at its peak.
+        double rate = first.fromRate() > 0 ? first.fromRate() : Math.max(1, first.toRate() / 10);
         stages.add(Stage.constant(model.warmupSeconds(), rate, "warm-up"));
         warmupStages = 1;
       }
@@ -124,13 +141,14 @@ public final class LoadRunner {
       due = schedule.dueBy((Math.min(now, endNanos) - startNanos) / 1e9);
       while (next < due) {
         long intended = startNanos + Math.round(schedule.dueAt(next) * SECOND);
+        int stage = schedule.stageOfArrival(next) - warmupStages;
         next++;
-        send(intended, schedule.stageIndexAt((intended - startNanos) / 1e9) - warmupStages, now);
+        send(intended, stage, System.nanoTime());
       }
       endStages(now);
     }
     while (now >= measureFromNanos + (closedIntervals + 1) * SECOND) {
-      closeInterval();
+      closeInterval(closedIntervals + 1);
     }
     if (!stopping && (now >= endNanos || (!model.isOpen() && inFlight == 0))) {
       endNanos = Math.min(endNanos, now);
@@ -194,20 +212,21 @@ public final class LoadRunner {
     }
   }
 
-  private void closeInterval() {
+  /** Closes the timeline up to {@code elapsed} seconds of measurement (a whole second, or the last part of one). */
+  private void closeInterval(double elapsed) {
     closedIntervals++;
-    double elapsed = closedIntervals;
     JsonObject gauges = new JsonObject().put("inFlight", inFlight);
     if (model.isOpen()) {
-      gauges.put("targetRate", Stats.round(schedule.rateAt(model.warmupSeconds() + elapsed - 0.5)));
+      gauges.put("targetRate", Stats.round(schedule.rateAt(model.warmupSeconds() + Math.max(0, elapsed - 0.5))));
     }
+    JsonObject point = recorder.closeInterval(Math.round(elapsed * 100) / 100.0, gauges);
     if (server != null) {
-      server.sample();
-      if (server.lastMb() >= 0) {
-        gauges.put("serverRssMb", server.lastMb());
-      }
+      server.sample().onSuccess(mb -> {
+        if (mb >= 0) {
+          point.put("serverRssMb", mb);
+        }
+      });
     }
-    JsonObject point = recorder.closeInterval(elapsed, gauges);
     progress.accept(point.copy().put("seconds", model.seconds()).put("p99SoFar", recorder.all().count() == 0 ? null
             : recorder.all().at(99)).put("errorsSoFar", recorder.all().errorCount())
         .put("dropped", recorder.dropped()).put("late", recorder.late()));
@@ -215,11 +234,16 @@ public final class LoadRunner {
 
   private void finish() {
     stopping = true;
+    succeededByEnd = recorder.all().count() - recorder.all().errorCount();
     drainDeadline = System.nanoTime() + Math.round(drainSeconds * SECOND);
   }
 
   private void complete(long now) {
     vertx.cancelTimer(timer);
+    double partial = (now - measureFromNanos) / 1e9 - closedIntervals;
+    if (partial > 0.05 && now > measureFromNanos) {
+      closeInterval(closedIntervals + partial);
+    }
     if (server != null) {
       server.sample().onComplete(ignored -> result.tryComplete(summary(now)));
     } else {
@@ -232,6 +256,7 @@ public final class LoadRunner {
     JsonObject summary = new JsonObject().put("model", model.toJson())
         .put("measuredSeconds", Stats.round(seconds))
         .put("started", recorder.started()).put("completed", recorder.all().count())
+        .put("succeededByEnd", succeededByEnd)
         .put("unfinished", inFlight).put("dropped", recorder.dropped())
         .put("late", new JsonObject().put("count", recorder.late()).put("maxMillis", recorder.maxLateMillis())
             .put("toleranceMillis", lateToleranceNanos / 1e6))
@@ -244,7 +269,7 @@ public final class LoadRunner {
           - (warmupStages > 0 ? schedule.dueBy(model.warmupSeconds()) : 0);
       summary.put("scheduled", measuredArrivals)
           .put("rate", new JsonObject().put("target", Stats.round(measuredArrivals / seconds))
-              .put("achieved", Stats.round(recorder.all().count() / seconds)));
+              .put("achieved", Stats.round(succeededByEnd / seconds)));
       JsonArray stages = new JsonArray();
       for (int i = 0; i < model.schedule().stages().size(); i++) {
         Stage stage = model.schedule().stages().get(i);
@@ -254,7 +279,7 @@ public final class LoadRunner {
       }
       summary.put("stages", stages);
     } else {
-      summary.put("rate", new JsonObject().put("achieved", Stats.round(recorder.all().count() / seconds)));
+      summary.put("rate", new JsonObject().put("achieved", Stats.round(succeededByEnd / seconds)));
     }
     if (failedIterations > 0) {
       summary.put("failedIterations", new JsonObject().put("count", failedIterations).put("first", firstFailure));

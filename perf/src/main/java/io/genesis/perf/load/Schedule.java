@@ -96,6 +96,12 @@ public final class Schedule {
 
   /** When arrival {@code k} (from 0) is due, in seconds into the run. */
   public double dueAt(long k) {
+    int i = stageOfArrival(k);
+    return startSeconds[i] + stages.get(i).timeOf(k + 1 - startArrivals[i]);
+  }
+
+  /** The stage arrival {@code k} belongs to (one due exactly at a stage's end belongs to that stage). */
+  public int stageOfArrival(long k) {
     double count = k + 1;
     int i = stages.size() - 1;
     while (i > 0 && startArrivals[i] >= count) {
@@ -104,7 +110,13 @@ public final class Schedule {
     while (stages.get(i).seconds() == 0 && i < stages.size() - 1) {
       i++;
     }
-    return startSeconds[i] + stages.get(i).timeOf(count - startArrivals[i]);
+    return i;
+  }
+
+  /** How many arrivals stage {@code index} holds. */
+  public long arrivalsIn(int index) {
+    double end = index + 1 < stages.size() ? startArrivals[index + 1] : totalArrivals;
+    return (long) Math.floor(end + 1e-9) - (long) Math.floor(startArrivals[index] + 1e-9);
   }
 
   /** The stage running at {@code seconds} (the last one past the end). */

@@ -5,9 +5,13 @@ package io.genesis.perf.load;
  * (requests per second) over {@code seconds}; equal rates hold it constant.
  */
 public record Stage(double seconds, double fromRate, double toRate, String label) {
+  /** Far beyond what one generator sends; a bound so a typo cannot spin the scheduler. */
+  public static final double MAX_RATE = 1_000_000;
+
   public Stage {
-    if (seconds < 0 || fromRate < 0 || toRate < 0) {
-      throw new IllegalArgumentException("a stage needs a duration and rates of at least 0");
+    if (!(seconds >= 0) || !(fromRate >= 0) || !(toRate >= 0) || Double.isInfinite(seconds)
+        || fromRate > MAX_RATE || toRate > MAX_RATE) {
+      throw new IllegalArgumentException("a stage needs a finite duration and rates from 0 to " + (long) MAX_RATE + "/s");
     }
   }
 

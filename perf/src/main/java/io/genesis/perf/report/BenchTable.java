@@ -118,6 +118,9 @@ public final class BenchTable {
 
   private static String streams(JsonObject summary) {
     JsonObject ttft = summary.getJsonObject("values").getJsonObject("ttft");
+    if (ttft == null) {
+      return "no stream answered";
+    }
     return ms(ttft.getDouble("p50")) + " / " + ms(ttft.getDouble("p99")) + ", "
         + fixed(summary.getJsonObject("rate").getDouble("achieved"), 1) + " streams/s";
   }
@@ -130,11 +133,15 @@ public final class BenchTable {
     JsonObject ceiling = summaries.get("journey-ceiling");
     add("journey", "user visits at 5/s (token, agents, session, 3 × streamed message + history, sessions): "
         + "whole visit p50 / p99", visit(genesis), ceiling == null ? "—" : visit(ceiling),
-        ratioOf(genesis, ceiling, s -> s.getJsonObject("values").getJsonObject("visit").getDouble("p99"), "p99 ×"), "");
+        ratioOf(genesis, ceiling, s -> s.getJsonObject("values").containsKey("visit")
+            ? s.getJsonObject("values").getJsonObject("visit").getDouble("p99") : null, "p99 ×"), "");
   }
 
   private static String visit(JsonObject summary) {
     JsonObject visit = summary.getJsonObject("values").getJsonObject("visit");
+    if (visit == null) {
+      return "no visit completed";
+    }
     return ms(visit.getDouble("p50")) + " / " + ms(visit.getDouble("p99"));
   }
 

@@ -54,6 +54,9 @@ public record RunOptions(URI target, Against against, Duration timeout, int conn
       default -> throw new IllegalArgumentException("--against must be genesis, ceiling or upstream, got '" + against + "'");
     };
     String pid = args.string("--server-pid", null);
+    if (args.duration("--timeout", Duration.ofSeconds(30)).toMillis() < 1) {
+      throw new IllegalArgumentException("--timeout must be at least 1ms");
+    }
     return new RunOptions(target, kind,
         args.duration("--timeout", Duration.ofSeconds(30)),
         args.integer("--connections", 1024, 1),
@@ -70,6 +73,12 @@ public record RunOptions(URI target, Against against, Duration timeout, int conn
   /** The load model from the options, or {@code fallback} when none is given. */
   public LoadModel model(Args args, LoadModel fallback) {
     double warmupSeconds = warmup.toNanos() / 1e9;
+    if (args.has("--vus") && (args.has("--rate") || args.has("--stages"))) {
+      throw new IllegalArgumentException("--vus (closed model) and --rate/--stages (open model) exclude each other");
+    }
+    if (args.has("--rate") && args.has("--stages")) {
+      throw new IllegalArgumentException("--rate and --stages exclude each other");
+    }
     // a closed-model scenario stays closed unless a rate is asked for: --duration alone only shortens it
     boolean closed = !fallback.isOpen() && !args.has("--rate") && !args.has("--stages");
     if (args.has("--vus") || closed) {

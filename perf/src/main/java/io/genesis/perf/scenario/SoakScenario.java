@@ -24,8 +24,8 @@ public final class SoakScenario implements Scenario {
     double rate = args.number("--rate", 50, 0.001);
     double seconds = args.duration("--duration", Duration.ofMinutes(10)).toNanos() / 1e9;
     double window = args.duration("--window", Duration.ofMinutes(1)).toNanos() / 1e9;
-    if (window > seconds) {
-      throw new IllegalArgumentException("--window must not be longer than --duration");
+    if (window > seconds || window < 1) {
+      throw new IllegalArgumentException("--window must be from 1s to --duration");
     }
     List<Stage> stages = new ArrayList<>();
     for (double start = 0; start < seconds - 1e-9; start += window) {

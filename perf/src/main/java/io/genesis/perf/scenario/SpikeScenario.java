@@ -17,6 +17,8 @@ import java.util.List;
  * before-phase p99 (recovery).
  */
 public final class SpikeScenario implements Scenario {
+  private static final int STEADY_SECONDS = 3;
+
   @Override
   public Prepared prepare(Vertx vertx, Args args) {
     RunOptions options = RunOptions.read(args);
@@ -55,14 +57,24 @@ public final class SpikeScenario implements Scenario {
     return result;
   }
 
-  /** Seconds from the end of the spike to the first second whose p99 is back under {@code bound} (null: never). */
+  /**
+   * Seconds from the end of the spike to the start of the first {@value #STEADY_SECONDS} seconds in a row
+   * with every answer an error-free one and the p99 back under {@code bound} (null: never). A second of
+   * fast errors is not a recovery.
+   */
   private static Double recovery(JsonArray timeline, double spikeEnd, double bound) {
+    int steady = 0;
     for (int i = 0; i < timeline.size(); i++) {
       JsonObject point = timeline.getJsonObject(i);
       double t = point.getDouble("t");
+      if (t <= spikeEnd) {
+        continue;
+      }
       Double p99 = point.getDouble("p99");
-      if (t > spikeEnd && p99 != null && p99 <= bound) {
-        return Math.max(0, t - 1 - spikeEnd);
+      boolean calm = p99 != null && p99 <= bound && point.getLong("errors", 0L) == 0;
+      steady = calm ? steady + 1 : 0;
+      if (steady == STEADY_SECONDS) {
+        return Math.max(0, Math.ceil(t) - STEADY_SECONDS - spikeEnd);
       }
     }
     return null;

@@ -27,10 +27,12 @@ public final class StreamReply {
     head.tryComplete();
   }
 
+  /** A delta; the first one also opens a stream that has no response head of its own (a WebSocket reply). */
   void delta() {
     long now = System.nanoTime();
     if (deltas++ == 0) {
       firstDeltaNanos = now;
+      head.tryComplete();
     }
     lastDeltaNanos = now;
   }

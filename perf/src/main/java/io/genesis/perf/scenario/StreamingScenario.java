@@ -50,7 +50,8 @@ public final class StreamingScenario implements Scenario {
 
   private static JsonObject result(JsonObject summary, Transport transport) {
     JsonObject seeds = Seeds.streaming();
-    int held = summary.getInteger("maxInFlight");
+    // streams that had started answering (head or first event) and had not ended, at most at once
+    int held = summary.getJsonObject("figures").getInteger("streamsOpenMax");
     JsonObject result = new JsonObject().put("transport", transport.label()).put("seeds", seeds)
         .put("streamsHeldMax", held)
         .put("streamsHeldVsSeeds", BaselineScenario.ratio(held, seeds.getInteger("concurrentConversations")))
@@ -76,6 +77,8 @@ public final class StreamingScenario implements Scenario {
     private final List<Future<ChatSocketClient>> sockets = new ArrayList<>();
     private long sent;
     private long reconnects;
+    private int streamsOpen;
+    private int streamsOpenMax;
 
     Streams(Vertx vertx, HttpTarget http, RunOptions options, Transport transport, String agent, String message,
             String model) {
@@ -135,7 +138,11 @@ public final class StreamingScenario implements Scenario {
           return Future.failedFuture(ready.cause());
         }
         StreamReply streamed = ready.result();
+        streamed.head().onSuccess(opened -> streamsOpenMax = Math.max(streamsOpenMax, ++streamsOpen));
         return streamed.future().andThen(ended -> {
+          if (streamed.head().succeeded()) {
+            streamsOpen--;
+          }
           streamed.record(iteration, "stream", iteration.intendedNanos());
         });
       });
@@ -179,9 +186,8 @@ public final class StreamingScenario implements Scenario {
 
     @Override
     public JsonObject figures() {
-      return transport == Transport.WS
-          ? new JsonObject().put("sockets", sockets.size()).put("reconnects", reconnects)
-          : new JsonObject();
+      JsonObject figures = new JsonObject().put("streamsOpenMax", streamsOpenMax);
+      return transport == Transport.WS ? figures.put("sockets", sockets.size()).put("reconnects", reconnects) : figures;
     }
   }
 }

@@ -31,11 +31,18 @@ public final class StressScenario implements Scenario {
     double stepSeconds = args.duration("--step-duration", Duration.ofSeconds(10)).toNanos() / 1e9;
     Duration limit = args.duration("--p99-limit", Duration.ofMillis(100));
     double errorLimit = args.ratio("--error-limit", 0.01);
+    if (stepSeconds < 1) {
+      throw new IllegalArgumentException("--step-duration must be at least 1s: a step is judged on its own requests");
+    }
+    if ((max - start) / step > 1000) {
+      throw new IllegalArgumentException("--step is too small for --max-rate: more than 1,000 steps");
+    }
     List<Stage> stages = new ArrayList<>();
     for (double rate = start; rate <= max + 1e-9; rate += step) {
       stages.add(Stage.constant(stepSeconds, rate, Math.round(rate) + "/s"));
     }
-    LoadModel model = LoadModel.open(new Schedule(stages), options.warmup().toNanos() / 1e9, options.maxInFlight());
+    Schedule schedule = new Schedule(stages);
+    LoadModel model = LoadModel.open(schedule, options.warmup().toNanos() / 1e9, options.maxInFlight());
     MixWorkload workload = new MixWorkload(new HttpTarget(vertx, options.target(), options.connections(), options.timeout()),
         options, args.string("--mix", MixWorkload.DEFAULT_MIX));
     return progress -> {
@@ -46,7 +53,8 @@ public final class StressScenario implements Scenario {
         ended[0] = index + 1;
         vertx.setTimer(Math.max(1, limit.toMillis()), id -> {
           if (steps.size() == index) {
-            JsonObject judged = judge(stages.get(index), runner.recorder().stage(index), limit, errorLimit);
+            JsonObject judged = judge(stages.get(index), schedule.arrivalsIn(index), runner.recorder().stage(index),
+                limit, errorLimit);
             steps.add(judged);
             if (!judged.getBoolean("held")) {
               runner.stop();
@@ -56,7 +64,7 @@ public final class StressScenario implements Scenario {
       });
       return Runs.run("stress", options, runner).map(summary -> {
         for (int i = steps.size(); i < ended[0]; i++) {
-          steps.add(judge(stages.get(i), runner.recorder().stage(i), limit, errorLimit));
+          steps.add(judge(stages.get(i), schedule.arrivalsIn(i), runner.recorder().stage(i), limit, errorLimit));
         }
         return summary.put("result", result(steps, limit, errorLimit, summary));
       });
@@ -64,8 +72,7 @@ public final class StressScenario implements Scenario {
   }
 
   /** Whether a step held: requests due in it that are unanswered, or answered over the limit, at most 1 %. */
-  static JsonObject judge(Stage stage, Stats stats, Duration limit, double errorLimit) {
-    long due = Math.round(stage.seconds() * stage.toRate());
+  static JsonObject judge(Stage stage, long due, Stats stats, Duration limit, double errorLimit) {
     long answered = stats.count();
     long unanswered = Math.max(0, due - answered);
     long slow = stats.countAtOrAbove(limit.toNanos() / 1e6) + unanswered;

@@ -52,6 +52,29 @@ class ScheduleTest {
   }
 
   @Test
+  @DisplayName("an arrival due exactly at a stage's end belongs to that stage, and the stages' arrivals add up")
+  void stageOfArrival() {
+    Schedule schedule = new Schedule(List.of(Stage.constant(2, 5, "a"), Stage.constant(2, 10, "b"), Stage.constant(2, 5, "c")));
+    assertEquals(9, (long) Math.round(schedule.dueAt(9) * 5) - 1, "arrival 9 is due at 2 s, the end of stage a");
+    assertEquals(0, schedule.stageOfArrival(9));
+    assertEquals(1, schedule.stageOfArrival(10));
+    assertEquals(1, schedule.stageOfArrival(29));
+    assertEquals(2, schedule.stageOfArrival(30));
+    assertEquals(10, schedule.arrivalsIn(0));
+    assertEquals(20, schedule.arrivalsIn(1));
+    assertEquals(10, schedule.arrivalsIn(2));
+    assertEquals(schedule.totalArrivals(), schedule.arrivalsIn(0) + schedule.arrivalsIn(1) + schedule.arrivalsIn(2));
+  }
+
+  @Test
+  @DisplayName("rates that are not finite, or beyond a million a second, are refused")
+  void badRates() {
+    assertThrows(IllegalArgumentException.class, () -> Schedule.parse("10s:NaN", 0));
+    assertThrows(IllegalArgumentException.class, () -> Schedule.constant(Double.POSITIVE_INFINITY, 10));
+    assertThrows(IllegalArgumentException.class, () -> Schedule.constant(2e6, 10));
+  }
+
+  @Test
   @DisplayName("stages that are not DURATION:RATE pairs are refused with the reason")
   void badStages() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedule.parse("30s", 0));
