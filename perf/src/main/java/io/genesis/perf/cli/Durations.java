@@ -27,12 +27,4 @@ public final class Durations {
     return Duration.ofNanos(Math.round(nanos));
   }
 
-  /** {@code 1.5s}, {@code 250ms}: the shortest exact form, for reports and messages. */
-  public static String format(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis % 60_000 == 0 && millis >= 60_000) {
-      return millis / 60_000 + "m";
-    }
-    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-  }
 }

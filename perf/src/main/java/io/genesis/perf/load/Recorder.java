@@ -126,10 +126,6 @@ public final class Recorder {
     return byName.get(name);
   }
 
-  public Stats value(String metric) {
-    return values.get(metric);
-  }
-
   public long started() {
     return started;
   }
@@ -144,10 +140,6 @@ public final class Recorder {
 
   public double maxLateMillis() {
     return Stats.round(maxLateNanos / 1e6);
-  }
-
-  public List<JsonObject> timeline() {
-    return timeline;
   }
 
   /** Latency per request name ({@code all} first) and the values, over {@code seconds} measured. */

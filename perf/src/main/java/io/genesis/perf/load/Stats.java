@@ -56,10 +56,6 @@ public final class Stats {
     return scaled > histogram.getMaxValue() ? 0 : histogram.getCountBetweenValues(scaled, histogram.getMaxValue());
   }
 
-  Histogram histogram() {
-    return histogram;
-  }
-
   /** The summary: count, rate over {@code seconds}, mean, min, percentiles, max, errors by outcome. */
   public JsonObject toJson(double seconds) {
     long count = count();

@@ -15,9 +15,7 @@ public final class BaselineScenario implements Scenario {
   public Prepared prepare(Vertx vertx, Args args) {
     RunOptions options = RunOptions.read(args);
     LoadModel model = options.model(args, LoadModel.open(Schedule.constant(100, 60), 0, 0));
-    String mix = args.string("--mix", MixWorkload.DEFAULT_MIX);
-    HttpTarget http = new HttpTarget(vertx, options.target(), options.connections(), options.timeout());
-    MixWorkload workload = new MixWorkload(http, options, mix);
+    MixWorkload workload = MixWorkload.from(vertx, options, args);
     return progress -> Runs.run("baseline", options, Runs.runner(vertx, options, model, workload, progress))
         .map(summary -> summary.put("result", result(summary)));
   }

@@ -1,9 +1,11 @@
 package io.genesis.perf.scenario;
 
+import io.genesis.perf.cli.Args;
 import io.genesis.perf.load.Workload;
 import io.genesis.perf.scenario.RunOptions.Against;
 import io.genesis.perf.scenario.Users.User;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,6 +39,12 @@ public final class MixWorkload implements Workload {
       kinds.add(RequestKind.of(pieces[0]));
       cumulative.add(total);
     }
+  }
+
+  /** The workload of the request-level scenarios: {@code --mix} over the target, with the run's options. */
+  static MixWorkload from(Vertx vertx, RunOptions options, Args args) {
+    return new MixWorkload(new HttpTarget(vertx, options.target(), options.connections(), options.timeout()), options,
+        args.string("--mix", DEFAULT_MIX));
   }
 
   @Override

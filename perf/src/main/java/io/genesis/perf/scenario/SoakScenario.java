@@ -33,8 +33,7 @@ public final class SoakScenario implements Scenario {
       stages.add(Stage.constant(length, rate, Math.round(start) + "–" + Math.round(start + length) + "s"));
     }
     LoadModel model = LoadModel.open(new Schedule(stages), options.warmup().toNanos() / 1e9, options.maxInFlight());
-    MixWorkload workload = new MixWorkload(new HttpTarget(vertx, options.target(), options.connections(), options.timeout()),
-        options, args.string("--mix", MixWorkload.DEFAULT_MIX));
+    MixWorkload workload = MixWorkload.from(vertx, options, args);
     return progress -> Runs.run("soak", options, Runs.runner(vertx, options, model, workload, progress))
         .map(summary -> summary.put("result", result(summary, window)));
   }

@@ -30,8 +30,7 @@ public final class SpikeScenario implements Scenario {
     List<Stage> stages = List.of(Stage.constant(before, base, "before"), Stage.constant(during, spike, "spike"),
         Stage.constant(after, base, "after"));
     LoadModel model = LoadModel.open(new Schedule(stages), options.warmup().toNanos() / 1e9, options.maxInFlight());
-    MixWorkload workload = new MixWorkload(new HttpTarget(vertx, options.target(), options.connections(), options.timeout()),
-        options, args.string("--mix", MixWorkload.DEFAULT_MIX));
+    MixWorkload workload = MixWorkload.from(vertx, options, args);
     return progress -> Runs.run("spike", options, Runs.runner(vertx, options, model, workload, progress))
         .map(summary -> summary.put("result", result(summary, before + during, spike)));
   }

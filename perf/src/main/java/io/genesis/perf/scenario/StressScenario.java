@@ -43,8 +43,7 @@ public final class StressScenario implements Scenario {
     }
     Schedule schedule = new Schedule(stages);
     LoadModel model = LoadModel.open(schedule, options.warmup().toNanos() / 1e9, options.maxInFlight());
-    MixWorkload workload = new MixWorkload(new HttpTarget(vertx, options.target(), options.connections(), options.timeout()),
-        options, args.string("--mix", MixWorkload.DEFAULT_MIX));
+    MixWorkload workload = MixWorkload.from(vertx, options, args);
     return progress -> {
       LoadRunner runner = Runs.runner(vertx, options, model, workload, progress);
       JsonArray steps = new JsonArray();
