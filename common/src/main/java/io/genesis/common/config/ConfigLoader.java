@@ -75,7 +75,8 @@ public final class ConfigLoader {
         encryptionKey,
         s.string("GENESIS_CLUSTER_MEMBERS", null),
         s.string("GENESIS_CORS_ORIGINS", null),
-        modelSettings(s));
+        modelSettings(s),
+        observability(s));
   }
 
   /**
@@ -90,7 +91,17 @@ public final class ConfigLoader {
     return new GenesisConfig(config.httpHost(), config.httpPort(), config.dataDir(), config.pgUrl(),
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
-        config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model());
+        config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
+        config.observability());
+  }
+
+  private static ObservabilitySettings observability(Settings s) {
+    String metricsPort = s.string("GENESIS_METRICS_PORT", null);
+    return new ObservabilitySettings(
+        s.bool("GENESIS_METRICS", true),
+        metricsPort == null ? null : s.integer("GENESIS_METRICS_PORT", 0, 0, 65535),
+        s.oneOf("GENESIS_LOG_LEVEL", "info", "trace", "debug", "info", "warn", "error", "off"),
+        s.string("GENESIS_LOG_LEVELS", null));
   }
 
   private static ModelSettings modelSettings(Settings s) {

@@ -27,10 +27,12 @@ public record GenesisConfig(
     String encryptionKey,
     String clusterMembers,
     String corsOrigins,
-    ModelSettings model) {
+    ModelSettings model,
+    ObservabilitySettings observability) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
+    observability = observability == null ? ObservabilitySettings.defaults() : observability;
   }
 
   public JsonObject toJson() {
@@ -47,7 +49,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model);
+        encryptionKey, clusterMembers, corsOrigins, model, observability);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -58,13 +60,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model);
+        encryptionKey, clusterMembers, corsOrigins, model, observability);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model);
+        encryptionKey, clusterMembers, corsOrigins, model, observability);
   }
 
   /** Never prints secrets: configuration is logged at start. */

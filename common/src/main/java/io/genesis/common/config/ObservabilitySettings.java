@@ -1,0 +1,19 @@
+package io.genesis.common.config;
+
+/**
+ * Metrics and logging settings.
+ *
+ * @param metricsEnabled {@code GENESIS_METRICS}: Micrometer metrics and the per-route figures of
+ *     {@code /performance/*} (on by default; off only to measure what they cost)
+ * @param metricsPort {@code GENESIS_METRICS_PORT}: a separate operator port serving {@code /metrics},
+ *     {@code /performance/*} and {@code /health/live} without a token; null when unset (a process
+ *     without a gateway then takes any free port and logs it)
+ * @param logLevel {@code GENESIS_LOG_LEVEL}: the root level
+ * @param logLevels {@code GENESIS_LOG_LEVELS}: per logger or package, {@code name=level,…}
+ */
+public record ObservabilitySettings(boolean metricsEnabled, Integer metricsPort, String logLevel, String logLevels) {
+
+  public static ObservabilitySettings defaults() {
+    return new ObservabilitySettings(true, null, "info", null);
+  }
+}
