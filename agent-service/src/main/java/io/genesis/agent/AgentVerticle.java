@@ -1,5 +1,7 @@
 package io.genesis.agent;
 
+import io.genesis.agent.metrics.AgentMeters;
+import io.genesis.common.metrics.Meters;
 import io.genesis.agent.coach.OfflineCoach;
 import io.genesis.agent.model.ModelBackend;
 import io.genesis.agent.definition.AgentDefinition;
@@ -73,7 +75,7 @@ public final class AgentVerticle extends VerticleBase {
           registry = new LiveRegistry(loaded);
           backend = backend(config);
           replies = new ReplyService(registry);
-          streams = new StreamHub(vertx, replies, backend);
+          streams = new StreamHub(vertx, replies, backend, new AgentMeters(Meters.registry(vertx)));
           return registerConsumers();
         })
         .onSuccess(done -> {
@@ -111,7 +113,7 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private ModelBackend backend(GenesisConfig config) {
-    OfflineBackend offline = new OfflineBackend(vertx, new OfflineCoach(), config.model().offlineTokenDelayMillis());
+    OfflineBackend offline = new OfflineBackend(vertx, OfflineCoach.monitored(Meters.registry(vertx)), config.model().offlineTokenDelayMillis());
     return config.modelBaseUrl() == null ? offline : new UpstreamBackend(vertx, UpstreamConfig.from(config), offline);
   }
 

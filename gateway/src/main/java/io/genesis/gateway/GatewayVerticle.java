@@ -2,6 +2,8 @@ package io.genesis.gateway;
 
 import io.genesis.common.bus.Contracts;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.metrics.Observatory;
+import io.genesis.common.metrics.PerformanceRoutes;
 import io.genesis.gateway.api.AdminRoutes;
 import io.genesis.gateway.api.AgentRoutes;
 import io.genesis.gateway.api.MessageRoutes;
@@ -15,12 +17,13 @@ import io.genesis.gateway.auth.Tokens;
 import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
-import io.genesis.gateway.http.AccessLog;
 import io.genesis.gateway.http.Compression;
 import io.genesis.gateway.http.Cors;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
+import io.genesis.gateway.http.RequestObserver;
+import io.genesis.gateway.http.RouteTemplates;
 import io.genesis.gateway.openai.OpenAiRoutes;
 import io.genesis.gateway.openapi.OpenApi;
 import io.genesis.gateway.ratelimit.RateLimiting;
@@ -59,6 +62,8 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private RateLimiting rateLimits;
   private ReplyStreams replies;
+  /** This process's request figures; null when metrics are off. */
+  private Observatory observatory;
   private long readinessTimer = -1;
 
   @Override
@@ -66,7 +71,8 @@ public final class GatewayVerticle extends VerticleBase {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
     // One step after another: each hands work to a worker thread at start (see RateLimiting).
-    replies = new ReplyStreams(vertx, STREAM_SILENCE_MILLIS);
+    observatory = config.observability().metricsEnabled() ? Observatory.of(vertx) : null;
+    replies = new ReplyStreams(vertx, STREAM_SILENCE_MILLIS, observatory);
     return replies.listen().completion()
         .compose(inbox -> RateLimiting.create(vertx, config)).onSuccess(limits -> rateLimits = limits)
         .compose(limits -> TokenVerifier.create(vertx, config))
@@ -100,10 +106,11 @@ public final class GatewayVerticle extends VerticleBase {
   private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, TokenVerifier verifier,
                         OpenApi api) {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds()).handler(new AccessLog());
+    router.route().handler(new RequestIds()).handler(new RequestObserver(observatory, new RouteTemplates(router)));
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     readiness.mount(router);
     router.get("/openapi.json").handler(api::serve);
+    PerformanceRoutes.mountMetrics(router, vertx);
     Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
     Tokens tokens = new Tokens(vertx, config.jwtSecret());
     // Dev tokens are HS256; with a JWKS they would be refused, so the route is not offered.
@@ -126,6 +133,8 @@ public final class GatewayVerticle extends VerticleBase {
       router.route(routes).handler(api.bodyReader(jsonBody)).handler(api.validator());
     }
     new AdminRoutes(services, verifier).mount(router);
+    router.route("/performance/*").handler(bearer).handler(Roles.anyOf(Roles.ADMIN)).handler(GatewayVerticle::noStore);
+    new PerformanceRoutes(vertx).mount(router, RoutingContext::next);
     new AgentRoutes(services).mount(router);
     sessions.mount(router);
     new MessageRoutes(services, sessions, replies).mount(router);

@@ -3,13 +3,16 @@ package io.genesis.launcher;
 import io.genesis.agent.AgentVerticle;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.metrics.Meters;
 import io.genesis.embedded.EmbeddedServices;
 import io.genesis.gateway.GatewayVerticle;
 import io.genesis.session.SessionVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,6 +23,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +75,12 @@ public final class Genesis implements AutoCloseable {
         settings.redisUrl() != null ? settings.redisUrl() : embedded.redisUrl()), settings, services);
     Vertx vertx = null;
     try {
-      vertx = Await.result(Clustering.vertx(Vertx.builder().with(new VertxOptions()), config, clustered), START_TIMEOUT);
+      String registryName = "genesis-" + UUID.randomUUID();
+      vertx = Await.result(Clustering.vertx(builder(config, registryName), config, clustered), START_TIMEOUT);
+      if (config.observability().metricsEnabled()) {
+        Meters.register(vertx, registryName);
+        Meters.bindProcessMetrics(vertx);
+      }
       Deployments deployments = Await.result(deploy(vertx, config, services), START_TIMEOUT);
       return new Genesis(vertx, embedded, config, deployments);
     } catch (RuntimeException e) {
@@ -83,6 +92,13 @@ public final class Genesis implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Vert.x with Micrometer metrics (Prometheus), unless GENESIS_METRICS=false. */
+  private static VertxBuilder builder(GenesisConfig config, String registryName) {
+    boolean metrics = config.observability().metricsEnabled();
+    VertxBuilder builder = Vertx.builder().with(new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName)));
+    return metrics ? builder.withMetrics(new MicrometerMetricsFactory(Meters.newRegistry())) : builder;
   }
 
   /**
@@ -142,12 +158,32 @@ public final class Genesis implements AutoCloseable {
       chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(json)))
           .onSuccess(ids::add);
     }
+    Integer operatorPort = operatorPort(config, services);
+    if (operatorPort != null) {
+      chain = chain.compose(v -> vertx.deployVerticle(new OperatorVerticle(operatorPort), new DeploymentOptions().setConfig(json)))
+          .onSuccess(ids::add);
+    }
     if (!services.contains(Service.GATEWAY)) {
       return chain.map(v -> new Deployments(ids, -1));
     }
     return chain.compose(v -> deployGateways(vertx, config)).onSuccess(ids::add)
         .map(id -> new Deployments(ids, (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP)
             .get(GatewayVerticle.PORT_KEY)));
+  }
+
+  /**
+   * GENESIS_METRICS_PORT when set; without it, a process with no gateway still exposes its metrics, on
+   * any free port (logged); a process with a gateway serves them on the gateway's port.
+   */
+  private static Integer operatorPort(GenesisConfig config, Set<Service> services) {
+    Integer port = config.observability().metricsPort();
+    return port != null ? port : services.contains(Service.GATEWAY) ? null : 0;
+  }
+
+  /** The operator port, or -1 when this process has none. */
+  public int operatorPort() {
+    Object port = vertx.sharedData().getLocalMap(OperatorVerticle.SHARED_MAP).get(OperatorVerticle.PORT_KEY);
+    return port == null ? -1 : (Integer) port;
   }
 
   /** One gateway per core, all on the same port (with port 0: one free port they share). */

@@ -12,6 +12,8 @@ import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.id.Ids;
+import io.genesis.common.metrics.Meters;
+import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.Migrations;
@@ -19,6 +21,7 @@ import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
@@ -64,6 +67,7 @@ public final class SessionVerticle extends VerticleBase {
     String instanceId = Ids.newId().toString();
     RedisAPI redisApi = RedisAPI.api(clients.pooled());
     caches = new SessionCaches(vertx, redisApi, clients.subscriber(), instanceId);
+    caches.bindMetrics(Meters.registry(vertx));
     SessionRepository repository = new SessionRepository(pool);
     SessionService service = new SessionService(repository, caches);
     HealthProbe health = new HealthProbe(repository, redisApi);
@@ -87,6 +91,7 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.MESSAGE_APPEND, AppendMessage.class, service::append),
         serve(Addresses.MESSAGE_LIST, ListMessages.class, service::listMessages),
         serve(Addresses.SESSION_STATS, Object.class, any -> service.stats()),
+        serve(Addresses.SESSION_CACHE_STATS, Object.class, any -> Future.succeededFuture(caches.stats())),
         serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check()));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -94,6 +99,7 @@ public final class SessionVerticle extends VerticleBase {
   /** Replies with the handler's result, or fails the message with the status of its failure. */
   private <T, R> MessageConsumer<Object> serve(String address, Class<T> type, Function<T, Future<R>> handler) {
     return vertx.eventBus().consumer(address, message -> {
+      long started = System.nanoTime();
       Future<R> result;
       try {
         if (type != Object.class && !type.isInstance(message.body())) {
@@ -103,7 +109,8 @@ public final class SessionVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onSuccess(message::reply)
+      result.onSuccess(body -> message.reply(body, new DeliveryOptions()
+              .addHeader(RequestTimings.SERVICE_NANOS_HEADER, Long.toString(System.nanoTime() - started))))
           .onFailure(e -> ServiceException.reply(message, Failures.toServiceException(e)));
     });
   }

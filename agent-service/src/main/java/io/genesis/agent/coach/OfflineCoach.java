@@ -1,5 +1,7 @@
 package io.genesis.agent.coach;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
@@ -34,6 +36,13 @@ public final class OfflineCoach {
 
   public OfflineCoach() {
     this(DEFAULT_CACHE_CHARS);
+  }
+
+  /** With its calculation cache's hits and misses exported as {@code cache_gets_total{cache="offline-calculations"}}. */
+  public static OfflineCoach monitored(MeterRegistry registry) {
+    OfflineCoach coach = new OfflineCoach();
+    CaffeineCacheMetrics.monitor(registry, coach.cache, "offline-calculations");
+    return coach;
   }
 
   /**

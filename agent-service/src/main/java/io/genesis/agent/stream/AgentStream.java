@@ -1,5 +1,6 @@
 package io.genesis.agent.stream;
 
+import io.genesis.agent.metrics.AgentMeters;
 import io.genesis.agent.model.ModelAnswer;
 import io.genesis.agent.model.ModelCall;
 import io.genesis.agent.model.ModelRequest;
@@ -38,6 +39,8 @@ final class AgentStream implements ReplySink {
   private final Prepared prepared;
   private final ModelCall call;
   private final Runnable onEnd;
+  private final AgentMeters meters;
+  private long startedAt;
   private final Promise<Void> cancelled = Promise.promise();
   private final StringBuilder text = new StringBuilder();
   private int credits;
@@ -52,7 +55,7 @@ final class AgentStream implements ReplySink {
   private ServiceException aborted;
 
   AgentStream(Vertx vertx, String streamId, String replyTo, boolean collect, ReplyRequest request,
-              Prepared prepared, ModelCall call, Runnable onEnd) {
+              Prepared prepared, ModelCall call, AgentMeters meters, Runnable onEnd) {
     this.vertx = vertx;
     this.streamId = streamId;
     this.replyTo = replyTo;
@@ -61,6 +64,7 @@ final class AgentStream implements ReplySink {
     this.prepared = prepared;
     this.call = call;
     this.onEnd = onEnd;
+    this.meters = meters;
     this.deadline = vertx.setTimer(START_MILLIS, timer ->
         abort(new ServiceException(504, "the caller did not start the reply within " + START_MILLIS + " ms")));
   }
@@ -99,6 +103,8 @@ final class AgentStream implements ReplySink {
 
   private void start() {
     started = true;
+    startedAt = System.nanoTime();
+    meters.handoffs(prepared.route().handoffs());
     vertx.cancelTimer(deadline);
     heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, timer -> {
       if (System.nanoTime() - lastSent >= HEARTBEAT_MILLIS * 1_000_000 && !paused()) {
@@ -119,7 +125,10 @@ final class AgentStream implements ReplySink {
       return;
     }
     text.append(piece);
-    deltas++;
+    if (deltas++ == 0) {
+      meters.firstToken(prepared.route().agent().id(), call.backend(), !prepared.route().handoffs().isEmpty(),
+          System.nanoTime() - startedAt);
+    }
     if (!collect) {
       credits--;
       send(ReplyEvent.delta(streamId, piece));
@@ -170,12 +179,21 @@ final class AgentStream implements ReplySink {
       last = ReplyEvent.error(streamId, partial, error.status(), error.getMessage(), error.retryAfterSeconds());
     }
     send(last);
+    if (started) {
+      String ending = aborted != null || outcome.failed() ? "error" : cancelled.future().isComplete() ? "partial" : "done";
+      meters.streamEnded(agentId, call.backend(), ending, tokens(aborted == null && outcome.succeeded() ? outcome.result() : null));
+    }
     onEnd.run();
   }
 
   private void send(ReplyEvent event) {
     lastSent = System.nanoTime();
     vertx.eventBus().send(replyTo, event);
+  }
+
+  /** The model's count of completion tokens when it gave one, else the deltas sent. */
+  private long tokens(ModelAnswer answer) {
+    return answer != null && answer.usage() != null ? answer.usage().completionTokens() : deltas;
   }
 
   /** About four characters per token, as OpenAI's tokenizer averages on English text. */

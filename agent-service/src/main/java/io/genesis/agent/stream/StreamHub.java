@@ -1,5 +1,7 @@
 package io.genesis.agent.stream;
 
+import io.genesis.agent.metrics.AgentMeters;
+import io.micrometer.core.instrument.Gauge;
 import io.genesis.agent.model.ModelBackend;
 import io.genesis.agent.model.ModelCall;
 import io.genesis.agent.reply.ReplyService;
@@ -31,11 +33,15 @@ public final class StreamHub {
   private final ModelBackend backend;
   private final String controlAddress = Addresses.AGENT_STREAM_CONTROL_PREFIX + Ids.newId();
   private final Map<String, AgentStream> streams = new HashMap<>();
+  private final AgentMeters meters;
 
-  public StreamHub(Vertx vertx, ReplyService replies, ModelBackend backend) {
+  public StreamHub(Vertx vertx, ReplyService replies, ModelBackend backend, AgentMeters meters) {
     this.vertx = vertx;
     this.replies = replies;
     this.backend = backend;
+    this.meters = meters;
+    Gauge.builder("genesis.agent.streams.active", streams, Map::size)
+        .description("Replies this agent-service instance is generating").register(meters.registry());
   }
 
   /** This instance's control address, and the broadcast of streams the gateway gave up opening. */
@@ -59,7 +65,7 @@ public final class StreamHub {
     }
     String id = open.streamId();
     streams.put(id, new AgentStream(vertx, id, open.replyTo(), open.collect(), open.request(), prepared, call,
-        () -> streams.remove(id)));
+        meters, () -> streams.remove(id)));
     message.reply(new StreamOpened(id, controlAddress, prepared.route().agent().id(), prepared.route().handoffs(),
         call.backend()));
   }

@@ -14,6 +14,8 @@ public final class Addresses {
   public static final String MESSAGE_LIST = "genesis.session.message.list";
   /** Counts and cache figures of the session service. */
   public static final String SESSION_STATS = "genesis.session.stats";
+  /** Hit and miss counts of the session service's caches, per cache and layer (cheap: no database). */
+  public static final String SESSION_CACHE_STATS = "genesis.session.cache-stats";
   /** Readiness of the session service: PostgreSQL and Redis. */
   public static final String SESSION_HEALTH = "genesis.session.health";
   /** Local (per Vert.x instance) notification that a cross-instance cache invalidation was applied. */

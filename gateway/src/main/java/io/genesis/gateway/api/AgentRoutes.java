@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.AgentList;
 import io.genesis.common.bus.Messages.AgentRef;
@@ -27,14 +28,14 @@ public final class AgentRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    services.<AgentList>request(Addresses.AGENT_LIST, Empty.INSTANCE)
+    services.timed(RequestObserver.timings(ctx)).<AgentList>request(Addresses.AGENT_LIST, Empty.INSTANCE)
         .onSuccess(list -> respond(ctx, "\"" + list.version() + "\"", list.agents()))
         .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("agentId");
-    services.<AgentView>request(Addresses.AGENT_GET, new AgentRef(id))
+    services.timed(RequestObserver.timings(ctx)).<AgentView>request(Addresses.AGENT_GET, new AgentRef(id))
         .onSuccess(agent -> respond(ctx, "\"" + Integer.toHexString(agent.hashCode()) + "\"", agent))
         .onFailure(ctx::fail);
   }

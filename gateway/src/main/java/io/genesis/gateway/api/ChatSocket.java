@@ -120,7 +120,7 @@ final class ChatSocket {
     limiter.acquire(RateLimitHandler.userKey(caller.userId()))
         .compose(this::admitted)
         .compose(ignored -> exchanges.begin(new SessionRef(caller.userId(), message.sessionId()), message.content(),
-            message.agentId(), false))
+            message.agentId(), false, null))
         .compose(turn -> stream(requestId, turn))
         .onFailure(failure -> send(ServerFrames.error(requestId, failure)))
         .onComplete(done -> finished(requestId));

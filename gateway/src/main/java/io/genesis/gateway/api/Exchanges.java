@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import io.genesis.common.metrics.RequestTimings;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.AppendMessage;
@@ -58,11 +59,13 @@ final class Exchanges {
    * A turn ready to stream: its user message stored, its reply admitted but not started.
    *
    * @param collect true: the reply comes whole at its end, without deltas
+   * @param timings the request's stage timings, or null
    */
-  Future<Turn> begin(SessionRef ref, String content, String agentId, boolean collect) {
-    return openSession(ref, content, agentId)
+  Future<Turn> begin(SessionRef ref, String content, String agentId, boolean collect, RequestTimings timings) {
+    ServiceClient bus = services.timed(timings);
+    return openSession(bus, ref, content, agentId)
         .compose(turn -> replies.open(replyRequest(turn), collect).map(turn::with))
-        .compose(turn -> storeUserMessage(turn).onFailure(failed -> turn.stream().cancel()));
+        .compose(turn -> storeUserMessage(bus, turn).onFailure(failed -> turn.stream().cancel()));
   }
 
   /**
@@ -85,8 +88,8 @@ final class Exchanges {
     return Map.of("agentId", turn.stream().firstAgentId(), "userMessageId", turn.message().id());
   }
 
-  private Future<Turn> openSession(SessionRef ref, String content, String agentId) {
-    return services.<SessionView>request(Addresses.SESSION_GET, ref)
+  private Future<Turn> openSession(ServiceClient bus, SessionRef ref, String content, String agentId) {
+    return bus.<SessionView>request(Addresses.SESSION_GET, ref)
         .compose(session -> session.active()
             ? sessions.knownAgent(agentId).map(agent -> new Turn(ref, content, agent, session, null, null))
             : Future.failedFuture(new ServiceException(409, "session " + session.id() + " is closed")));
@@ -97,11 +100,11 @@ final class Exchanges {
         turn.session().agentId(), turn.content());
   }
 
-  private Future<Turn> storeUserMessage(Turn turn) {
+  private Future<Turn> storeUserMessage(ServiceClient bus, Turn turn) {
     String addressedTo = turn.requestedAgent() != null ? turn.requestedAgent() : turn.session().agentId();
     AppendMessage append = new AppendMessage(turn.ref().userId(), turn.ref().sessionId(), Messages.ROLE_USER,
         addressedTo, turn.content());
-    return services.<MessageView>request(Addresses.MESSAGE_APPEND, append).map(turn::with);
+    return bus.<MessageView>request(Addresses.MESSAGE_APPEND, append).map(turn::with);
   }
 
   /**

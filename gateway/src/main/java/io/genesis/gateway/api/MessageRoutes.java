@@ -1,5 +1,7 @@
 package io.genesis.gateway.api;
 
+import io.genesis.common.metrics.RequestTimings;
+import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.ListMessages;
@@ -47,7 +49,7 @@ public final class MessageRoutes {
     int limit = fields.queryInt(ctx, "limit", 1, SessionRoutes.MAX_PAGE, SessionRoutes.DEFAULT_PAGE * 2 + 10);
     String before = fields.uuid(ctx.request().getParam("before"), "before", false);
     fields.check();
-    services.<MessagePage>request(Addresses.MESSAGE_LIST, new ListMessages(ref.userId(), ref.sessionId(), limit, before))
+    services.timed(RequestObserver.timings(ctx)).<MessagePage>request(Addresses.MESSAGE_LIST, new ListMessages(ref.userId(), ref.sessionId(), limit, before))
         .onSuccess(page -> Responses.json(ctx, 200, page))
         .onFailure(ctx::fail);
   }
@@ -67,7 +69,7 @@ public final class MessageRoutes {
     String agentId = fields.optionalString(body, "agentId", MAX_AGENT_ID);
     fields.check();
     boolean streamed = EventStream.wanted(ctx);
-    Future<Turn> ready = exchanges.begin(ref, content, agentId, !streamed);
+    Future<Turn> ready = exchanges.begin(ref, content, agentId, !streamed, RequestObserver.timings(ctx)).onSuccess(turn -> modelStarted(ctx));
     if (streamed) {
       ready.onSuccess(turn -> EventStream.reply(ctx, turn, exchanges::settle)).onFailure(ctx::fail);
     } else {
@@ -76,6 +78,13 @@ public final class MessageRoutes {
                   : Future.succeededFuture(new Exchange(turn.message(), settled.reply(), turn.stream().handoffs()))))
           .onSuccess(exchange -> Responses.json(ctx, 201, exchange))
           .onFailure(ctx::fail);
+    }
+  }
+
+  private static void modelStarted(RoutingContext ctx) {
+    RequestTimings timings = RequestObserver.timings(ctx);
+    if (timings != null) {
+      timings.modelStarted();
     }
   }
 

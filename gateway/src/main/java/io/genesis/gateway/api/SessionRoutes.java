@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.AgentRef;
 import io.genesis.common.bus.Messages.AgentView;
@@ -45,7 +46,7 @@ public final class SessionRoutes {
     fields.check();
     String userId = Caller.of(ctx).userId();
     knownAgent(agentId)
-        .compose(agent -> services.<SessionView>request(Addresses.SESSION_CREATE,
+        .compose(agent -> services.timed(RequestObserver.timings(ctx)).<SessionView>request(Addresses.SESSION_CREATE,
             new CreateSession(userId, agent, title == null ? null : title.strip())))
         .onSuccess(session -> {
           ctx.response().putHeader("Location", "/api/v1/sessions/" + session.id());
@@ -60,19 +61,19 @@ public final class SessionRoutes {
     int limit = fields.queryInt(ctx, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     String cursor = fields.queryString(ctx, "cursor", 200);
     fields.check();
-    services.<SessionPage>request(Addresses.SESSION_LIST, new ListSessions(Caller.of(ctx).userId(), active, limit, cursor))
+    services.timed(RequestObserver.timings(ctx)).<SessionPage>request(Addresses.SESSION_LIST, new ListSessions(Caller.of(ctx).userId(), active, limit, cursor))
         .onSuccess(page -> Responses.json(ctx, 200, page))
         .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
-    services.<SessionView>request(Addresses.SESSION_GET, sessionRef(ctx))
+    services.timed(RequestObserver.timings(ctx)).<SessionView>request(Addresses.SESSION_GET, sessionRef(ctx))
         .onSuccess(session -> Responses.json(ctx, 200, session))
         .onFailure(ctx::fail);
   }
 
   private void close(RoutingContext ctx) {
-    services.<SessionView>request(Addresses.SESSION_CLOSE, sessionRef(ctx))
+    services.timed(RequestObserver.timings(ctx)).<SessionView>request(Addresses.SESSION_CLOSE, sessionRef(ctx))
         .onSuccess(closed -> Responses.noContent(ctx))
         .onFailure(ctx::fail);
   }

@@ -1,5 +1,7 @@
 package io.genesis.gateway.auth;
 
+import io.genesis.common.metrics.RequestTimings;
+import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.error.ServiceException;
 import io.genesis.gateway.http.Paused;
 import io.vertx.core.Handler;
@@ -44,7 +46,12 @@ public final class BearerAuth implements Handler<RoutingContext> {
       return;
     }
     // Usually complete at once (a cached token); a JWKS refresh makes it wait, with the request paused.
+    long started = System.nanoTime();
     Paused.until(ctx, verifier.verify(token), verified -> {
+      RequestTimings timings = RequestObserver.timings(ctx);
+      if (timings != null) {
+        timings.addAuth(System.nanoTime() - started);
+      }
       if (verified.succeeded()) {
         ctx.put(Caller.KEY, verified.result());
         ctx.next();

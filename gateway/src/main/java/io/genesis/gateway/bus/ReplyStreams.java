@@ -1,6 +1,7 @@
 package io.genesis.gateway.bus;
 
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.metrics.Observatory;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.ReplyEvent;
 import io.genesis.common.bus.Messages.ReplyRequest;
@@ -28,6 +29,8 @@ public final class ReplyStreams {
 
   private final Vertx vertx;
   private final long silenceMillis;
+  /** Counts open streams for the {@code genesis_streams_active} gauge; null when metrics are off. */
+  private final Observatory observatory;
   private final String inbox = Addresses.GATEWAY_STREAM_INBOX_PREFIX + Ids.newId();
   private final Map<String, ReplyStream> streams = new HashMap<>();
 
@@ -35,9 +38,10 @@ public final class ReplyStreams {
    * @param silenceMillis how long a started stream may stay silent (not waiting on the client) before
    *     it fails: the agent service sends an event at least every few seconds while it works
    */
-  public ReplyStreams(Vertx vertx, long silenceMillis) {
+  public ReplyStreams(Vertx vertx, long silenceMillis, Observatory observatory) {
     this.vertx = vertx;
     this.silenceMillis = silenceMillis;
+    this.observatory = observatory;
   }
 
   public MessageConsumer<ReplyEvent> listen() {
@@ -68,6 +72,9 @@ public final class ReplyStreams {
     }
     ReplyStream stream = new ReplyStream(vertx, this, (StreamOpened) reply.body(), silenceMillis);
     streams.put(id, stream);
+    if (observatory != null) {
+      observatory.streamOpened();
+    }
     return Future.succeededFuture(stream);
   }
 
@@ -86,7 +93,9 @@ public final class ReplyStreams {
   }
 
   void ended(String streamId) {
-    streams.remove(streamId);
+    if (streams.remove(streamId) != null && observatory != null) {
+      observatory.streamEnded();
+    }
   }
 
   private void event(Message<ReplyEvent> message) {

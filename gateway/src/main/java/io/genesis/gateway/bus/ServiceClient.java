@@ -1,6 +1,7 @@
 package io.genesis.gateway.bus;
 
 import io.genesis.common.error.ServiceException;
+import io.genesis.common.metrics.RequestTimings;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -14,10 +15,21 @@ import io.vertx.core.eventbus.Message;
 public final class ServiceClient {
   private final EventBus bus;
   private final DeliveryOptions options;
+  private final RequestTimings timings;
 
   public ServiceClient(EventBus bus, long timeoutMillis) {
+    this(bus, new DeliveryOptions().setSendTimeout(timeoutMillis), null);
+  }
+
+  private ServiceClient(EventBus bus, DeliveryOptions options, RequestTimings timings) {
     this.bus = bus;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    this.options = options;
+    this.timings = timings;
+  }
+
+  /** The same client, adding each round trip to the request's stage timings (this client when there are none). */
+  public ServiceClient timed(RequestTimings timings) {
+    return timings == null ? this : new ServiceClient(bus, options, timings);
   }
 
   public <T> Future<T> request(String address, Object body) {
@@ -30,9 +42,23 @@ public final class ServiceClient {
   }
 
   private <T> Future<T> send(String address, Object body, DeliveryOptions options) {
-    return bus.<T>request(address, body, options)
+    Future<Message<T>> reply = bus.request(address, body, options);
+    if (timings != null) {
+      long started = System.nanoTime();
+      reply = reply.onSuccess(message -> timings.addBus(System.nanoTime() - started, serviceNanos(message)));
+    }
+    return reply
         .map(Message::body)
         .recover(failure -> Future.failedFuture(translate(address, failure)));
+  }
+
+  private static long serviceNanos(Message<?> message) {
+    String reported = message.headers().get(RequestTimings.SERVICE_NANOS_HEADER);
+    try {
+      return reported == null ? 0 : Long.parseLong(reported);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   static ServiceException translate(String address, Throwable failure) {

@@ -1,5 +1,7 @@
 package io.genesis.gateway.openai;
 
+import io.genesis.common.metrics.RequestTimings;
+import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.AgentList;
 import io.genesis.common.bus.Messages.AgentRef;
@@ -40,7 +42,7 @@ public final class OpenAiRoutes {
   }
 
   private void models(RoutingContext ctx) {
-    services.<AgentList>request(Addresses.AGENT_LIST, Empty.INSTANCE)
+    services.timed(RequestObserver.timings(ctx)).<AgentList>request(Addresses.AGENT_LIST, Empty.INSTANCE)
         .onSuccess(list -> Responses.json(ctx, 200, Wire.ModelList.of(list.agents())))
         .onFailure(ctx::fail);
   }
@@ -67,7 +69,13 @@ public final class OpenAiRoutes {
     agent(request.model())
         .compose(agent -> replies.open(new ReplyRequest(userId, null, agent.id(), null, request.content(), request.history()),
             !request.stream()))
-        .onSuccess(stream -> answer(ctx, request, stream))
+        .onSuccess(stream -> {
+          RequestTimings timings = RequestObserver.timings(ctx);
+          if (timings != null) {
+            timings.modelStarted();
+          }
+          answer(ctx, request, stream);
+        })
         .onFailure(ctx::fail);
   }
 

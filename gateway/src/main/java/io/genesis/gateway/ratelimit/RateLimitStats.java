@@ -1,10 +1,13 @@
 package io.genesis.gateway.ratelimit;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
  * Counters of the limiter's decisions in this process (every gateway verticle instance adds to the
- * same counters). Plain {@link LongAdder}s until the metrics step exports them through Micrometer.
+ * same counters), exported through Micrometer by {@link #bindMetrics}.
  */
 public final class RateLimitStats {
   private final LongAdder allowed = new LongAdder();
@@ -36,6 +39,24 @@ public final class RateLimitStats {
   /** Redis calls that failed or timed out (each one fell back to the local decision). */
   public long redisFailures() {
     return redisFailures.sum();
+  }
+
+  /** Read at each scrape: {@code genesis_ratelimit_decisions_total{decision}} and the local and Redis figures. */
+  void bindMetrics(MeterRegistry registry) {
+    counter(registry, "genesis.ratelimit.decisions", "Rate limiter decisions", RateLimitStats::allowed, "decision", "allowed");
+    counter(registry, "genesis.ratelimit.decisions", "Rate limiter decisions", RateLimitStats::limited, "decision", "limited");
+    counter(registry, "genesis.ratelimit.fast.path.limited", "Requests limited from local knowledge, without Redis",
+        RateLimitStats::fastPathLimited);
+    counter(registry, "genesis.ratelimit.local.fallback", "Decisions taken by this process alone: Redis unreachable",
+        RateLimitStats::localFallback);
+    counter(registry, "genesis.ratelimit.redis.failures", "Redis calls of the rate limiter that failed or timed out",
+        RateLimitStats::redisFailures);
+  }
+
+  private void counter(MeterRegistry registry, String name, String description, ToLongFunction<RateLimitStats> count,
+                       String... tags) {
+    FunctionCounter.builder(name, this, stats -> count.applyAsLong(stats)).tags(tags).description(description)
+        .register(registry);
   }
 
   void count(Decision decision) {

@@ -1,5 +1,7 @@
 package io.genesis.gateway.ratelimit;
 
+import io.genesis.common.metrics.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.gateway.redis.GatewayRedis;
@@ -98,7 +100,7 @@ public final class RateLimiting {
 
   private static SharedState shared(Vertx vertx, int limit) {
     return (SharedState) vertx.sharedData().<String, Object>getLocalMap(SHARED_MAP)
-        .computeIfAbsent(SHARED_KEY, key -> new SharedState(limit));
+        .computeIfAbsent(SHARED_KEY, key -> new SharedState(limit, Meters.registry(vertx)));
   }
 
   /** One per Vert.x instance (i.e. per gateway process). {@link Shareable}: handed out as is, not copied. */
@@ -109,8 +111,9 @@ public final class RateLimiting {
 
     private Future<?> offLoopQueue = Future.succeededFuture();
 
-    SharedState(int limit) {
+    SharedState(int limit, MeterRegistry registry) {
       this.local = new LocalWindows(limit, WINDOW, MAX_LOCAL_KEYS, Ticker.systemTicker());
+      stats.bindMetrics(registry);
     }
 
     /**

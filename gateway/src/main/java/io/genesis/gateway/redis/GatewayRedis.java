@@ -28,6 +28,7 @@ public final class GatewayRedis {
         .setConnectionString(redisUrl)
         .setMaxPoolSize(MAX_POOL_SIZE)
         .setMaxPoolWaiting(MAX_POOL_WAITING)
+        .setPoolName("genesis-gateway-redis")
         .setPoolRecycleTimeout(60_000)
         .setNetClientOptions(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS).setTcpKeepAlive(true).setTcpNoDelay(true));
   }

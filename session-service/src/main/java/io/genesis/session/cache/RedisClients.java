@@ -32,8 +32,8 @@ public final class RedisClients {
    */
   public static Future<RedisClients> create(Vertx vertx, String redisUrl) {
     return vertx.executeBlocking(() -> new RedisOptions[] {
-            options(redisUrl).setMaxPoolSize(MAX_POOL_SIZE).setMaxPoolWaiting(MAX_POOL_WAITING),
-            options(redisUrl).setMaxPoolSize(1).setMaxPoolWaiting(1)}, false)
+            options(redisUrl).setMaxPoolSize(MAX_POOL_SIZE).setMaxPoolWaiting(MAX_POOL_WAITING).setPoolName("genesis-session-redis"),
+            options(redisUrl).setMaxPoolSize(1).setMaxPoolWaiting(1).setPoolName("genesis-session-redis-subscriber")}, false)
         .map(opts -> new RedisClients(Redis.createClient(vertx, opts[0]), Redis.createClient(vertx, opts[1])));
   }
 

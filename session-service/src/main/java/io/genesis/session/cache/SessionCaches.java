@@ -1,5 +1,6 @@
 package io.genesis.session.cache;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.SessionView;
@@ -58,6 +59,11 @@ public final class SessionCaches {
 
   public Future<Void> stop() {
     return bus.stop();
+  }
+
+  public void bindMetrics(MeterRegistry registry) {
+    sessions.bindMetrics(registry);
+    messages.bindMetrics(registry);
   }
 
   public TwoLayerCache<SessionView> sessions() {

@@ -1,5 +1,8 @@
 package io.genesis.session.cache;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.genesis.common.json.Json;
@@ -103,6 +106,28 @@ public final class TwoLayerCache<V> {
   public void invalidateAllLocal() {
     allInvalidatedAt = System.nanoTime();
     l1.invalidateAll();
+  }
+
+  /**
+   * {@code genesis_cache_requests_total{cache,layer=l1|l2,result=hit|miss}} and the L1 size
+   * {@code genesis_cache_size{cache,layer=l1}}, read from the counters at each scrape.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    String cache = counters.cache();
+    requests(registry, cache, "l1", "hit", CacheCounters::l1Hits);
+    requests(registry, cache, "l1", "miss", CacheCounters::l1Misses);
+    requests(registry, cache, "l2", "hit", CacheCounters::l2Hits);
+    requests(registry, cache, "l2", "miss", CacheCounters::l2Misses);
+    Gauge.builder("genesis.cache.size", l1, Cache::estimatedSize).tags("cache", cache, "layer", "l1")
+        .description("Entries in the in-process (Caffeine) layer").register(registry);
+  }
+
+  private void requests(MeterRegistry registry, String cache, String layer, String result,
+                        java.util.function.ToLongFunction<CacheCounters> count) {
+    FunctionCounter.builder("genesis.cache.requests", counters, c -> count.applyAsLong(c))
+        .tags("cache", cache, "layer", layer, "result", result)
+        .description("Cache lookups by layer and result; L2 sees only what L1 missed")
+        .register(registry);
   }
 
   public CacheCounters counters() {

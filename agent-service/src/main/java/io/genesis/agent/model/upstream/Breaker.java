@@ -1,5 +1,7 @@
 package io.genesis.agent.model.upstream;
 
+import io.genesis.common.metrics.Meters;
+import io.micrometer.core.instrument.Gauge;
 import io.genesis.common.config.ModelSettings;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -47,6 +49,16 @@ final class Breaker {
           LOG.warn("{}: circuit breaker open for {} ms", breaker().name(), resetMillis);
         })
         .closeHandler(closed -> LOG.info("{}: circuit breaker closed", breaker().name()));
+    Gauge.builder("genesis.circuit.breaker.state", this, Breaker::stateValue).tags("breaker", "model-upstream")
+        .description("The model upstream's circuit breaker: 0 closed, 1 half-open, 2 open").register(Meters.registry(vertx));
+  }
+
+  private double stateValue() {
+    return switch (breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
   }
 
   /** Whether a call may go now; half-open, only one trial call at a time goes. */

@@ -1,0 +1,100 @@
+package io.genesis.common.metrics;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One route's requests over the last minute: latencies (microseconds, HdrHistogram, recorded from
+ * any event loop without locks), counts and errors, cut into slices by {@link #rotate} and summed on
+ * read. Totals since start are kept too.
+ */
+final class RouteWindow {
+  private final String method;
+  private final String route;
+  private final Recorder latencies = new Recorder(2, true);
+  private final LongAdder requests = new LongAdder();
+  private final LongAdder serverErrors = new LongAdder();
+  private final LongAdder clientErrors = new LongAdder();
+  private final ArrayDeque<Slice> slices = new ArrayDeque<>();
+  private long sliceStartedAt;
+  private long requestsBefore;
+  private long serverErrorsBefore;
+  private long clientErrorsBefore;
+
+  private record Slice(long startedAt, long endedAt, Histogram latencies, long requests, long serverErrors,
+                       long clientErrors) {}
+
+  RouteWindow(String method, String route, long nowMillis) {
+    this.method = method;
+    this.route = route;
+    this.sliceStartedAt = nowMillis;
+  }
+
+  void record(int status, long nanos) {
+    latencies.recordValue(Math.max(1, nanos / 1_000));
+    requests.increment();
+    if (status >= 500) {
+      serverErrors.increment();
+    } else if (status >= 400) {
+      clientErrors.increment();
+    }
+  }
+
+  /** Closes the slice in progress and forgets slices that ended more than {@code windowMillis} ago. */
+  synchronized void rotate(long nowMillis, long windowMillis) {
+    long total = requests.sum();
+    long server = serverErrors.sum();
+    long client = clientErrors.sum();
+    slices.addLast(new Slice(sliceStartedAt, nowMillis, latencies.getIntervalHistogram(),
+        total - requestsBefore, server - serverErrorsBefore, client - clientErrorsBefore));
+    requestsBefore = total;
+    serverErrorsBefore = server;
+    clientErrorsBefore = client;
+    sliceStartedAt = nowMillis;
+    while (!slices.isEmpty() && slices.peekFirst().endedAt() <= nowMillis - windowMillis) {
+      slices.pollFirst();
+    }
+  }
+
+  /** The window's figures; call right after {@link #rotate} so the slice in progress is included. */
+  synchronized JsonObject toJson(long nowMillis) {
+    Histogram all = new Histogram(2);
+    long count = 0;
+    long server = 0;
+    long client = 0;
+    long since = nowMillis;
+    for (Slice slice : slices) {
+      all.add(slice.latencies());
+      count += slice.requests();
+      server += slice.serverErrors();
+      client += slice.clientErrors();
+      since = Math.min(since, slice.startedAt());
+    }
+    double seconds = Math.max(1, nowMillis - since) / 1000.0;
+    return new JsonObject()
+        .put("method", method)
+        .put("route", route)
+        .put("windowSeconds", Math.round(seconds))
+        .put("requests", count)
+        .put("ratePerSecond", round(count / seconds))
+        .put("errorRate", count == 0 ? 0.0 : round((double) server / count))
+        .put("clientErrorRate", count == 0 ? 0.0 : round((double) client / count))
+        .put("p50Ms", millis(all, 50))
+        .put("p95Ms", millis(all, 95))
+        .put("p99Ms", millis(all, 99))
+        .put("maxMs", all.getTotalCount() == 0 ? 0.0 : round(all.getMaxValue() / 1000.0))
+        .put("totalRequests", requests.sum())
+        .put("totalServerErrors", serverErrors.sum());
+  }
+
+  private static double millis(Histogram histogram, double percentile) {
+    return histogram.getTotalCount() == 0 ? 0.0 : round(histogram.getValueAtPercentile(percentile) / 1000.0);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+}
