@@ -12,6 +12,7 @@ import io.genesis.common.config.GenesisConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,50 @@ class ConfigLoaderTest {
     assertTrue(Files.exists(dir.resolve("jwt-secret")));
     assertFalse(first.toString().contains(first.jwtSecret()), "toString never prints secrets");
     assertEquals(first, GenesisConfig.fromJson(first.toJson()));
+  }
+
+  @Test
+  @DisplayName("GENESIS_LOG_LEVEL is the root level (info unless set); GENESIS_LOG_LEVELS is logger=level entries, kept in order")
+  void logLevels() {
+    GenesisConfig defaults = ConfigLoader.load(Map.of());
+    assertEquals("info", defaults.observability().logLevel());
+    assertNull(defaults.observability().logLevels());
+    GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_LOG_LEVEL", "WARN",
+        "GENESIS_LOG_LEVELS", " io.genesis.session = DEBUG, genesis.access=warn,io.vertx.core.impl.BlockedThreadChecker=off ,ROOT=error"));
+    assertEquals("warn", config.observability().logLevel());
+    assertEquals("io.genesis.session=debug,genesis.access=warn,io.vertx.core.impl.BlockedThreadChecker=off,ROOT=error",
+        config.observability().logLevels(), "trimmed, levels in lower case");
+    assertEquals(List.of("io.genesis.session", "genesis.access", "io.vertx.core.impl.BlockedThreadChecker", "ROOT"),
+        List.copyOf(ConfigLoader.logLevels(config.observability().logLevels()).keySet()));
+    assertEquals(Map.of("Outer$Inner", "trace"), ConfigLoader.logLevels("Outer$Inner=trace"));
+    assertNull(ConfigLoader.load(Map.of("GENESIS_LOG_LEVELS", "  ")).observability().logLevels());
+    assertEquals(config, GenesisConfig.fromJson(config.toJson()));
+  }
+
+  @Test
+  @DisplayName("a bad GENESIS_LOG_LEVEL or GENESIS_LOG_LEVELS entry fails with one line naming the setting and the entry")
+  void badLogLevels() {
+    assertMessage("GENESIS_LOG_LEVEL: must be one of trace, debug, info, warn, error, off, got 'verbose'",
+        Map.of("GENESIS_LOG_LEVEL", "verbose"));
+    assertMessage("GENESIS_LOG_LEVELS: entry 'genesis.access=loud': the level must be one of trace, debug, info, warn, error, off",
+        Map.of("GENESIS_LOG_LEVELS", "io.genesis=debug,genesis.access=loud"));
+    assertMessage("GENESIS_LOG_LEVELS: entry 'io.genesis.session' must be logger=level, e.g. io.genesis.session=debug",
+        Map.of("GENESIS_LOG_LEVELS", "io.genesis.session"));
+    assertMessage("GENESIS_LOG_LEVELS: entry 'io.genesis.session:debug' must be logger=level, e.g. io.genesis.session=debug",
+        Map.of("GENESIS_LOG_LEVELS", "io.genesis.session:debug"));
+    assertMessage("GENESIS_LOG_LEVELS: entry 'genesis.access=': the level must be one of trace, debug, info, warn, error, off",
+        Map.of("GENESIS_LOG_LEVELS", "genesis.access="));
+    for (String logger : List.of("", "io..genesis", ".io.genesis", "io.genesis.", "io.genesis-session", "9lives", "io genesis", "io.*")) {
+      String entry = logger + "=debug";
+      assertMessage("GENESIS_LOG_LEVELS: entry '" + entry + "': the logger must be a dotted Java name, e.g. io.genesis.session",
+          Map.of("GENESIS_LOG_LEVELS", "genesis.access=warn," + entry));
+    }
+    assertMessage("GENESIS_LOG_LEVELS: has an empty entry in 'io.genesis=debug,,genesis.access=warn' (entries are logger=level, separated by commas)",
+        Map.of("GENESIS_LOG_LEVELS", "io.genesis=debug,,genesis.access=warn"));
+    assertMessage("GENESIS_LOG_LEVELS: has an empty entry in 'io.genesis=debug,' (entries are logger=level, separated by commas)",
+        Map.of("GENESIS_LOG_LEVELS", "io.genesis=debug,"));
+    assertMessage("GENESIS_LOG_LEVELS: entry 'io.genesis=info' names io.genesis a second time",
+        Map.of("GENESIS_LOG_LEVELS", "io.genesis=debug,io.genesis=info"));
   }
 
   private static void assertMessage(String expected, Map<String, String> env) {

@@ -22,6 +22,8 @@ public final class Main {
         return;
       }
       config = ConfigLoader.withGeneratedSecrets(ConfigLoader.fromEnvironment());
+      // Read by logback.xml; set before the first logger exists (Genesis has one) so a config file's choice counts too.
+      System.setProperty("GENESIS_LOG_FORMAT", config.logFormat());
       if (command instanceof Cli.Serve serve) {
         Genesis.check(config, serve.services(), serve.clustered());
       }
@@ -30,8 +32,6 @@ public final class Main {
       System.exit(2);
       return;
     }
-    // Read by logback.xml; set before the first logger exists so a config file's choice counts too.
-    System.setProperty("GENESIS_LOG_FORMAT", config.logFormat());
     if (command instanceof Cli.Token token) {
       if (config.jwksUrl() != null) {
         // The gateway refuses HS256 tokens when it takes its keys from a JWKS.
@@ -55,6 +55,7 @@ public final class Main {
   }
 
   private static void serve(GenesisConfig config, Cli.Serve serve) {
+    LogLevels.apply(config.observability());
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("starting {} with {}", serve.services(), config);
     Genesis genesis;

@@ -10,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
 
 /**
  * Reads settings from the environment and an optional {@code GENESIS_CONFIG} file (JSON or YAML,
@@ -21,6 +25,10 @@ import java.util.Map;
  */
 public final class ConfigLoader {
   static final String PREFIX = "GENESIS_";
+  private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
+  /** Dot-separated Java identifiers: a package, a class, or a name such as {@code genesis.access}. */
+  private static final Pattern LOGGER_NAME = Pattern.compile(
+      "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
   private ConfigLoader() {}
 
@@ -100,8 +108,56 @@ public final class ConfigLoader {
     return new ObservabilitySettings(
         s.bool("GENESIS_METRICS", true),
         metricsPort == null ? null : s.integer("GENESIS_METRICS_PORT", 0, 0, 65535),
-        s.oneOf("GENESIS_LOG_LEVEL", "info", "trace", "debug", "info", "warn", "error", "off"),
-        s.string("GENESIS_LOG_LEVELS", null));
+        s.oneOf("GENESIS_LOG_LEVEL", "info", LOG_LEVELS.toArray(String[]::new)),
+        normalizedLogLevels(s.string("GENESIS_LOG_LEVELS", null)));
+  }
+
+  /**
+   * {@code GENESIS_LOG_LEVELS} as logger name to level, in the order given: comma-separated
+   * {@code logger=level} entries, the logger a dotted Java name ({@code io.genesis.session},
+   * {@code genesis.access}), the level one of trace, debug, info, warn, error, off (any case; answered
+   * in lower case). Null or blank is no entries.
+   *
+   * @throws ConfigException naming {@code GENESIS_LOG_LEVELS} and the first bad entry
+   */
+  public static Map<String, String> logLevels(String value) {
+    Map<String, String> levels = new LinkedHashMap<>();
+    if (value == null || value.isBlank()) {
+      return levels;
+    }
+    for (String raw : value.split(",", -1)) {
+      String entry = raw.trim();
+      int eq = entry.indexOf('=');
+      if (eq < 0) {
+        throw new ConfigException("GENESIS_LOG_LEVELS", entry.isEmpty()
+            ? "has an empty entry in '" + value.trim() + "' (entries are logger=level, separated by commas)"
+            : "entry '" + entry + "' must be logger=level, e.g. io.genesis.session=debug");
+      }
+      String logger = entry.substring(0, eq).trim();
+      String level = entry.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
+      if (!LOGGER_NAME.matcher(logger).matches()) {
+        throw new ConfigException("GENESIS_LOG_LEVELS",
+            "entry '" + entry + "': the logger must be a dotted Java name, e.g. io.genesis.session");
+      }
+      if (!LOG_LEVELS.contains(level)) {
+        throw new ConfigException("GENESIS_LOG_LEVELS",
+            "entry '" + entry + "': the level must be one of " + String.join(", ", LOG_LEVELS));
+      }
+      if (levels.putIfAbsent(logger, level) != null) {
+        throw new ConfigException("GENESIS_LOG_LEVELS", "entry '" + entry + "' names " + logger + " a second time");
+      }
+    }
+    return levels;
+  }
+
+  private static String normalizedLogLevels(String value) {
+    Map<String, String> levels = logLevels(value);
+    if (levels.isEmpty()) {
+      return null;
+    }
+    StringJoiner joined = new StringJoiner(",");
+    levels.forEach((logger, level) -> joined.add(logger + "=" + level));
+    return joined.toString();
   }
 
   private static ModelSettings modelSettings(Settings s) {
