@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.config.ObservabilitySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,23 @@ class ConfigLoaderTest {
     assertTrue(message(Map.of("GENESIS_PG_URL", "mysql://x")).startsWith("GENESIS_PG_URL:"));
     assertTrue(message(Map.of("GENESIS_ENCRYPTION_KEY", "AAAA")).startsWith("GENESIS_ENCRYPTION_KEY:"));
     assertTrue(message(Map.of("GENESIS_CONFIG", dir.resolve("missing.yaml").toString())).startsWith("GENESIS_CONFIG:"));
+  }
+
+  @Test
+  @DisplayName("metrics: on by default, no operator port unless set, loopback; the operator port may not be the gateway's")
+  void metricsSettings() {
+    ObservabilitySettings defaults = ConfigLoader.load(Map.of()).observability();
+    assertEquals(true, defaults.metricsEnabled());
+    assertEquals(null, defaults.metricsPort());
+    assertEquals("127.0.0.1", defaults.metricsHost());
+    ObservabilitySettings set = ConfigLoader.load(Map.of("GENESIS_METRICS", "false", "GENESIS_METRICS_PORT", "9464",
+        "GENESIS_METRICS_HOST", "10.0.0.5")).observability();
+    assertEquals(false, set.metricsEnabled());
+    assertEquals(9464, set.metricsPort());
+    assertEquals("10.0.0.5", set.metricsHost());
+    assertEquals(0, ConfigLoader.load(Map.of("GENESIS_METRICS_PORT", "0", "GENESIS_HTTP_PORT", "0")).observability().metricsPort());
+    assertMessage("GENESIS_METRICS_PORT: must differ from GENESIS_HTTP_PORT (8080)", Map.of("GENESIS_METRICS_PORT", "8080"));
+    assertMessage("GENESIS_METRICS_PORT: must be between 0 and 65535, got 70000", Map.of("GENESIS_METRICS_PORT", "70000"));
   }
 
   @Test

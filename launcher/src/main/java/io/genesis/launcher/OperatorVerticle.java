@@ -40,9 +40,10 @@ final class OperatorVerticle extends VerticleBase {
         .end("{\"status\":\"UP\"}"));
     router.route().failureHandler(OperatorVerticle::problem);
     router.errorHandler(404, OperatorVerticle::problem);
-    return vertx.createHttpServer().requestHandler(router).listen(port, config.httpHost()).onSuccess(server -> {
+    String host = config.observability().metricsHost();
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(server -> {
       vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, server.actualPort());
-      LOG.info("operator port on http://{}:{} (/metrics, /performance/*, /health/live)", config.httpHost(), server.actualPort());
+      LOG.info("operator port on http://{}:{} (/metrics, /performance/*, /health/live)", host, server.actualPort());
     });
   }
 

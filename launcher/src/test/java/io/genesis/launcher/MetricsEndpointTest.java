@@ -2,6 +2,7 @@ package io.genesis.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,8 +69,11 @@ class MetricsEndpointTest {
 
   /** GENESIS with a model upstream (so the HTTP client and the breaker have metrics) and an operator port. */
   private Http start(Map<String, String> extra) {
-    fake = Await.result(FakeUpstream.start(vertx, FakeUpstreamOptions.defaults().withTtftMillis(2).withTokensPerSecond(0)
-        .withTokens(8)), Duration.ofSeconds(10));
+    return start(extra, FakeUpstreamOptions.defaults().withTtftMillis(2).withTokensPerSecond(0).withTokens(8));
+  }
+
+  private Http start(Map<String, String> extra, FakeUpstreamOptions upstream) {
+    fake = Await.result(FakeUpstream.start(vertx, upstream), Duration.ofSeconds(10));
     Map<String, String> env = new HashMap<>(extra);
     env.put("GENESIS_MODEL_BASE_URL", fake.baseUrl());
     env.put("GENESIS_MODEL_NAME", "coach-7b");
@@ -122,13 +126,21 @@ class MetricsEndpointTest {
     Set<String> scraped = metricNames(text);
 
     Set<String> used = new TreeSet<>();
-    dashboardExpressions().forEach(expr -> used.addAll(metricsIn(expr)));
+    List<String> dashboard = dashboardExpressions();
+    List<String> rules = ruleExpressions();
+    dashboard.forEach(expr -> used.addAll(metricsIn(expr)));
     int dashboardMetrics = used.size();
-    ruleExpressions().forEach(expr -> used.addAll(metricsIn(expr)));
+    rules.forEach(expr -> used.addAll(metricsIn(expr)));
     assertTrue(dashboardMetrics >= 20, "the dashboard uses " + used);
     Set<String> missing = used.stream().filter(name -> !scraped.contains(name) && !SYNTHETIC.contains(name))
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(Set.of(), missing, "used by ops/ but absent from /metrics");
+    List<Map<String, String>> series = series(text);
+    List<String> unmatched = new ArrayList<>();
+    for (String expr : concat(dashboard, rules)) {
+      unmatched.addAll(selectorsWithoutSeries(expr, series));
+    }
+    assertEquals(List.of(), unmatched, "label selectors in ops/ that select nothing in /metrics");
 
     // Route templates, never raw paths with ids.
     assertTrue(text.contains("route=\"/api/v1/sessions/:sessionId/messages\""), "route template label");
@@ -186,6 +198,31 @@ class MetricsEndpointTest {
   }
 
   @Test
+  @DisplayName("a stream the client hangs up on is counted and logged as 499; an invented HTTP method is one series, OTHER")
+  void hangUpsAndOddMethods() {
+    Http http = start(Map.of(), FakeUpstreamOptions.defaults().withTtftMillis(2).withTokensPerSecond(200).withTokens(2000));
+    String token = token(http, "u-" + UUID.randomUUID(), "user");
+    String admin = token(http, "ops-" + UUID.randomUUID(), "admin");
+    String session = http.newSession(token, "blaze");
+    SseClient sse = new SseClient(vertx, genesis.httpPort());
+    Await.result(sse.hangUpAfterDeltas(vertx.createHttpClient(), token, session, "How do I squat deeper?", 3), Duration.ofSeconds(30));
+    assertEquals(405, http.send(HttpMethod.valueOf("BREW"), "/api/v1/agents", token, null, Map.of()).statusCode());
+
+    JsonObject send = null;
+    for (int attempt = 0; attempt < 200 && (send == null || send.getLong("requests") < 1); attempt++) {
+      JsonArray routes = http.get("/performance/metrics", admin).bodyAsJsonObject().getJsonArray("routes");
+      send = routes.stream().map(JsonObject.class::cast).filter(r -> "POST".equals(r.getString("method"))
+          && "/api/v1/sessions/:sessionId/messages".equals(r.getString("route"))).findFirst().orElse(null);
+    }
+    assertNotNull(send, "the abandoned stream is counted");
+    assertEquals(1.0, send.getDouble("clientErrorRate"), send.encode());
+    JsonArray routes = http.get("/performance/metrics", admin).bodyAsJsonObject().getJsonArray("routes");
+    assertTrue(routes.stream().map(JsonObject.class::cast).anyMatch(r -> "OTHER".equals(r.getString("method"))), routes.encode());
+    String metrics = http.get("/metrics", null).bodyAsString();
+    assertFalse(metrics.contains("BREW"));
+  }
+
+  @Test
   @DisplayName("the operator port serves /metrics and /performance/* without a token")
   void operatorPort() {
     start(Map.of());
@@ -240,10 +277,82 @@ class MetricsEndpointTest {
         "sum(rate(a_total{code=~\"5..\"}[$__rate_interval])) / clamp_min(sum(b_total), 1e-9) and on (instance) up == 0"));
   }
 
+  @Test
+  @DisplayName("a selector is checked against the series: a wrong label name or a value no series has is reported")
+  void selectorCheck() {
+    List<Map<String, String>> series = series("vertx_pool_ratio{pool_name=\"genesis-session-pg\",pool_type=\"sql\"} 0.0\n");
+    assertEquals(List.of(), selectorsWithoutSeries("max(vertx_pool_ratio{pool_type=~\"sql|redis\", pool_name!~\".*subscriber\"})", series));
+    assertEquals(List.of("vertx_pool_ratio{type=\"sql\"}"), selectorsWithoutSeries("vertx_pool_ratio{type=\"sql\"}", series));
+    assertEquals(List.of("vertx_pool_ratio{pool_type=~\"pg\"}"), selectorsWithoutSeries("vertx_pool_ratio{pool_type=~\"pg\"}", series));
+  }
+
   private static JsonObject route(JsonArray routes, String method, String template) {
     return routes.stream().map(JsonObject.class::cast)
         .filter(r -> method.equals(r.getString("method")) && template.equals(r.getString("route"))).findFirst()
         .orElseThrow(() -> new AssertionError(method + " " + template + " not in " + routes.encode()));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}");
+  private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
+  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  /** Labels Prometheus adds, and status codes, whose values appear only once such answers happen. */
+  private static final Set<String> UNCHECKED_LABELS = Set.of("instance", "job", "code");
+
+  /**
+   * Each {@code metric{matchers}} of an expression that no scraped series satisfies: a label name the
+   * metric does not have, or a value ({@code =}, {@code =~}) none of its series has.
+   */
+  static List<String> selectorsWithoutSeries(String expr, List<Map<String, String>> series) {
+    List<String> unmatched = new ArrayList<>();
+    Matcher selector = SELECTOR.matcher(expr);
+    while (selector.find()) {
+      String name = selector.group(1);
+      List<Map<String, String>> ofMetric = series.stream().filter(s -> name.equals(s.get("__name__"))).toList();
+      Matcher m = MATCHER.matcher(selector.group(2));
+      while (m.find()) {
+        String label = m.group(1);
+        String op = m.group(2);
+        String value = m.group(3);
+        if (UNCHECKED_LABELS.contains(label) || value.contains("$")) {
+          continue;
+        }
+        boolean hasLabel = ofMetric.stream().anyMatch(s -> s.containsKey(label));
+        boolean positive = op.equals("=") || op.equals("=~");
+        boolean matched = !positive || ofMetric.stream().anyMatch(s -> s.containsKey(label)
+            && (op.equals("=") ? value.equals(s.get(label)) : s.get(label).matches(value)));
+        if (!hasLabel || !matched) {
+          unmatched.add(name + "{" + label + op + "\"" + value + "\"}");
+        }
+      }
+    }
+    return unmatched;
+  }
+
+  /** Every sample's labels, with its name under {@code __name__}. */
+  static List<Map<String, String>> series(String exposition) {
+    List<Map<String, String>> all = new ArrayList<>();
+    for (String line : exposition.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      Map<String, String> labels = new HashMap<>();
+      int brace = line.indexOf('{');
+      labels.put("__name__", line.substring(0, brace >= 0 ? brace : line.indexOf(' ')));
+      if (brace >= 0) {
+        Matcher m = LABEL.matcher(line.substring(brace, line.lastIndexOf('}')));
+        while (m.find()) {
+          labels.put(m.group(1), m.group(2));
+        }
+      }
+      all.add(labels);
+    }
+    return all;
   }
 
   /** Names of the samples in a Prometheus text exposition. */

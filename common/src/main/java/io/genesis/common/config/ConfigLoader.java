@@ -84,7 +84,7 @@ public final class ConfigLoader {
         s.string("GENESIS_CLUSTER_MEMBERS", null),
         s.string("GENESIS_CORS_ORIGINS", null),
         modelSettings(s),
-        observability(s));
+        observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)));
   }
 
   /**
@@ -103,11 +103,16 @@ public final class ConfigLoader {
         config.observability());
   }
 
-  private static ObservabilitySettings observability(Settings s) {
-    String metricsPort = s.string("GENESIS_METRICS_PORT", null);
+  private static ObservabilitySettings observability(Settings s, int httpPort) {
+    Integer metricsPort = s.string("GENESIS_METRICS_PORT", null) == null ? null : s.integer("GENESIS_METRICS_PORT", 0, 0, 65535);
+    if (metricsPort != null && metricsPort != 0 && metricsPort == httpPort) {
+      // Vert.x would share the port between both servers and hand requests to each in turn.
+      throw new ConfigException("GENESIS_METRICS_PORT", "must differ from GENESIS_HTTP_PORT (" + httpPort + ")");
+    }
     return new ObservabilitySettings(
         s.bool("GENESIS_METRICS", true),
-        metricsPort == null ? null : s.integer("GENESIS_METRICS_PORT", 0, 0, 65535),
+        metricsPort,
+        s.string("GENESIS_METRICS_HOST", "127.0.0.1"),
         s.oneOf("GENESIS_LOG_LEVEL", "info", LOG_LEVELS.toArray(String[]::new)),
         normalizedLogLevels(s.string("GENESIS_LOG_LEVELS", null)));
   }

@@ -8,12 +8,15 @@ package io.genesis.common.config;
  * @param metricsPort {@code GENESIS_METRICS_PORT}: a separate operator port serving {@code /metrics},
  *     {@code /performance/*} and {@code /health/live} without a token; null when unset (a process
  *     without a gateway then takes any free port and logs it)
+ * @param metricsHost {@code GENESIS_METRICS_HOST}: the operator port's address, loopback by default
+ *     (the port has no token; open it wider only on a private network)
  * @param logLevel {@code GENESIS_LOG_LEVEL}: the root level
  * @param logLevels {@code GENESIS_LOG_LEVELS}: per logger or package, {@code name=level,…}
  */
-public record ObservabilitySettings(boolean metricsEnabled, Integer metricsPort, String logLevel, String logLevels) {
+public record ObservabilitySettings(boolean metricsEnabled, Integer metricsPort, String metricsHost, String logLevel,
+                                    String logLevels) {
 
   public static ObservabilitySettings defaults() {
-    return new ObservabilitySettings(true, null, "info", null);
+    return new ObservabilitySettings(true, null, "127.0.0.1", "info", null);
   }
 }

@@ -30,6 +30,8 @@ public final class Meters {
   public static final String PREFIX = "genesis.";
   private static final MeterRegistry NONE = new CompositeMeterRegistry();
   private static final String MAP = "genesis.metrics";
+  private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
+      "TRACE", "CONNECT");
   private static final String REGISTRY_KEY = "registry";
   private static final Pattern STREAM_ID = Pattern.compile("\\.[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}$");
   /** Timers that get Prometheus histogram buckets ({@code _bucket} series). */
@@ -55,6 +57,7 @@ public final class Meters {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config()
         .meterFilter(MeterFilter.replaceTagValues("route", Meters::lastRoute))
+        .meterFilter(MeterFilter.replaceTagValues("method", Meters::method))
         .meterFilter(MeterFilter.replaceTagValues("address", Meters::addressKind))
         .meterFilter(new MeterFilter() {
           @Override
@@ -63,6 +66,14 @@ public final class Meters {
           }
         });
     return registry;
+  }
+
+  /**
+   * The HTTP method, or {@code OTHER}: a server accepts any token as a method, and a client inventing
+   * one per request must not invent a series (or a figures entry) per request.
+   */
+  public static String method(String method) {
+    return STANDARD_METHODS.contains(method) ? method : "OTHER";
   }
 
   static String lastRoute(String route) {

@@ -8,10 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The process-wide request figures behind {@code /performance/*}: one per Vert.x instance, shared by
  * every gateway verticle instance and the operator port. A timer closes the latency slices every
- * {@link #SLICE_MILLIS}.
+ * {@link RouteStats#SLICE_MILLIS}.
  */
 public final class Observatory implements Shareable {
-  static final long SLICE_MILLIS = 10_000;
   public static final String ACTIVE_STREAMS = "genesis.streams.active";
   private static final String MAP = "genesis.observatory";
 
@@ -25,7 +24,7 @@ public final class Observatory implements Shareable {
       Gauge.builder(ACTIVE_STREAMS, created.activeStreams, AtomicInteger::get)
           .description("Replies streaming through this gateway process (SSE, WebSocket, OpenAI, JSON)")
           .register(Meters.registry(vertx));
-      vertx.setPeriodic(SLICE_MILLIS, timer -> created.rotate(System.currentTimeMillis()));
+      vertx.setPeriodic(RouteStats.SLICE_MILLIS, timer -> created.rotate(System.currentTimeMillis()));
       return created;
     });
   }

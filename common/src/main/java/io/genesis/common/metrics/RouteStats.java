@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RouteStats {
   static final long WINDOW_MILLIS = 60_000;
+  static final long SLICE_MILLIS = 10_000;
   private final Map<String, RouteWindow> routes = new ConcurrentHashMap<>();
 
   public void record(String method, String route, int status, long nanos) {
@@ -23,7 +24,7 @@ public final class RouteStats {
   }
 
   public void rotate(long nowMillis) {
-    routes.values().forEach(window -> window.rotate(nowMillis, WINDOW_MILLIS));
+    routes.values().forEach(window -> window.rotate(nowMillis, SLICE_MILLIS, WINDOW_MILLIS));
   }
 
   /** Every route seen, the busiest first. */

@@ -19,18 +19,30 @@ final class RouteWindow {
   private final LongAdder serverErrors = new LongAdder();
   private final LongAdder clientErrors = new LongAdder();
   private final ArrayDeque<Slice> slices = new ArrayDeque<>();
-  private long sliceStartedAt;
+  private long rotatedAt;
   private long requestsBefore;
   private long serverErrorsBefore;
   private long clientErrorsBefore;
 
-  private record Slice(long startedAt, long endedAt, Histogram latencies, long requests, long serverErrors,
-                       long clientErrors) {}
+  /** Mutable: a read in the middle of a period adds to that period's slice rather than cutting a new one. */
+  private static final class Slice {
+    final long startedAt;
+    long endedAt;
+    final Histogram latencies;
+    long requests;
+    long serverErrors;
+    long clientErrors;
+
+    Slice(long startedAt, Histogram latencies) {
+      this.startedAt = startedAt;
+      this.latencies = latencies;
+    }
+  }
 
   RouteWindow(String method, String route, long nowMillis) {
     this.method = method;
     this.route = route;
-    this.sliceStartedAt = nowMillis;
+    this.rotatedAt = nowMillis;
   }
 
   void record(int status, long nanos) {
@@ -43,20 +55,36 @@ final class RouteWindow {
     }
   }
 
-  /** Closes the slice in progress and forgets slices that ended more than {@code windowMillis} ago. */
-  synchronized void rotate(long nowMillis, long windowMillis) {
+  /**
+   * Moves what was recorded since the last call into the slice of the current period (a new one
+   * once the last is {@code sliceMillis} old), and forgets slices that ended more than
+   * {@code windowMillis} ago: however often it is read, a route keeps at most window / slice + 1 slices.
+   */
+  synchronized void rotate(long nowMillis, long sliceMillis, long windowMillis) {
+    Slice last = slices.peekLast();
+    if (last == null || nowMillis - last.startedAt >= sliceMillis) {
+      last = new Slice(rotatedAt, new Histogram(2));
+      slices.addLast(last);
+    }
+    last.latencies.add(latencies.getIntervalHistogram());
+    rotatedAt = nowMillis;
     long total = requests.sum();
     long server = serverErrors.sum();
     long client = clientErrors.sum();
-    slices.addLast(new Slice(sliceStartedAt, nowMillis, latencies.getIntervalHistogram(),
-        total - requestsBefore, server - serverErrorsBefore, client - clientErrorsBefore));
+    last.requests += total - requestsBefore;
+    last.serverErrors += server - serverErrorsBefore;
+    last.clientErrors += client - clientErrorsBefore;
+    last.endedAt = nowMillis;
     requestsBefore = total;
     serverErrorsBefore = server;
     clientErrorsBefore = client;
-    sliceStartedAt = nowMillis;
-    while (!slices.isEmpty() && slices.peekFirst().endedAt() <= nowMillis - windowMillis) {
+    while (!slices.isEmpty() && slices.peekFirst().endedAt <= nowMillis - windowMillis) {
       slices.pollFirst();
     }
+  }
+
+  synchronized int slices() {
+    return slices.size();
   }
 
   /** The window's figures; call right after {@link #rotate} so the slice in progress is included. */
@@ -67,11 +95,11 @@ final class RouteWindow {
     long client = 0;
     long since = nowMillis;
     for (Slice slice : slices) {
-      all.add(slice.latencies());
-      count += slice.requests();
-      server += slice.serverErrors();
-      client += slice.clientErrors();
-      since = Math.min(since, slice.startedAt());
+      all.add(slice.latencies);
+      count += slice.requests;
+      server += slice.serverErrors;
+      client += slice.clientErrors;
+      since = Math.min(since, slice.startedAt);
     }
     double seconds = Math.max(1, nowMillis - since) / 1000.0;
     return new JsonObject()

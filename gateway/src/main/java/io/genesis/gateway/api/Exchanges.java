@@ -64,8 +64,17 @@ final class Exchanges {
   Future<Turn> begin(SessionRef ref, String content, String agentId, boolean collect, RequestTimings timings) {
     ServiceClient bus = services.timed(timings);
     return openSession(bus, ref, content, agentId)
-        .compose(turn -> replies.open(replyRequest(turn), collect).map(turn::with))
+        .compose(turn -> timed(replies.open(replyRequest(turn), collect), timings).map(turn::with))
         .compose(turn -> storeUserMessage(bus, turn).onFailure(failed -> turn.stream().cancel()));
+  }
+
+  /** Opening the reply is a bus round trip to the agent service (routing and admission). */
+  private static <T> Future<T> timed(Future<T> roundTrip, RequestTimings timings) {
+    if (timings == null) {
+      return roundTrip;
+    }
+    long started = System.nanoTime();
+    return roundTrip.onComplete(done -> timings.addBus(System.nanoTime() - started, 0));
   }
 
   /**

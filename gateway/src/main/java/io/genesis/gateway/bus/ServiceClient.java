@@ -45,7 +45,8 @@ public final class ServiceClient {
     Future<Message<T>> reply = bus.request(address, body, options);
     if (timings != null) {
       long started = System.nanoTime();
-      reply = reply.onSuccess(message -> timings.addBus(System.nanoTime() - started, serviceNanos(message)));
+      reply = reply.onComplete(done -> timings.addBus(System.nanoTime() - started,
+          done.succeeded() ? serviceNanos(done.result()) : 0));
     }
     return reply
         .map(Message::body)

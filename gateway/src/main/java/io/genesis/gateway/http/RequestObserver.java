@@ -1,5 +1,6 @@
 package io.genesis.gateway.http;
 
+import io.genesis.common.metrics.Meters;
 import io.genesis.common.metrics.Observatory;
 import io.genesis.common.metrics.RequestRecord;
 import io.genesis.common.metrics.RequestTimings;
@@ -10,13 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First handler of every request. At its end: one access log line (logger {@code genesis.access}:
+ * First handler of every request. At its end (or when the client goes away first, as status 499): one access log line (logger {@code genesis.access}:
  * request id, method, route template, status, duration, user; never content or tokens), and, with
  * metrics on, its latency in the route's figures and, if among the slowest, its stage timings.
  */
 public final class RequestObserver implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger("genesis.access");
   private static final String TIMINGS = "genesis.timings";
+  /** Logged and counted for a response the client closed before it ended (nginx's code). */
+  static final int CLIENT_CLOSED = 499;
 
   private final Observatory observatory;
   private final RouteTemplates templates;
@@ -41,7 +44,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
       if (timings != null) {
         ctx.put(TIMINGS, timings);
       }
-      ctx.addBodyEndHandler(ignored -> ended(ctx, started, timings, log));
+      // Not addBodyEndHandler: a stream the client hangs up on never ends its body, and is worth seeing.
+      ctx.addEndHandler(ignored -> ended(ctx, started, timings, log));
     }
     ctx.next();
   }
@@ -50,10 +54,10 @@ public final class RequestObserver implements Handler<RoutingContext> {
     long ended = System.nanoTime();
     long nanos = ended - started;
     String route = templates.of(ctx);
-    int status = ctx.response().getStatusCode();
+    int status = ctx.response().ended() ? ctx.response().getStatusCode() : CLIENT_CLOSED;
     Caller caller = Caller.of(ctx);
     String userId = caller == null ? null : caller.userId();
-    String method = ctx.request().method().name();
+    String method = Meters.method(ctx.request().method().name());
     if (observatory != null) {
       observatory.routes().record(method, route, status, nanos);
       if (observatory.slowRequests().wouldKeep(nanos)) {
