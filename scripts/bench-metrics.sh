@@ -71,7 +71,7 @@ def find(d, key):
             r = find(v, key)
             if r is not None: return r
     return None
-l = find(lat, "latency") or {}
-print(f"| {sys.argv[3]} | {l.get('p50Ms')} ms | {l.get('p99Ms')} ms | {l.get('p999Ms')} ms | {find(stress, 'highestRateHeld')} req/s |")
+l = lat["latency"]["all"]
+print(f"| {sys.argv[3]} | {l['p50']} ms | {l['p99']} ms | {l['p99.9']} ms | {find(stress, 'highestRateHeld'):,.0f} req/s |")
 PY
 done

@@ -3,7 +3,9 @@ package io.genesis.common.metrics;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -14,7 +16,13 @@ import org.HdrHistogram.Recorder;
 final class RouteWindow {
   private final String method;
   private final String route;
-  private final Recorder latencies = new Recorder(2, true);
+  /** Latencies are clamped to ten minutes: a fixed range, so recording never resizes anything. */
+  static final long MAX_MICROS = 600_000_000L;
+  /**
+   * Not the packed (auto-resizing) kind: under load, event loops recording into a packed recorder
+   * while it resized spun on each other for seconds (seen in scripts/bench-metrics.sh).
+   */
+  private final Recorder latencies = new Recorder(1, MAX_MICROS, 2);
   private final LongAdder requests = new LongAdder();
   private final LongAdder serverErrors = new LongAdder();
   private final LongAdder clientErrors = new LongAdder();
@@ -28,12 +36,12 @@ final class RouteWindow {
   private static final class Slice {
     final long startedAt;
     long endedAt;
-    final Histogram latencies;
+    final AbstractHistogram latencies;
     long requests;
     long serverErrors;
     long clientErrors;
 
-    Slice(long startedAt, Histogram latencies) {
+    Slice(long startedAt, AbstractHistogram latencies) {
       this.startedAt = startedAt;
       this.latencies = latencies;
     }
@@ -46,7 +54,7 @@ final class RouteWindow {
   }
 
   void record(int status, long nanos) {
-    latencies.recordValue(Math.max(1, nanos / 1_000));
+    latencies.recordValue(Math.max(1, Math.min(MAX_MICROS, nanos / 1_000)));
     requests.increment();
     if (status >= 500) {
       serverErrors.increment();
@@ -63,7 +71,7 @@ final class RouteWindow {
   synchronized void rotate(long nowMillis, long sliceMillis, long windowMillis) {
     Slice last = slices.peekLast();
     if (last == null || nowMillis - last.startedAt >= sliceMillis) {
-      last = new Slice(rotatedAt, new Histogram(2));
+      last = new Slice(rotatedAt, new IntCountsHistogram(1, MAX_MICROS, 2));
       slices.addLast(last);
     }
     last.latencies.add(latencies.getIntervalHistogram());
@@ -89,7 +97,7 @@ final class RouteWindow {
 
   /** The window's figures; call right after {@link #rotate} so the slice in progress is included. */
   synchronized JsonObject toJson(long nowMillis) {
-    Histogram all = new Histogram(2);
+    Histogram all = new Histogram(1, MAX_MICROS, 2);
     long count = 0;
     long server = 0;
     long client = 0;

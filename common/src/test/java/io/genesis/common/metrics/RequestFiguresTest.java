@@ -1,10 +1,18 @@
 package io.genesis.common.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +36,44 @@ class RequestFiguresTest {
     assertEquals(50.0, figures.getDouble("p50Ms"), 0.5);
     assertEquals(95.0, figures.getDouble("p95Ms"), 1.0);
     assertEquals(99.0, figures.getDouble("p99Ms"), 1.0);
+  }
+
+  @Test
+  @DisplayName("four threads recording at once, latencies from 1 µs to over the range, while another reads: every request counted")
+  void concurrentRecording() {
+    RouteWindow window = new RouteWindow("GET", "/x", 0);
+    int threads = 4;
+    int each = 200_000;
+    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+      ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+      try {
+        List<Future<?>> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          long seed = t;
+          writers.add(pool.submit(() -> {
+            SplittableRandom random = new SplittableRandom(seed);
+            for (int i = 0; i < each; i++) {
+              window.record(200, (long) Math.pow(10, 3 + random.nextDouble() * 10));
+            }
+          }));
+        }
+        Future<?> reader = pool.submit(() -> {
+          for (int i = 1; i <= 200; i++) {
+            window.rotate(i, 10_000, 60_000);
+          }
+        });
+        for (Future<?> writer : writers) {
+          writer.get();
+        }
+        reader.get();
+      } finally {
+        pool.shutdownNow();
+      }
+    });
+    window.rotate(1_000, 10_000, 60_000);
+    JsonObject figures = window.toJson(1_000);
+    assertEquals((long) threads * each, figures.getLong("requests"));
+    assertEquals(RouteWindow.MAX_MICROS / 1000.0, figures.getDouble("maxMs"), RouteWindow.MAX_MICROS / 1000.0 * 0.01);
   }
 
   @Test
