@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.Label;
@@ -121,12 +119,5 @@ public final class Meters {
 
   public static boolean enabled(Vertx vertx) {
     return registry(vertx) != NONE;
-  }
-
-  /** Process figures Vert.x's JVM metrics leave out: uptime and open file descriptors. */
-  public static void bindProcessMetrics(Vertx vertx) {
-    MeterRegistry registry = registry(vertx);
-    new UptimeMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
   }
 }
