@@ -12,18 +12,7 @@ OUT=${OUT:-target/bench-metrics}
 PORT=${PORT:-18090}
 CEILING_PORT=${CEILING_PORT:-18091}
 RATE=${RATE:-3000}
-GENESIS_JAR=launcher/target/genesis.jar
-PERF_JAR=perf/target/genesis-perf.jar
-[ -f "$GENESIS_JAR" ] && [ -f "$PERF_JAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
-rm -rf "$OUT" && mkdir -p "$OUT"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-wait_for() { # file, text
-  for _ in $(seq 1 240); do grep -q "$2" "$1" && return 0; sleep 0.5; done
-  echo "'$2' never appeared in $1" >&2; exit 1
-}
+. scripts/bench-common.sh
 
 java -jar "$PERF_JAR" ceiling --port "$CEILING_PORT" --pg-url "" --redis-url "" > "$OUT/ceiling.log" 2>&1 &
 CEILING_PID=$!

@@ -17,18 +17,7 @@ OUT=${OUT:-target/bench}
 PORT=${PORT:-18080}
 CEILING_PORT=${CEILING_PORT:-18081}
 ROWS=${ROWS:-connections baseline stress-mix stress-reads spike streaming-sse streaming-ws journey soak}
-GENESIS_JAR=launcher/target/genesis.jar
-PERF_JAR=perf/target/genesis-perf.jar
-[ -f "$GENESIS_JAR" ] && [ -f "$PERF_JAR" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
-rm -rf "$OUT" && mkdir -p "$OUT"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-wait_for() { # file, text
-  for _ in $(seq 1 240); do grep -q "$2" "$1" && return 0; sleep 0.5; done
-  echo "'$2' never appeared in $1" >&2; exit 1
-}
+. scripts/bench-common.sh
 
 env GENESIS_DATA_DIR="$OUT/data" GENESIS_HTTP_PORT="$PORT" GENESIS_RATE_LIMIT_PER_MINUTE=10000000 \
     GENESIS_LOG_FORMAT=text java -jar "$GENESIS_JAR" > "$OUT/genesis.log" 2>&1 &

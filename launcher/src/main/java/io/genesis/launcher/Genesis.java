@@ -79,6 +79,7 @@ public final class Genesis implements AutoCloseable {
       vertx = Await.result(Clustering.vertx(builder(config, registryName), config, clustered), START_TIMEOUT);
       if (config.observability().metricsEnabled()) {
         Meters.register(vertx, registryName);
+        Meters.bindProcessMetrics(vertx);
       }
       Deployments deployments = Await.result(deploy(vertx, config, services), START_TIMEOUT);
       return new Genesis(vertx, embedded, config, deployments);

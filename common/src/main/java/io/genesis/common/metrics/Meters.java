@@ -2,6 +2,7 @@ package io.genesis.common.metrics;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -119,5 +120,10 @@ public final class Meters {
 
   public static boolean enabled(Vertx vertx) {
     return registry(vertx) != NONE;
+  }
+
+  /** Open file descriptors, which Vert.x's JVM metrics leave out (they bind uptime and CPU themselves). */
+  public static void bindProcessMetrics(Vertx vertx) {
+    new FileDescriptorMetrics().bindTo(registry(vertx));
   }
 }
