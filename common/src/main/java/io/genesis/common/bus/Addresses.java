@@ -16,6 +16,14 @@ public final class Addresses {
   public static final String SESSION_STATS = "genesis.session.stats";
   /** Hit and miss counts of the session service's caches, per cache and layer (cheap: no database). */
   public static final String SESSION_CACHE_STATS = "genesis.session.cache-stats";
+  /** One page of everything stored about a user, for {@code GET /api/v1/me/export} (streamed page by page). */
+  public static final String USER_EXPORT_PAGE = "genesis.session.user.export-page";
+  /** Erases everything stored about a user: rows, both cache layers everywhere, derived data. */
+  public static final String USER_ERASE = "genesis.session.user.erase";
+  /** Records an audit entry (who, what, when; never content). */
+  public static final String AUDIT_RECORD = "genesis.session.audit.record";
+  /** Lists audit entries, newest first, for admins. */
+  public static final String AUDIT_LIST = "genesis.session.audit.list";
   /** Readiness of the session service: PostgreSQL and Redis. */
   public static final String SESSION_HEALTH = "genesis.session.health";
   /** Local (per Vert.x instance) notification that a cross-instance cache invalidation was applied. */

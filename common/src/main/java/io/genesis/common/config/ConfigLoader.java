@@ -84,7 +84,8 @@ public final class ConfigLoader {
         s.string("GENESIS_CLUSTER_MEMBERS", null),
         s.string("GENESIS_CORS_ORIGINS", null),
         modelSettings(s),
-        observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)));
+        observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)),
+        privacy(s));
   }
 
   /**
@@ -100,7 +101,24 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability());
+        config.observability(), config.privacy());
+  }
+
+  private static PrivacySettings privacy(Settings s) {
+    PrivacySettings d = PrivacySettings.defaults();
+    String oldKeys = s.string("GENESIS_ENCRYPTION_OLD_KEYS", null);
+    if (oldKeys != null) {
+      for (String key : oldKeys.split(",")) {
+        if (!key.isBlank()) {
+          checkAesKey(key.trim(), "GENESIS_ENCRYPTION_OLD_KEYS");
+        }
+      }
+    }
+    return new PrivacySettings(
+        oldKeys,
+        s.string("GENESIS_RETENTION_DAYS", null) == null ? null : s.integer("GENESIS_RETENTION_DAYS", 0, 1, 36_500),
+        s.integer("GENESIS_RETENTION_INTERVAL_SECONDS", d.retentionIntervalSeconds(), 1, 86_400),
+        s.integer("GENESIS_RETENTION_BATCH", d.retentionBatch(), 1, 100_000));
   }
 
   private static ObservabilitySettings observability(Settings s, int httpPort) {
@@ -183,14 +201,18 @@ public final class ConfigLoader {
   }
 
   private static void checkAesKey(String value) {
+    checkAesKey(value, "GENESIS_ENCRYPTION_KEY");
+  }
+
+  private static void checkAesKey(String value, String setting) {
     byte[] key;
     try {
       key = Base64.getDecoder().decode(value.trim());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("GENESIS_ENCRYPTION_KEY", "must be base64");
+      throw new ConfigException(setting, "must be base64");
     }
     if (key.length != 32) {
-      throw new ConfigException("GENESIS_ENCRYPTION_KEY", "must be base64 of 32 bytes, got " + key.length);
+      throw new ConfigException(setting, "must be base64 of 32 bytes, got " + key.length);
     }
   }
 

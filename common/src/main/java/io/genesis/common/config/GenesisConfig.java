@@ -28,11 +28,13 @@ public record GenesisConfig(
     String clusterMembers,
     String corsOrigins,
     ModelSettings model,
-    ObservabilitySettings observability) {
+    ObservabilitySettings observability,
+    PrivacySettings privacy) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
     observability = observability == null ? ObservabilitySettings.defaults() : observability;
+    privacy = privacy == null ? PrivacySettings.defaults() : privacy;
   }
 
   public JsonObject toJson() {
@@ -49,7 +51,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -60,13 +62,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy);
   }
 
   /** Never prints secrets: configuration is logged at start. */
