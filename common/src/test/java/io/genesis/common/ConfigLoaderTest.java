@@ -10,9 +10,12 @@ import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.config.ObservabilitySettings;
+import io.genesis.common.config.PrivacySettings;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -138,6 +141,39 @@ class ConfigLoaderTest {
         Map.of("GENESIS_LOG_LEVELS", "io.genesis=debug,"));
     assertMessage("GENESIS_LOG_LEVELS: entry 'io.genesis=info' names io.genesis a second time",
         Map.of("GENESIS_LOG_LEVELS", "io.genesis=debug,io.genesis=info"));
+  }
+
+  @Test
+  @DisplayName("privacy: messages kept forever unless GENESIS_RETENTION_DAYS is set; interval, batch and old keys parsed and checked")
+  void privacySettings() {
+    PrivacySettings defaults = ConfigLoader.load(Map.of()).privacy();
+    assertNull(defaults.retentionDays());
+    assertEquals(3600, defaults.retentionIntervalSeconds());
+    assertEquals(500, defaults.retentionBatch());
+    assertNull(defaults.encryptionOldKeys());
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    String other = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+    PrivacySettings set = ConfigLoader.load(Map.of("GENESIS_RETENTION_DAYS", "30", "GENESIS_RETENTION_INTERVAL_SECONDS", "60",
+        "GENESIS_RETENTION_BATCH", "100", "GENESIS_ENCRYPTION_OLD_KEYS", key + ", " + other)).privacy();
+    assertEquals(30, set.retentionDays());
+    assertEquals(60, set.retentionIntervalSeconds());
+    assertEquals(100, set.retentionBatch());
+    assertEquals(key + ", " + other, set.encryptionOldKeys());
+    assertEquals(set, GenesisConfig.fromJson(ConfigLoader.load(Map.of("GENESIS_RETENTION_DAYS", "30",
+        "GENESIS_RETENTION_INTERVAL_SECONDS", "60", "GENESIS_RETENTION_BATCH", "100", "GENESIS_ENCRYPTION_OLD_KEYS",
+        key + ", " + other)).toJson()).privacy(), "survives the verticles' JSON config");
+  }
+
+  @Test
+  @DisplayName("privacy: a bad retention setting or old key fails with one line naming the setting")
+  void badPrivacySettings() {
+    assertMessage("GENESIS_RETENTION_DAYS: must be between 1 and 36500, got 0", Map.of("GENESIS_RETENTION_DAYS", "0"));
+    assertMessage("GENESIS_RETENTION_DAYS: must be a whole number, got 'month'", Map.of("GENESIS_RETENTION_DAYS", "month"));
+    assertMessage("GENESIS_RETENTION_INTERVAL_SECONDS: must be between 1 and 86400, got 0",
+        Map.of("GENESIS_RETENTION_INTERVAL_SECONDS", "0"));
+    assertMessage("GENESIS_RETENTION_BATCH: must be between 1 and 100000, got 100001", Map.of("GENESIS_RETENTION_BATCH", "100001"));
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    assertTrue(message(Map.of("GENESIS_ENCRYPTION_OLD_KEYS", key + ",AAAA")).startsWith("GENESIS_ENCRYPTION_OLD_KEYS:"));
   }
 
   private static void assertMessage(String expected, Map<String, String> env) {

@@ -4,6 +4,7 @@ import io.genesis.common.bus.Contracts;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.metrics.Observatory;
 import io.genesis.common.metrics.PerformanceRoutes;
+import io.genesis.gateway.api.AdminAudit;
 import io.genesis.gateway.api.AdminRoutes;
 import io.genesis.gateway.api.AgentRoutes;
 import io.genesis.gateway.api.MessageRoutes;
@@ -106,7 +107,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, TokenVerifier verifier,
                         OpenApi api) {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds()).handler(new RequestObserver(observatory, new RouteTemplates(router)));
+    RouteTemplates templates = new RouteTemplates(router);
+    router.route().handler(new RequestIds()).handler(new RequestObserver(observatory, templates));
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     readiness.mount(router);
     router.get("/openapi.json").handler(api::serve);
@@ -132,8 +134,10 @@ public final class GatewayVerticle extends VerticleBase {
       router.route(routes).handler(bearer).handler(roles).handler(perUser).handler(GatewayVerticle::noStore);
       router.route(routes).handler(api.bodyReader(jsonBody)).handler(api.validator());
     }
-    new AdminRoutes(services, verifier).mount(router);
-    router.route("/performance/*").handler(bearer).handler(Roles.anyOf(Roles.ADMIN)).handler(GatewayVerticle::noStore);
+    AdminAudit audit = new AdminAudit(vertx.eventBus(), templates);
+    new AdminRoutes(services, verifier, audit).mount(router);
+    router.route("/performance/*").handler(bearer).handler(Roles.anyOf(Roles.ADMIN)).handler(audit)
+        .handler(GatewayVerticle::noStore);
     new PerformanceRoutes(vertx).mount(router, RoutingContext::next);
     new AgentRoutes(services).mount(router);
     sessions.mount(router);

@@ -21,8 +21,13 @@ final class Cursors {
   private Cursors() {}
 
   static String encode(SessionView last) {
-    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.updatedAt());
-    String raw = micros + ":" + last.id();
+    return encode(last.updatedAt(), last.id());
+  }
+
+  /** The same cursor for any newest-first listing by (time, id), e.g. the audit trail. */
+  static String encode(Instant at, String id) {
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, at);
+    String raw = micros + ":" + id;
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -180,7 +180,7 @@ final class SessionService {
   }
 
   /** 0 (not given) or less is the default; more than 100 is 100. */
-  private static int clamp(int limit) {
+  static int clamp(int limit) {
     return limit <= 0 ? DEFAULT_LIMIT : Math.min(MAX_LIMIT, limit);
   }
 

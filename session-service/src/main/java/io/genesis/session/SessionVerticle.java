@@ -3,7 +3,9 @@ package io.genesis.session;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Contracts;
 import io.genesis.common.bus.Messages.AppendMessage;
+import io.genesis.common.bus.Messages.AuditEntry;
 import io.genesis.common.bus.Messages.CreateSession;
+import io.genesis.common.bus.Messages.ListAudit;
 import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.ListSessions;
 import io.genesis.common.bus.Messages.SessionRef;
@@ -16,6 +18,7 @@ import io.genesis.common.metrics.Meters;
 import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
+import io.genesis.session.db.AuditRepository;
 import io.genesis.session.db.Migrations;
 import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;
@@ -46,6 +49,7 @@ public final class SessionVerticle extends VerticleBase {
   private Pool pool;
   private RedisClients redis;
   private SessionCaches caches;
+  private RetentionJob retention;
 
   @Override
   public Future<?> start() {
@@ -58,11 +62,11 @@ public final class SessionVerticle extends VerticleBase {
         .recover(e -> Future.failedFuture(new IllegalStateException("session-service: cannot migrate the database schema"
             + " (GENESIS_PG_URL " + PgPools.describe(config.pgUrl()) + "): " + e.getMessage(), e)))
         .compose(applied -> RedisClients.create(vertx, config.redisUrl()))
-        .compose(this::startWith)
+        .compose(clients -> startWith(clients, config))
         .recover(e -> closeAll().transform(closed -> Future.failedFuture(e)));
   }
 
-  private Future<?> startWith(RedisClients clients) {
+  private Future<?> startWith(RedisClients clients, GenesisConfig config) {
     redis = clients;
     String instanceId = Ids.newId().toString();
     RedisAPI redisApi = RedisAPI.api(clients.pooled());
@@ -71,14 +75,31 @@ public final class SessionVerticle extends VerticleBase {
     SessionRepository repository = new SessionRepository(pool);
     SessionService service = new SessionService(repository, caches);
     HealthProbe health = new HealthProbe(repository, redisApi);
+    AuditService audit = new AuditService(new AuditRepository(pool));
+    retention = new RetentionJob(vertx, repository, caches, audit, config.privacy());
     return caches.start()
         .compose(v -> register(service, health))
+        .compose(v -> registerAudit(audit))
+        .onSuccess(v -> retention.start())
         .onSuccess(v -> LOG.info("session service {} ready", instanceId));
   }
 
   @Override
   public Future<?> stop() {
+    if (retention != null) {
+      retention.stop();
+    }
     return closeAll();
+  }
+
+  /** The retention job of this instance (tests run it on demand). */
+  RetentionJob retention() {
+    return retention;
+  }
+
+  private Future<?> registerAudit(AuditService audit) {
+    return Future.all(serve(Addresses.AUDIT_RECORD, AuditEntry.class, audit::record).completion(),
+        serve(Addresses.AUDIT_LIST, ListAudit.class, audit::list).completion());
   }
 
   private Future<?> register(SessionService service, HealthProbe health) {

@@ -59,19 +59,21 @@ class MigrationsTest {
           ctx.verify(() -> {
             assertEquals(Migrations.FILES.size(), versions.size());
             for (int i = 0; i < versions.size(); i++) {
-              assertEquals(i + 1, versions.get(i).getInteger("version"));
+              String file = Migrations.FILES.get(i);
+              assertEquals(Integer.parseInt(file.substring(1, file.indexOf("__"))), versions.get(i).getInteger("version"));
               assertEquals(1L, versions.get(i).getLong("n"), "each version applied once");
             }
           });
           return rows(vertx, url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
-              + "AND tablename IN ('sessions', 'messages', 'schema_migrations')");
+              + "AND tablename IN ('sessions', 'messages', 'schema_migrations', 'audit_log')");
         })
         .compose(tables -> {
-          ctx.verify(() -> assertEquals(3L, tables.get(0).getLong(0)));
+          ctx.verify(() -> assertEquals(4L, tables.get(0).getLong(0)));
           return rows(vertx, url, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname");
         })
         .map(indexes -> {
-          ctx.verify(() -> assertEquals(List.of("messages_pkey", "messages_session_created_idx", "schema_migrations_pkey",
+          ctx.verify(() -> assertEquals(List.of("audit_log_action_at_idx", "audit_log_at_idx", "audit_log_pkey",
+              "messages_created_idx", "messages_pkey", "messages_session_created_idx", "schema_migrations_pkey",
               "sessions_pkey", "sessions_user_active_idx", "sessions_user_updated_idx"),
               indexes.stream().map(r -> r.getString(0)).toList()));
           return null;

@@ -34,8 +34,15 @@ final class TestSupport {
   }
 
   static DeploymentOptions options(String pgUrl, String redisUrl) {
-    GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_PG_URL", pgUrl, "GENESIS_REDIS_URL", redisUrl));
-    return new DeploymentOptions().setConfig(config.toJson());
+    return options(pgUrl, redisUrl, Map.of());
+  }
+
+  /** {@code extra} adds settings ({@code GENESIS_…} names), e.g. {@code GENESIS_RETENTION_DAYS}. */
+  static DeploymentOptions options(String pgUrl, String redisUrl, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("GENESIS_PG_URL", pgUrl);
+    env.put("GENESIS_REDIS_URL", redisUrl);
+    return new DeploymentOptions().setConfig(ConfigLoader.load(env).toJson());
   }
 
   static Future<String> deploy(Vertx vertx, String pgUrl, String redisUrl) {

@@ -24,6 +24,11 @@ public final class Addresses {
   public static final String AUDIT_RECORD = "genesis.session.audit.record";
   /** Lists audit entries, newest first, for admins. */
   public static final String AUDIT_LIST = "genesis.session.audit.list";
+  /**
+   * Local (per Vert.x instance) notification that a retention run of the session service finished:
+   * {@code {startedAt, cutoff, deleted, sessions}} (JSON).
+   */
+  public static final String RETENTION_RAN = "genesis.session.retention.ran";
   /** Readiness of the session service: PostgreSQL and Redis. */
   public static final String SESSION_HEALTH = "genesis.session.health";
   /** Local (per Vert.x instance) notification that a cross-instance cache invalidation was applied. */

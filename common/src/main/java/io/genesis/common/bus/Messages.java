@@ -160,6 +160,18 @@ public final class Messages {
     }
   }
 
+  // ---- audit trail (Addresses.AUDIT_RECORD, Addresses.AUDIT_LIST): who, what, when; never content ----
+
+  /** One audited action; {@code actor} is a user id or "system". Sent fire-and-forget. */
+  public record AuditEntry(String actor, String action, String subject, String details) {}
+
+  /** Newest first; {@code action} null means every action; {@code cursor} null means the first page. */
+  public record ListAudit(String action, int limit, String cursor) {}
+
+  public record AuditView(String id, Instant at, String actor, String action, String subject, String details) {}
+
+  public record AuditPage(List<AuditView> items, String nextCursor) {}
+
   // ---- operations ----
 
   /** {@code checks} maps a check name (e.g. "postgres") to "UP" or a reason it is down. */

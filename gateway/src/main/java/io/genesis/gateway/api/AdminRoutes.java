@@ -2,12 +2,17 @@ package io.genesis.gateway.api;
 
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.AgentList;
+import io.genesis.common.bus.Messages.AuditPage;
 import io.genesis.common.bus.Messages.Empty;
+import io.genesis.common.bus.Messages.ListAudit;
 import io.genesis.gateway.auth.Roles;
 import io.genesis.gateway.auth.TokenVerifier;
 import io.genesis.gateway.bus.ServiceClient;
+import io.genesis.gateway.http.Fields;
+import io.genesis.gateway.http.RequestObserver;
 import io.genesis.gateway.http.Responses;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,17 +20,35 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Routes for operators: everything under {@code /api/v1/admin} needs the {@code admin} role. */
 public final class AdminRoutes {
+  private static final int MAX_PAGE = 100;
+  private static final int DEFAULT_PAGE = 20;
   private final ServiceClient services;
   private final TokenVerifier tokens;
+  private final Handler<RoutingContext> audit;
 
-  public AdminRoutes(ServiceClient services, TokenVerifier tokens) {
+  /** @param audit records each admin request in the audit trail ({@link AdminAudit}) */
+  public AdminRoutes(ServiceClient services, TokenVerifier tokens, Handler<RoutingContext> audit) {
     this.services = services;
     this.tokens = tokens;
+    this.audit = audit;
   }
 
   public void mount(Router router) {
-    router.route("/api/v1/admin/*").handler(Roles.anyOf(Roles.ADMIN));
+    router.route("/api/v1/admin/*").handler(Roles.anyOf(Roles.ADMIN)).handler(audit);
     router.get("/api/v1/admin/stats").handler(this::stats);
+    router.get("/api/v1/admin/audit").handler(this::auditTrail);
+  }
+
+  /** Audit entries, newest first: {@code {items:[{id, at, actor, action, subject, details}], nextCursor}}. */
+  private void auditTrail(RoutingContext ctx) {
+    Fields fields = new Fields();
+    int limit = fields.queryInt(ctx, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+    String cursor = fields.queryString(ctx, "cursor", 200);
+    String action = fields.queryString(ctx, "action", 64);
+    fields.check();
+    services.timed(RequestObserver.timings(ctx)).<AuditPage>request(Addresses.AUDIT_LIST, new ListAudit(action, limit, cursor))
+        .onSuccess(page -> Responses.json(ctx, 200, page))
+        .onFailure(ctx::fail);
   }
 
   /**

@@ -27,9 +27,13 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-  /** The migration files, in order. A new migration is a new file here; applied files never change. */
-  /** The migration files, in version order. */
-  public static final List<String> FILES = List.of("V1__sessions_and_messages.sql", "V2__partial_replies.sql");
+  /**
+   * The migration files, in version order. A new migration is a new file here; applied files never
+   * change. Each version not yet in {@code schema_migrations} is applied, whatever its neighbours: a
+   * database that got V4 before V3 existed gets V3 at the next start.
+   */
+  public static final List<String> FILES = List.of("V1__sessions_and_messages.sql", "V2__partial_replies.sql",
+      "V4__audit_log.sql");
 
   /** Key of {@code pg_advisory_xact_lock} while migrating ("GENESIS1" in ASCII). */
   static final long LOCK_KEY = 0x47454E4553495331L;

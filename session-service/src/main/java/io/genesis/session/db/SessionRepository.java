@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,6 +43,12 @@ public final class SessionRepository {
   private static final String MESSAGE_KEY = "SELECT created_at, id FROM messages WHERE id = $2 AND session_id = $1";
   private static final String COUNTS = "SELECT (SELECT count(DISTINCT user_id) FROM sessions) AS users, "
       + "(SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM messages) AS messages";
+  /**
+   * One retention batch: the oldest messages before the cutoff. SKIP LOCKED lets instances running
+   * the job at once take different rows instead of waiting on (and then missing) each other's.
+   */
+  private static final String DELETE_OLD_MESSAGES = "DELETE FROM messages WHERE id IN (SELECT id FROM messages "
+      + "WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING session_id";
 
   private final Pool pool;
 
@@ -128,6 +135,18 @@ public final class SessionRepository {
       Row row = rows.iterator().next();
       return new JsonObject().put("users", row.getLong("users")).put("sessions", row.getLong("sessions"))
           .put("messages", row.getLong("messages"));
+    });
+  }
+
+  /**
+   * Deletes up to {@code batch} messages created before {@code cutoff}, oldest first, in one
+   * statement; answers the session of each deleted message (one entry per message).
+   */
+  public Future<List<UUID>> deleteMessagesBefore(OffsetDateTime cutoff, int batch) {
+    return pool.preparedQuery(DELETE_OLD_MESSAGES).execute(Tuple.of(cutoff, batch)).map(rows -> {
+      List<UUID> sessions = new ArrayList<>(rows.size());
+      rows.forEach(row -> sessions.add(row.getUUID("session_id")));
+      return sessions;
     });
   }
 
