@@ -16,6 +16,7 @@ import io.genesis.common.metrics.Meters;
 import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
+import io.genesis.session.crypto.FieldCipher;
 import io.genesis.session.db.Migrations;
 import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The session service: sessions and messages in PostgreSQL, cached in Caffeine and Redis, served on
  * the {@code genesis.session.*} event-bus addresses (see {@link Addresses}). Config: a
- * {@link GenesisConfig} as JSON, of which it reads {@code pgUrl} and {@code redisUrl}.
+ * {@link GenesisConfig} as JSON, of which it reads {@code pgUrl}, {@code redisUrl},
+ * {@code encryptionKey} and {@code privacy.encryptionOldKeys} (see {@link FieldCipher}).
  *
  * <p>Start fails when the schema cannot be migrated (no database, no service); Redis down at start
  * is tolerated (caches miss, the subscriber retries). Failed requests carry the HTTP status the
@@ -46,6 +48,7 @@ public final class SessionVerticle extends VerticleBase {
   private Pool pool;
   private RedisClients redis;
   private SessionCaches caches;
+  private FieldCipher cipher;
 
   @Override
   public Future<?> start() {
@@ -53,11 +56,16 @@ public final class SessionVerticle extends VerticleBase {
     GenesisConfig config = GenesisConfig.fromJson(config());
     require("GENESIS_PG_URL", config.pgUrl());
     require("GENESIS_REDIS_URL", config.redisUrl());
+    require("GENESIS_ENCRYPTION_KEY", config.encryptionKey());
     pool = PgPools.create(vertx, config.pgUrl());
     return Migrations.run(vertx, pool)
         .recover(e -> Future.failedFuture(new IllegalStateException("session-service: cannot migrate the database schema"
             + " (GENESIS_PG_URL " + PgPools.describe(config.pgUrl()) + "): " + e.getMessage(), e)))
-        .compose(applied -> RedisClients.create(vertx, config.redisUrl()))
+        .compose(applied -> FieldCipher.create(vertx, config))
+        .compose(created -> {
+          cipher = created;
+          return RedisClients.create(vertx, config.redisUrl());
+        })
         .compose(this::startWith)
         .recover(e -> closeAll().transform(closed -> Future.failedFuture(e)));
   }
@@ -66,14 +74,14 @@ public final class SessionVerticle extends VerticleBase {
     redis = clients;
     String instanceId = Ids.newId().toString();
     RedisAPI redisApi = RedisAPI.api(clients.pooled());
-    caches = new SessionCaches(vertx, redisApi, clients.subscriber(), instanceId);
+    caches = new SessionCaches(vertx, redisApi, clients.subscriber(), instanceId, cipher);
     caches.bindMetrics(Meters.registry(vertx));
-    SessionRepository repository = new SessionRepository(pool);
+    SessionRepository repository = new SessionRepository(pool, cipher);
     SessionService service = new SessionService(repository, caches);
     HealthProbe health = new HealthProbe(repository, redisApi);
     return caches.start()
         .compose(v -> register(service, health))
-        .onSuccess(v -> LOG.info("session service {} ready", instanceId));
+        .onSuccess(v -> LOG.info("session service {} ready (encryption key id {})", instanceId, cipher.keyId()));
   }
 
   @Override

@@ -33,8 +33,12 @@ final class TestSupport {
     return "u-" + UUID.randomUUID();
   }
 
+  /** A fixed AES-256 key for the suite (base64 of 32 bytes). */
+  static final String TEST_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
   static DeploymentOptions options(String pgUrl, String redisUrl) {
-    GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_PG_URL", pgUrl, "GENESIS_REDIS_URL", redisUrl));
+    GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_PG_URL", pgUrl, "GENESIS_REDIS_URL", redisUrl,
+        "GENESIS_ENCRYPTION_KEY", TEST_KEY));
     return new DeploymentOptions().setConfig(config.toJson());
   }
 

@@ -29,7 +29,8 @@ public final class Migrations {
 
   /** The migration files, in order. A new migration is a new file here; applied files never change. */
   /** The migration files, in version order. */
-  public static final List<String> FILES = List.of("V1__sessions_and_messages.sql", "V2__partial_replies.sql");
+  public static final List<String> FILES = List.of("V1__sessions_and_messages.sql", "V2__partial_replies.sql",
+      "V3__encryption_at_rest.sql");
 
   /** Key of {@code pg_advisory_xact_lock} while migrating ("GENESIS1" in ASCII). */
   static final long LOCK_KEY = 0x47454E4553495331L;
