@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The command line: {@code [serve SERVICE [--cluster]] | token --user ID [--roles a,b] [--ttl S] | --help}. */
+/**
+ * The command line: {@code [serve SERVICE [--cluster]] | token --user ID [--roles a,b] [--ttl S]
+ * | rotate-keys [--batch N] | --help}.
+ */
 sealed interface Cli {
   String USAGE = """
       Usage: java -jar genesis.jar [COMMAND]
@@ -16,6 +19,11 @@ sealed interface Cli {
         token --user ID [--roles r1,r2] [--ttl SECONDS]
                                                  print a signed JWT (same secret as the server;
                                                  roles default to user, ttl to 3600)
+        rotate-keys [--batch N]                  re-encrypt stored messages and titles under
+                                                 GENESIS_ENCRYPTION_KEY (old keys listed in
+                                                 GENESIS_ENCRYPTION_OLD_KEYS), N rows per
+                                                 transaction (default 500); safe while servers
+                                                 run on the same external database
         --help, -h                               this help
 
       Settings come from GENESIS_* environment variables or the file named by GENESIS_CONFIG
@@ -28,6 +36,11 @@ sealed interface Cli {
   record Serve(Set<Service> services, boolean clustered) implements Cli {}
 
   record Token(String userId, List<String> roles, long ttlSeconds) implements Cli {}
+
+  record RotateKeys(int batch) implements Cli {
+    static final int DEFAULT_BATCH = 500;
+    static final int MAX_BATCH = 10_000;
+  }
 
   /** Thrown for a bad command line; the message names the offending word. */
   final class UsageException extends RuntimeException {
@@ -47,6 +60,7 @@ sealed interface Cli {
       }
       case "serve" -> parseServe(args);
       case "token" -> parseToken(args);
+      case "rotate-keys" -> parseRotateKeys(args);
       default -> throw new UsageException(args[0].startsWith("-")
           ? "unknown option '" + args[0] + "'" : "unknown command '" + args[0] + "'");
     };
@@ -87,6 +101,25 @@ sealed interface Cli {
       throw new UsageException("token needs --user ID");
     }
     return new Token(user, roles, ttl);
+  }
+
+  private static Cli parseRotateKeys(String[] args) {
+    int batch = RotateKeys.DEFAULT_BATCH;
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].equals("--batch")) {
+        throw new UsageException("unknown option '" + args[i] + "'");
+      }
+      String value = value(args, ++i, "--batch");
+      try {
+        batch = Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        batch = 0;
+      }
+      if (batch < 1 || batch > RotateKeys.MAX_BATCH) {
+        throw new UsageException("--batch must be a number of rows from 1 to " + RotateKeys.MAX_BATCH + ", got '" + value + "'");
+      }
+    }
+    return new RotateKeys(batch);
   }
 
   private static String value(String[] args, int index, String option) {

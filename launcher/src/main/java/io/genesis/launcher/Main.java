@@ -8,7 +8,10 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar genesis.jar …}: see {@link Cli#USAGE}. Exit codes: 0 ok, 1 failed to start, 2 bad usage or setting. */
+/**
+ * {@code java -jar genesis.jar …}: see {@link Cli#USAGE}. Exit codes: 0 ok, 1 failed to start (or
+ * rotate-keys left values unrotated), 2 bad usage or setting.
+ */
 public final class Main {
   private Main() {}
 
@@ -40,6 +43,8 @@ public final class Main {
         return;
       }
       printToken(config, token);
+    } else if (command instanceof Cli.RotateKeys rotate) {
+      System.exit(RotateKeys.run(config, rotate.batch(), System.out) ? 0 : 1);
     } else if (command instanceof Cli.Serve serve) {
       serve(config, serve);
     }

@@ -51,6 +51,17 @@ class CliTest {
   }
 
   @Test
+  @DisplayName("rotate-keys takes --batch from 1 to 10000, 500 by default")
+  void rotateKeys() {
+    assertEquals(new Cli.RotateKeys(500), Cli.parse("rotate-keys"));
+    assertEquals(new Cli.RotateKeys(50), Cli.parse("rotate-keys", "--batch", "50"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("rotate-keys", "--batch", "0")).getMessage().contains("--batch"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("rotate-keys", "--batch")).getMessage().contains("--batch"));
+    assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("rotate-keys", "--all")).getMessage().contains("--all"));
+    assertTrue(Cli.USAGE.contains("rotate-keys [--batch N]"));
+  }
+
+  @Test
   @DisplayName("an unknown flag, command or service is an error naming it")
   void errors() {
     assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("--verbose")).getMessage().contains("--verbose"));

@@ -45,7 +45,7 @@ class EdgeTest {
         "GENESIS_DEV_TOKENS", "true", "GENESIS_PG_URL", urls.pgUrl(), "GENESIS_REDIS_URL", urls.redisUrl(),
         "GENESIS_CORS_ORIGINS", ALLOWED_ORIGIN + ", https://other.genesis.test"));
     env.put("GENESIS_RATE_LIMIT_PER_MINUTE", "1000000");
-    genesis = Genesis.start(ConfigLoader.load(env), Set.of(Service.values()), false);
+    genesis = Genesis.start(ConfigLoader.withGeneratedSecrets(ConfigLoader.load(env)), Set.of(Service.values()), false);
     clientVertx = Vertx.vertx();
     http = new Http(clientVertx, genesis.httpPort());
     token = http.token("edge-user");

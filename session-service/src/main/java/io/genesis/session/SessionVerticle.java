@@ -19,6 +19,7 @@ import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.AuditRepository;
+import io.genesis.session.crypto.FieldCipher;
 import io.genesis.session.db.Migrations;
 import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The session service: sessions and messages in PostgreSQL, cached in Caffeine and Redis, served on
  * the {@code genesis.session.*} event-bus addresses (see {@link Addresses}). Config: a
- * {@link GenesisConfig} as JSON, of which it reads {@code pgUrl} and {@code redisUrl}.
+ * {@link GenesisConfig} as JSON, of which it reads {@code pgUrl}, {@code redisUrl},
+ * {@code encryptionKey} and {@code privacy.encryptionOldKeys} (see {@link FieldCipher}).
  *
  * <p>Start fails when the schema cannot be migrated (no database, no service); Redis down at start
  * is tolerated (caches miss, the subscriber retries). Failed requests carry the HTTP status the
@@ -50,6 +52,7 @@ public final class SessionVerticle extends VerticleBase {
   private RedisClients redis;
   private SessionCaches caches;
   private RetentionJob retention;
+  private FieldCipher cipher;
 
   @Override
   public Future<?> start() {
@@ -57,11 +60,16 @@ public final class SessionVerticle extends VerticleBase {
     GenesisConfig config = GenesisConfig.fromJson(config());
     require("GENESIS_PG_URL", config.pgUrl());
     require("GENESIS_REDIS_URL", config.redisUrl());
+    require("GENESIS_ENCRYPTION_KEY", config.encryptionKey());
     pool = PgPools.create(vertx, config.pgUrl());
     return Migrations.run(vertx, pool)
         .recover(e -> Future.failedFuture(new IllegalStateException("session-service: cannot migrate the database schema"
             + " (GENESIS_PG_URL " + PgPools.describe(config.pgUrl()) + "): " + e.getMessage(), e)))
-        .compose(applied -> RedisClients.create(vertx, config.redisUrl()))
+        .compose(applied -> FieldCipher.create(vertx, config))
+        .compose(created -> {
+          cipher = created;
+          return RedisClients.create(vertx, config.redisUrl());
+        })
         .compose(clients -> startWith(clients, config))
         .recover(e -> closeAll().transform(closed -> Future.failedFuture(e)));
   }
@@ -70,9 +78,9 @@ public final class SessionVerticle extends VerticleBase {
     redis = clients;
     String instanceId = Ids.newId().toString();
     RedisAPI redisApi = RedisAPI.api(clients.pooled());
-    caches = new SessionCaches(vertx, redisApi, clients.subscriber(), instanceId);
+    caches = new SessionCaches(vertx, redisApi, clients.subscriber(), instanceId, cipher);
     caches.bindMetrics(Meters.registry(vertx));
-    SessionRepository repository = new SessionRepository(pool);
+    SessionRepository repository = new SessionRepository(pool, cipher);
     SessionService service = new SessionService(repository, caches);
     HealthProbe health = new HealthProbe(repository, redisApi);
     AuditService audit = new AuditService(new AuditRepository(pool));
@@ -81,7 +89,7 @@ public final class SessionVerticle extends VerticleBase {
         .compose(v -> register(service, health))
         .compose(v -> registerAudit(audit))
         .onSuccess(v -> retention.start())
-        .onSuccess(v -> LOG.info("session service {} ready", instanceId));
+        .onSuccess(v -> LOG.info("session service {} ready (encryption key id {})", instanceId, cipher.keyId()));
   }
 
   @Override

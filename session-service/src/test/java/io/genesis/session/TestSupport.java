@@ -33,6 +33,9 @@ final class TestSupport {
     return "u-" + UUID.randomUUID();
   }
 
+  /** A fixed AES-256 key for the suite (base64 of 32 bytes). */
+  static final String TEST_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
   static DeploymentOptions options(String pgUrl, String redisUrl) {
     return options(pgUrl, redisUrl, Map.of());
   }
@@ -42,6 +45,7 @@ final class TestSupport {
     Map<String, String> env = new java.util.HashMap<>(extra);
     env.put("GENESIS_PG_URL", pgUrl);
     env.put("GENESIS_REDIS_URL", redisUrl);
+    env.putIfAbsent("GENESIS_ENCRYPTION_KEY", TEST_KEY);
     return new DeploymentOptions().setConfig(ConfigLoader.load(env).toJson());
   }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.SessionView;
+import io.genesis.session.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The two caches of the session service, by session id:
+ * The two caches of the session service, by session id (Redis values encrypted, see {@link TwoLayerCache}):
  * <ul>
  *   <li>{@code sessions}: the session's metadata ({@link SessionView}), Redis key {@code genesis:v1:session:<id>};
  *   <li>{@code messages}: the first page of its messages ({@link FirstPage}), {@code genesis:v1:messages:<id>}.
@@ -43,13 +44,13 @@ public final class SessionCaches {
   private final TwoLayerCache<FirstPage> messages;
   private final InvalidationBus bus;
 
-  public SessionCaches(Vertx vertx, RedisAPI redis, Redis subscriberClient, String instanceId) {
+  public SessionCaches(Vertx vertx, RedisAPI redis, Redis subscriberClient, String instanceId, FieldCipher cipher) {
     this.vertx = vertx;
     this.sessions = new TwoLayerCache<>(SESSIONS, KEY_PREFIX + "session:", SessionView.class,
-        Caffeine.newBuilder().maximumSize(L1_MAX_SESSIONS).expireAfterWrite(L1_TTL).build(), redis, L2_TTL);
+        Caffeine.newBuilder().maximumSize(L1_MAX_SESSIONS).expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
     this.messages = new TwoLayerCache<>(MESSAGES, KEY_PREFIX + "messages:", FirstPage.class,
         Caffeine.newBuilder().maximumWeight(L1_MAX_MESSAGE_WEIGHT).<String, FirstPage>weigher((id, page) -> page.weight())
-            .expireAfterWrite(L1_TTL).build(), redis, L2_TTL);
+            .expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
     this.bus = new InvalidationBus(vertx, subscriberClient, redis, instanceId, this::applyRemote, this::clearLocal);
   }
 

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.genesis.common.json.Json;
+import io.genesis.session.crypto.DecryptionException;
+import io.genesis.session.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A value loaded while the same id is being invalidated is not stored (the load may have read
  * the row before the write): invalidations are remembered for a while with their time.
+ *
+ * <p>L2 values are JSON encrypted with {@link FieldCipher}, bound to their Redis key: no plaintext
+ * content sits in Redis. One that cannot be decrypted (a key retired since) is a miss.
  */
 public final class TwoLayerCache<V> {
   private static final Logger LOG = LoggerFactory.getLogger(TwoLayerCache.class);
@@ -33,6 +38,7 @@ public final class TwoLayerCache<V> {
   private final Class<V> type;
   private final Cache<String, V> l1;
   private final RedisAPI redis;
+  private final FieldCipher cipher;
   private final String l2TtlSeconds;
   private final CacheCounters counters;
   private final Cache<String, Long> recentInvalidations;
@@ -41,11 +47,13 @@ public final class TwoLayerCache<V> {
   private volatile long l2PausedUntil = allInvalidatedAt;
 
   /** {@code keyPrefix} e.g. {@code genesis:v1:session:}; the Redis key is the prefix and the id. */
-  public TwoLayerCache(String name, String keyPrefix, Class<V> type, Cache<String, V> l1, RedisAPI redis, Duration l2Ttl) {
+  public TwoLayerCache(String name, String keyPrefix, Class<V> type, Cache<String, V> l1, RedisAPI redis, Duration l2Ttl,
+                       FieldCipher cipher) {
     this.keyPrefix = keyPrefix;
     this.type = type;
     this.l1 = l1;
     this.redis = redis;
+    this.cipher = cipher;
     this.l2TtlSeconds = Long.toString(l2Ttl.toSeconds());
     this.counters = new CacheCounters(name);
     this.recentInvalidations = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
@@ -149,7 +157,7 @@ public final class TwoLayerCache<V> {
     }
     return redis.get(keyPrefix + id)
         .timeout(L2_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(response -> response == null ? null : Json.fromString(response.toString(), type))
+        .map(response -> response == null ? null : open(id, response.toString()))
         .otherwise(e -> {
           l2Failed("read", id, e);
           return null;
@@ -160,9 +168,21 @@ public final class TwoLayerCache<V> {
     if (l2Paused()) {
       return;
     }
-    redis.set(List.of(keyPrefix + id, Json.toString(value), "EX", l2TtlSeconds))
+    String key = keyPrefix + id;
+    redis.set(List.of(key, cipher.encrypt(key, Json.toString(value)), "EX", l2TtlSeconds))
         .timeout(L2_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onFailure(e -> l2Failed("write", id, e));
+  }
+
+  /** The value of an L2 entry, or null (a miss) when it cannot be decrypted. */
+  private V open(String id, String stored) {
+    String key = keyPrefix + id;
+    try {
+      return Json.fromString(cipher.decrypt(key, stored), type);
+    } catch (DecryptionException e) {
+      LOG.warn("L2 entry {} cannot be decrypted, treated as a miss: {}", key, e.reason());
+      return null;
+    }
   }
 
   private boolean l2Paused() {

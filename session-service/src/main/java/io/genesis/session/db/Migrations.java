@@ -33,7 +33,7 @@ public final class Migrations {
    * database that got V4 before V3 existed gets V3 at the next start.
    */
   public static final List<String> FILES = List.of("V1__sessions_and_messages.sql", "V2__partial_replies.sql",
-      "V4__audit_log.sql");
+      "V3__encryption_at_rest.sql", "V4__audit_log.sql");
 
   /** Key of {@code pg_advisory_xact_lock} while migrating ("GENESIS1" in ASCII). */
   static final long LOCK_KEY = 0x47454E4553495331L;

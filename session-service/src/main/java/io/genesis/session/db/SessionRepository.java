@@ -2,6 +2,8 @@ package io.genesis.session.db;
 
 import io.genesis.common.bus.Messages.MessageView;
 import io.genesis.common.bus.Messages.SessionView;
+import io.genesis.session.crypto.DecryptionException;
+import io.genesis.session.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -12,22 +14,29 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every SQL statement of the session service (schema bookkeeping aside, see {@link Migrations}).
  * Methods answer null (not a failure) when the row is absent; ownership is part of the WHERE clause
  * of every write. Each write is one statement, hence one transaction, committed before the future
  * completes.
+ *
+ * <p>Message content and session titles are encrypted here on write and decrypted on read (see
+ * {@link FieldCipher}; the associated data is the row id, {@code key_id} names the key, NULL for a
+ * value written before encryption existed): nothing outside this class sees ciphertext.
  */
 public final class SessionRepository {
-  private static final String SESSION_COLUMNS = "id, user_id, agent_id, title, is_active, created_at, updated_at";
-  private static final String MESSAGE_COLUMNS = "id, session_id, role, agent_id, content, created_at, partial";
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRepository.class);
+  private static final String SESSION_COLUMNS = "id, user_id, agent_id, title, is_active, created_at, updated_at, key_id";
+  private static final String MESSAGE_COLUMNS = "id, session_id, role, agent_id, content, created_at, partial, key_id";
   /** A later instant than both the clock and the previous one: per-session times strictly increase. */
   private static final String NEXT_TIME = "greatest(clock_timestamp(), updated_at + interval '1 microsecond')";
 
   /** One clock reading for both times: a new session was last updated when it was created. */
-  private static final String INSERT_SESSION = "INSERT INTO sessions (id, user_id, agent_id, title, created_at, updated_at) "
-      + "SELECT $1, $2, $3, $4, now.t, now.t FROM (SELECT clock_timestamp() AS t) AS now RETURNING " + SESSION_COLUMNS;
+  private static final String INSERT_SESSION = "INSERT INTO sessions (id, user_id, agent_id, title, key_id, created_at, updated_at) "
+      + "SELECT $1, $2, $3, $4, $5, now.t, now.t FROM (SELECT clock_timestamp() AS t) AS now RETURNING " + SESSION_COLUMNS;
   private static final String FIND_SESSION = "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = $1";
   private static final String CLOSE_SESSION = "UPDATE sessions SET is_active = false, "
       + "updated_at = CASE WHEN is_active THEN " + NEXT_TIME + " ELSE updated_at END "
@@ -38,8 +47,8 @@ public final class SessionRepository {
   /** Bumps the session and inserts the message in one statement; the message time is the new updated_at. */
   private static final String APPEND_MESSAGE = "WITH s AS (UPDATE sessions SET updated_at = " + NEXT_TIME
       + " WHERE id = $1 AND user_id = $2 AND is_active RETURNING id, updated_at) "
-      + "INSERT INTO messages (id, session_id, user_id, role, agent_id, content, created_at, partial) "
-      + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at, $7 FROM s RETURNING " + MESSAGE_COLUMNS;
+      + "INSERT INTO messages (id, session_id, user_id, role, agent_id, content, created_at, partial, key_id) "
+      + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at, $7, $8 FROM s RETURNING " + MESSAGE_COLUMNS;
   private static final String MESSAGE_KEY = "SELECT created_at, id FROM messages WHERE id = $2 AND session_id = $1";
   private static final String COUNTS = "SELECT (SELECT count(DISTINCT user_id) FROM sessions) AS users, "
       + "(SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM messages) AS messages";
@@ -51,19 +60,22 @@ public final class SessionRepository {
       + "WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING session_id";
 
   private final Pool pool;
+  private final FieldCipher cipher;
 
-  public SessionRepository(Pool pool) {
+  public SessionRepository(Pool pool, FieldCipher cipher) {
     this.pool = pool;
+    this.cipher = cipher;
   }
 
   public Future<SessionView> insertSession(UUID id, String userId, String agentId, String title) {
-    return pool.preparedQuery(INSERT_SESSION).execute(Tuple.of(id, userId, agentId, title))
+    Tuple args = Tuple.of(id, userId, agentId, cipher.encrypt(id.toString(), title), title == null ? null : cipher.keyId());
+    return pool.preparedQuery(INSERT_SESSION).execute(args)
         .map(rows -> toSession(rows.iterator().next()));
   }
 
   /** The session with this id, whoever owns it (the caller checks ownership, so this result can be cached). */
   public Future<SessionView> findSession(UUID id) {
-    return pool.preparedQuery(FIND_SESSION).execute(Tuple.of(id)).map(SessionRepository::firstSession);
+    return pool.preparedQuery(FIND_SESSION).execute(Tuple.of(id)).map(this::firstSession);
   }
 
   /** Up to {@code limit} sessions of a user after {@code after} (null: from the newest). */
@@ -87,17 +99,18 @@ public final class SessionRepository {
 
   /** Closes the session (idempotent: a closed one is answered unchanged); null when not the user's. */
   public Future<SessionView> closeSession(UUID id, String userId) {
-    return pool.preparedQuery(CLOSE_SESSION).execute(Tuple.of(id, userId)).map(SessionRepository::firstSession);
+    return pool.preparedQuery(CLOSE_SESSION).execute(Tuple.of(id, userId)).map(this::firstSession);
   }
 
   public Future<SessionView> setAgent(UUID id, String userId, String agentId) {
-    return pool.preparedQuery(SET_AGENT).execute(Tuple.of(id, userId, agentId)).map(SessionRepository::firstSession);
+    return pool.preparedQuery(SET_AGENT).execute(Tuple.of(id, userId, agentId)).map(this::firstSession);
   }
 
   /** Stores a message in an active session of the user; null when there is no such active session. */
   public Future<MessageView> appendMessage(UUID sessionId, String userId, UUID messageId, String role,
                                            String agentId, String content, boolean partial) {
-    Tuple args = Tuple.of(sessionId, userId, messageId, role, agentId, content).addBoolean(partial);
+    Tuple args = Tuple.of(sessionId, userId, messageId, role, agentId, cipher.encrypt(messageId.toString(), content))
+        .addBoolean(partial).addString(cipher.keyId());
     return pool.preparedQuery(APPEND_MESSAGE).execute(args).map(rows -> rows.size() == 0 ? null : toMessage(rows.iterator().next()));
   }
 
@@ -150,19 +163,83 @@ public final class SessionRepository {
     });
   }
 
-  private static SessionView firstSession(RowSet<Row> rows) {
+  private SessionView firstSession(RowSet<Row> rows) {
     return rows.size() == 0 ? null : toSession(rows.iterator().next());
   }
 
-  private static SessionView toSession(Row row) {
-    return new SessionView(row.getUUID("id").toString(), row.getString("user_id"), row.getString("agent_id"),
-        row.getString("title"), row.getBoolean("is_active"), row.getOffsetDateTime("created_at").toInstant(),
+  private SessionView toSession(Row row) {
+    String id = row.getUUID("id").toString();
+    return new SessionView(id, row.getString("user_id"), row.getString("agent_id"),
+        open("sessions", id, row.getString("title"), row.getString("key_id")), row.getBoolean("is_active"), row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("updated_at").toInstant());
   }
 
-  private static MessageView toMessage(Row row) {
-    return new MessageView(row.getUUID("id").toString(), row.getUUID("session_id").toString(), row.getString("role"),
-        row.getString("agent_id"), row.getString("content"), row.getOffsetDateTime("created_at").toInstant(),
+  private MessageView toMessage(Row row) {
+    String id = row.getUUID("id").toString();
+    return new MessageView(id, row.getUUID("session_id").toString(), row.getString("role"),
+        row.getString("agent_id"), open("messages", id, row.getString("content"), row.getString("key_id")), row.getOffsetDateTime("created_at").toInstant(),
         row.getBoolean("partial"));
+  }
+
+  /** One batch of {@link #reencrypt}: rows rewritten under the current key, rows that could not be read, the last id seen (null: none left). */
+  public record RotationBatch(int reencrypted, int unreadable, UUID last) {}
+
+  /**
+   * Rewrites under the current key up to {@code limit} values of {@code table} ("messages" or
+   * "sessions") that are plaintext or under another key, in id order after {@code after} (null: from
+   * the start), in one transaction. Rows locked by a running server are skipped, not waited for.
+   */
+  public Future<RotationBatch> reencrypt(String table, UUID after, int limit) {
+    String column = encryptedColumn(table);
+    String select = "SELECT id, " + column + " AS value, key_id FROM " + table + " WHERE " + column + " IS NOT NULL"
+        + " AND key_id IS DISTINCT FROM $1" + (after == null ? "" : " AND id > $2")
+        + " ORDER BY id LIMIT " + limit + " FOR UPDATE SKIP LOCKED";
+    Tuple args = after == null ? Tuple.of(cipher.keyId()) : Tuple.of(cipher.keyId(), after);
+    String update = "UPDATE " + table + " SET " + column + " = $2, key_id = $3 WHERE id = $1";
+    return pool.withTransaction(conn -> conn.preparedQuery(select).execute(args).compose(rows -> {
+      List<Tuple> updates = new ArrayList<>(rows.size());
+      int unreadable = 0;
+      UUID last = null;
+      for (Row row : rows) {
+        last = row.getUUID("id");
+        try {
+          String plain = open(table, last.toString(), row.getString("value"), row.getString("key_id"));
+          updates.add(Tuple.of(last, cipher.encrypt(last.toString(), plain), cipher.keyId()));
+        } catch (DecryptionException e) {
+          unreadable++;
+        }
+      }
+      RotationBatch batch = new RotationBatch(updates.size(), unreadable, last);
+      return updates.isEmpty() ? Future.succeededFuture(batch)
+          : conn.preparedQuery(update).executeBatch(updates).map(batch);
+    }));
+  }
+
+  /** How many values of {@code table} are not (yet) under the current key. */
+  public Future<Long> notUnderCurrentKey(String table) {
+    String column = encryptedColumn(table);
+    return pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE " + column + " IS NOT NULL AND key_id IS DISTINCT FROM $1")
+        .execute(Tuple.of(cipher.keyId())).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private static String encryptedColumn(String table) {
+    return switch (table) {
+      case "messages" -> "content";
+      case "sessions" -> "title";
+      default -> throw new IllegalArgumentException("no encrypted column in " + table);
+    };
+  }
+
+  /** The plaintext of a stored value: as is without a key id (written before encryption), else decrypted. */
+  private String open(String table, String rowId, String stored, String keyId) {
+    if (keyId == null || stored == null) {
+      return stored;
+    }
+    try {
+      return cipher.decrypt(rowId, stored);
+    } catch (DecryptionException e) {
+      LOG.error("cannot decrypt {} row {} (key id {}): {}", table, rowId, keyId, e.reason());
+      throw e;
+    }
   }
 }
