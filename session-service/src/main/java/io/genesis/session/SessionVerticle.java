@@ -4,6 +4,8 @@ import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Contracts;
 import io.genesis.common.bus.Messages.AppendMessage;
 import io.genesis.common.bus.Messages.CreateSession;
+import io.genesis.common.bus.Messages.EraseUser;
+import io.genesis.common.bus.Messages.ExportPageRequest;
 import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.ListSessions;
 import io.genesis.common.bus.Messages.SessionRef;
@@ -71,8 +73,10 @@ public final class SessionVerticle extends VerticleBase {
     SessionRepository repository = new SessionRepository(pool);
     SessionService service = new SessionService(repository, caches);
     HealthProbe health = new HealthProbe(repository, redisApi);
+    UserExport export = new UserExport(repository);
+    UserErasure erasure = new UserErasure(repository, caches);
     return caches.start()
-        .compose(v -> register(service, health))
+        .compose(v -> register(service, health, export, erasure))
         .onSuccess(v -> LOG.info("session service {} ready", instanceId));
   }
 
@@ -81,7 +85,7 @@ public final class SessionVerticle extends VerticleBase {
     return closeAll();
   }
 
-  private Future<?> register(SessionService service, HealthProbe health) {
+  private Future<?> register(SessionService service, HealthProbe health, UserExport export, UserErasure erasure) {
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.SESSION_CREATE, CreateSession.class, service::create),
         serve(Addresses.SESSION_LIST, ListSessions.class, service::list),
@@ -92,7 +96,9 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.MESSAGE_LIST, ListMessages.class, service::listMessages),
         serve(Addresses.SESSION_STATS, Object.class, any -> service.stats()),
         serve(Addresses.SESSION_CACHE_STATS, Object.class, any -> Future.succeededFuture(caches.stats())),
-        serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check()));
+        serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check()),
+        serve(Addresses.USER_EXPORT_PAGE, ExportPageRequest.class, export::page),
+        serve(Addresses.USER_ERASE, EraseUser.class, erasure::erase));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 

@@ -20,7 +20,9 @@ public final class Contracts {
       Messages.AgentList.class, Messages.ReplyRequest.class, Messages.ReplyResult.class,
       Messages.Handoff.class, Messages.HealthReport.class, Messages.Empty.class, Messages.ChatTurn.class,
       Messages.Usage.class, Messages.StreamReply.class, Messages.StreamOpened.class, Messages.StreamRefused.class,
-      Messages.StreamControl.class, Messages.ReplyEvent.class);
+      Messages.StreamControl.class, Messages.ReplyEvent.class,
+      Messages.ExportPageRequest.class, Messages.ExportChunk.class, Messages.ExportPage.class,
+      Messages.EraseUser.class, Messages.EraseResult.class, Messages.AuditEntry.class);
 
   /** Registers the codecs on this Vert.x instance; safe to call from every verticle that starts. */
   public static void register(Vertx vertx) {
