@@ -7,6 +7,7 @@ import io.genesis.common.metrics.PerformanceRoutes;
 import io.genesis.gateway.api.AdminAudit;
 import io.genesis.gateway.api.AdminRoutes;
 import io.genesis.gateway.api.AgentRoutes;
+import io.genesis.gateway.api.MeRoutes;
 import io.genesis.gateway.api.MessageRoutes;
 import io.genesis.gateway.api.SessionRoutes;
 import io.genesis.gateway.api.WebSocketRoute;
@@ -143,6 +144,7 @@ public final class GatewayVerticle extends VerticleBase {
     sessions.mount(router);
     new MessageRoutes(services, sessions, replies).mount(router);
     new OpenAiRoutes(services, replies).mount(router);
+    new MeRoutes(services, vertx.eventBus()).mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleBadRequest);
     router.errorHandler(404, Problems::handleFailure);

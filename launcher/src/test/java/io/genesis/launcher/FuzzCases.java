@@ -109,7 +109,9 @@ final class FuzzCases {
       item.getJsonArray("parameters", new JsonArray()).forEach(p -> shared.add((JsonObject) p));
       for (String method : List.of("get", "post", "put", "patch", "delete")) {
         JsonObject op = item.getJsonObject(method);
-        if (op == null) {
+        // eraseMe takes nothing that can be made invalid, so any authorised case rightly erases the fuzzing
+        // user (and the session the other cases read): PrivacyTest and OpenApiTest cover it instead.
+        if (op == null || "eraseMe".equals(op.getString("operationId"))) {
           continue;
         }
         List<JsonObject> parameters = new ArrayList<>(shared);

@@ -6,6 +6,8 @@ import io.genesis.common.bus.Messages.AppendMessage;
 import io.genesis.common.bus.Messages.AuditEntry;
 import io.genesis.common.bus.Messages.CreateSession;
 import io.genesis.common.bus.Messages.ListAudit;
+import io.genesis.common.bus.Messages.EraseUser;
+import io.genesis.common.bus.Messages.ExportPageRequest;
 import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.ListSessions;
 import io.genesis.common.bus.Messages.SessionRef;
@@ -85,8 +87,10 @@ public final class SessionVerticle extends VerticleBase {
     HealthProbe health = new HealthProbe(repository, redisApi);
     AuditService audit = new AuditService(new AuditRepository(pool));
     retention = new RetentionJob(vertx, repository, caches, audit, config.privacy());
+    UserExport export = new UserExport(repository);
+    UserErasure erasure = new UserErasure(repository, caches);
     return caches.start()
-        .compose(v -> register(service, health))
+        .compose(v -> register(service, health, export, erasure))
         .compose(v -> registerAudit(audit))
         .onSuccess(v -> retention.start())
         .onSuccess(v -> LOG.info("session service {} ready (encryption key id {})", instanceId, cipher.keyId()));
@@ -110,7 +114,7 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.AUDIT_LIST, ListAudit.class, audit::list).completion());
   }
 
-  private Future<?> register(SessionService service, HealthProbe health) {
+  private Future<?> register(SessionService service, HealthProbe health, UserExport export, UserErasure erasure) {
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.SESSION_CREATE, CreateSession.class, service::create),
         serve(Addresses.SESSION_LIST, ListSessions.class, service::list),
@@ -121,7 +125,9 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.MESSAGE_LIST, ListMessages.class, service::listMessages),
         serve(Addresses.SESSION_STATS, Object.class, any -> service.stats()),
         serve(Addresses.SESSION_CACHE_STATS, Object.class, any -> Future.succeededFuture(caches.stats())),
-        serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check()));
+        serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check()),
+        serve(Addresses.USER_EXPORT_PAGE, ExportPageRequest.class, export::page),
+        serve(Addresses.USER_ERASE, EraseUser.class, erasure::erase));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 

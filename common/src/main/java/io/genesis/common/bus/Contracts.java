@@ -21,7 +21,9 @@ public final class Contracts {
       Messages.Handoff.class, Messages.HealthReport.class, Messages.Empty.class, Messages.ChatTurn.class,
       Messages.Usage.class, Messages.StreamReply.class, Messages.StreamOpened.class, Messages.StreamRefused.class,
       Messages.StreamControl.class, Messages.ReplyEvent.class,
-      Messages.AuditEntry.class, Messages.ListAudit.class, Messages.AuditView.class, Messages.AuditPage.class);
+      Messages.AuditEntry.class, Messages.ListAudit.class, Messages.AuditView.class, Messages.AuditPage.class,
+      Messages.ExportPageRequest.class, Messages.ExportChunk.class, Messages.ExportPage.class,
+      Messages.EraseUser.class, Messages.EraseResult.class);
 
   /** Registers the codecs on this Vert.x instance; safe to call from every verticle that starts. */
   public static void register(Vertx vertx) {

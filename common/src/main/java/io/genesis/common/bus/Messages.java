@@ -172,6 +172,26 @@ public final class Messages {
 
   public record AuditPage(List<AuditView> items, String nextCursor) {}
 
+  // ---- privacy: export, erasure, audit ----
+
+  /** One page of {@link Addresses#USER_EXPORT_PAGE}; {@code cursor} null means the first page. */
+  public record ExportPageRequest(String userId, String cursor) {}
+
+  /**
+   * Some messages of one session, oldest first. A session's messages may span pages: the next page
+   * then starts with a chunk of the same session (the same {@code session.id()}).
+   */
+  public record ExportChunk(SessionView session, List<MessageView> messages) {}
+
+  /** Sessions by id, each with its messages by (created_at, id); {@code nextCursor} null on the last page. */
+  public record ExportPage(List<ExportChunk> chunks, String nextCursor) {}
+
+  /** {@link Addresses#USER_ERASE}: erases everything stored about {@code userId}. */
+  public record EraseUser(String userId) {}
+
+  /** How many rows an erasure deleted (0 and 0 when there was nothing left: erasure is idempotent). */
+  public record EraseResult(long sessions, long messages) {}
+
   // ---- operations ----
 
   /** {@code checks} maps a check name (e.g. "postgres") to "UP" or a reason it is down. */

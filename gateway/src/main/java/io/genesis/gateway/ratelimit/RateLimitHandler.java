@@ -47,7 +47,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   /** The limiter key of a user: the same window for HTTP requests and WebSocket message frames. */
   public static String userKey(String userId) {
-    return "user:" + userId;
+    return io.genesis.common.redis.RedisKeys.rateLimitUserKey(userId);
   }
 
   /**

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every call is bounded by {@code timeoutMillis}.
  */
 final class RedisWindows implements RemoteWindows {
-  static final String KEY_PREFIX = "genesis:ratelimit:";
+  static final String KEY_PREFIX = io.genesis.common.redis.RedisKeys.RATE_LIMIT_PREFIX;
 
   /**
    * KEYS[1] the caller's log; ARGV[1] limit, ARGV[2] window in ms, ARGV[3] a unique member.

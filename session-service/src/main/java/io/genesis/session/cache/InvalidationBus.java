@@ -76,6 +76,12 @@ public final class InvalidationBus {
         });
   }
 
+  /** As {@link #publish}, but fails when Redis did not take the message (erasure must know). */
+  public Future<Void> publishOrFail(JsonObject event) {
+    String payload = event.copy().put("origin", instanceId).encode();
+    return publisher.publish(CHANNEL, payload).timeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(reconnectTimer);

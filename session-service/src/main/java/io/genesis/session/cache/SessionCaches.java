@@ -43,9 +43,11 @@ public final class SessionCaches {
   private final TwoLayerCache<SessionView> sessions;
   private final TwoLayerCache<FirstPage> messages;
   private final InvalidationBus bus;
+  private final RedisAPI redis;
 
   public SessionCaches(Vertx vertx, RedisAPI redis, Redis subscriberClient, String instanceId, FieldCipher cipher) {
     this.vertx = vertx;
+    this.redis = redis;
     this.sessions = new TwoLayerCache<>(SESSIONS, KEY_PREFIX + "session:", SessionView.class,
         Caffeine.newBuilder().maximumSize(L1_MAX_SESSIONS).expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
     this.messages = new TwoLayerCache<>(MESSAGES, KEY_PREFIX + "messages:", FirstPage.class,
@@ -97,6 +99,36 @@ public final class SessionCaches {
     // Publish only once the keys are gone, or another instance could reload the old value from Redis.
     return Future.all(deletes).compose(deleted ->
         bus.publish(new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches))).mapEmpty();
+  }
+
+  /**
+   * Erasure of sessions: drops them from this L1, deletes both of their Redis keys (and {@code extraKeys},
+   * e.g. a user's rate-limit window) in one command, then tells every other instance to drop them from
+   * its L1. Unlike {@link #invalidate}, it FAILS when Redis did not confirm the delete or the publish:
+   * an erasure must not report success while a copy may remain.
+   */
+  public Future<Void> erase(List<String> sessionIds, List<String> extraKeys) {
+    List<String> keys = new ArrayList<>(sessionIds.size() * 2 + extraKeys.size());
+    for (String id : sessionIds) {
+      sessions.invalidateLocal(id);
+      messages.invalidateLocal(id);
+      keys.add(KEY_PREFIX + "session:" + id);
+      keys.add(KEY_PREFIX + "messages:" + id);
+    }
+    keys.addAll(extraKeys);
+    Future<Void> deleted = keys.isEmpty() ? Future.succeededFuture()
+        : redis.del(keys).timeout(TwoLayerCache.L2_TIMEOUT_MS * 10, java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty();
+    return deleted.compose(done -> sessionIds.isEmpty() ? Future.succeededFuture() : bus.publishOrFail(new JsonObject()
+        .put("sessionIds", new JsonArray(new ArrayList<Object>(sessionIds))).put("caches", new JsonArray().add(SESSIONS).add(MESSAGES))));
+  }
+
+  /**
+   * After the rows are gone: the same once more now and a moment later, best effort, for a read that
+   * loaded a row before the delete and may still put it back (as {@link #invalidate} does).
+   */
+  public void eraseAgain(List<String> sessionIds) {
+    erase(sessionIds, List.of()).otherwiseEmpty();
+    vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> erase(sessionIds, List.of()).otherwiseEmpty());
   }
 
   /** {@code {sessions:{l1:{hits,misses,hitRatio,size},l2:{…},hitRatio}, messages:{…}}}. */

@@ -59,6 +59,11 @@ public final class SessionRepository {
   private static final String DELETE_OLD_MESSAGES = "DELETE FROM messages WHERE id IN (SELECT id FROM messages "
       + "WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING session_id";
 
+  private static final String SESSION_IDS_OF_USER = "SELECT id FROM sessions WHERE user_id = $1 ORDER BY id LIMIT $2";
+  private static final String DELETE_MESSAGES_OF_SESSIONS = "DELETE FROM messages WHERE id IN "
+      + "(SELECT id FROM messages WHERE session_id = ANY($1) LIMIT $2)";
+  private static final String DELETE_SESSIONS_OF_USER = "DELETE FROM sessions WHERE id = ANY($1) AND user_id = $2";
+
   private final Pool pool;
   private final FieldCipher cipher;
 
@@ -161,6 +166,54 @@ public final class SessionRepository {
       rows.forEach(row -> sessions.add(row.getUUID("session_id")));
       return sessions;
     });
+  }
+
+  // ---- privacy: export and erasure (rows mapped by toSession/toMessage like every other read) ----
+
+  /** Up to {@code limit} sessions of a user with an id greater than {@code afterId} (null: from the first), by id. */
+  public Future<List<SessionView>> exportSessions(String userId, UUID afterId, int limit) {
+    String sql = "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE user_id = $1"
+        + (afterId == null ? "" : " AND id > $2") + " ORDER BY id LIMIT " + limit;
+    Tuple args = afterId == null ? Tuple.of(userId) : Tuple.of(userId, afterId);
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      List<SessionView> items = new ArrayList<>(rows.size());
+      rows.forEach(row -> items.add(toSession(row)));
+      return items;
+    });
+  }
+
+  /** Up to {@code limit} messages of a session, oldest first, after {@code after} (null: from the oldest). */
+  public Future<List<MessageView>> exportMessages(UUID sessionId, Keyset after, int limit) {
+    String sql = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = $1"
+        + (after == null ? "" : " AND (created_at, id) > ($2, $3)")
+        + " ORDER BY created_at, id LIMIT " + limit;
+    Tuple args = after == null ? Tuple.of(sessionId) : Tuple.of(sessionId, after.at(), after.id());
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      List<MessageView> items = new ArrayList<>(rows.size());
+      rows.forEach(row -> items.add(toMessage(row)));
+      return items;
+    });
+  }
+
+  /** Ids of up to {@code limit} sessions of a user (erasure deletes them batch by batch). */
+  public Future<List<UUID>> sessionIdsOf(String userId, int limit) {
+    return pool.preparedQuery(SESSION_IDS_OF_USER).execute(Tuple.of(userId, limit)).map(rows -> {
+      List<UUID> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getUUID("id")));
+      return ids;
+    });
+  }
+
+  /** Deletes up to {@code limit} messages of these sessions in one short statement; answers how many. */
+  public Future<Integer> deleteMessagesOf(List<UUID> sessionIds, int limit) {
+    Tuple args = Tuple.tuple().addArrayOfUUID(sessionIds.toArray(UUID[]::new)).addInteger(limit);
+    return pool.preparedQuery(DELETE_MESSAGES_OF_SESSIONS).execute(args).map(RowSet::rowCount);
+  }
+
+  /** Deletes these sessions of the user (their messages go with them: see {@link #deleteMessagesOf}). */
+  public Future<Integer> deleteSessions(List<UUID> sessionIds, String userId) {
+    Tuple args = Tuple.tuple().addArrayOfUUID(sessionIds.toArray(UUID[]::new)).addString(userId);
+    return pool.preparedQuery(DELETE_SESSIONS_OF_USER).execute(args).map(RowSet::rowCount);
   }
 
   private SessionView firstSession(RowSet<Row> rows) {

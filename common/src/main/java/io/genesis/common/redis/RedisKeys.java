@@ -1,0 +1,22 @@
+package io.genesis.common.redis;
+
+/**
+ * Redis key formats that more than one module needs: the gateway writes the rate-limit windows, the
+ * session service erases a user's window with the rest of their data.
+ */
+public final class RedisKeys {
+  private RedisKeys() {}
+
+  /** Prefix of every rate-limit window (a sorted set per caller key). */
+  public static final String RATE_LIMIT_PREFIX = "genesis:ratelimit:";
+
+  /** The limiter's caller key of a user (HTTP requests and WebSocket frames share it). */
+  public static String rateLimitUserKey(String userId) {
+    return "user:" + userId;
+  }
+
+  /** The Redis key of a user's rate-limit window, e.g. {@code genesis:ratelimit:user:u1}. */
+  public static String rateLimitUserWindow(String userId) {
+    return RATE_LIMIT_PREFIX + rateLimitUserKey(userId);
+  }
+}
