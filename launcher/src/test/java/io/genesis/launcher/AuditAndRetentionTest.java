@@ -87,12 +87,12 @@ class AuditAndRetentionTest {
 
     JsonObject stats = awaitEntry(admin, "admin.read", e -> adminId.equals(e.getString("actor"))
         && "/api/v1/admin/stats".equals(e.getString("subject")));
-    assertEquals("GET /api/v1/admin/stats", stats.getString("details"));
+    assertEquals("GET /api/v1/admin/stats 200", stats.getString("details"));
     assertFalse(Instant.parse(stats.getString("at")).isBefore(before.minusSeconds(1)));
     assertEquals(36, stats.getString("id").length());
     JsonObject performance = awaitEntry(admin, "admin.read", e -> adminId.equals(e.getString("actor"))
         && "/performance/metrics".equals(e.getString("subject")));
-    assertEquals("GET /performance/metrics", performance.getString("details"));
+    assertEquals("GET /performance/metrics 200", performance.getString("details"));
   }
 
   @Test

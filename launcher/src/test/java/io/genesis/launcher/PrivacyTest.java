@@ -278,7 +278,10 @@ class PrivacyTest {
     assertEquals(404, http.get("/api/v1/sessions/" + first, token).statusCode());
     assertEquals(404, http.get("/api/v1/sessions/" + first + "/messages", token).statusCode());
     assertEquals(0, export(http, token).getJsonArray("sessions").size());
+    assertEquals(1, count("SELECT count(*) FROM audit_log WHERE action = 'user.erase' AND subject = $1"
+        + " AND details LIKE 'sessions=% messages=%' AND actor = subject", me), "the erasure is in the audit trail");
     assertEquals(204, http.delete("/api/v1/me", token).statusCode());
+    assertEquals(2, count("SELECT count(*) FROM audit_log WHERE action = 'user.erase' AND subject = $1", me));
   }
 
   @Test

@@ -59,10 +59,8 @@ final class AuditService {
     return bounded(field, value, MAX_FIELD);
   }
 
+  /** Cut, not refused: an entry that is too long must still be recorded (its start says what happened). */
   private static String bounded(String field, String value, int max) {
-    if (value != null && value.length() > max) {
-      throw ServiceException.badRequest(field + ": at most " + max + " characters");
-    }
-    return value;
+    return value != null && value.length() > max ? value.substring(0, max - 1) + "…" : value;
   }
 }

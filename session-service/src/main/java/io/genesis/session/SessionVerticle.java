@@ -88,7 +88,7 @@ public final class SessionVerticle extends VerticleBase {
     AuditService audit = new AuditService(new AuditRepository(pool));
     retention = new RetentionJob(vertx, repository, caches, audit, config.privacy());
     UserExport export = new UserExport(repository);
-    UserErasure erasure = new UserErasure(repository, caches);
+    UserErasure erasure = new UserErasure(repository, caches, audit);
     return caches.start()
         .compose(v -> register(service, health, export, erasure))
         .compose(v -> registerAudit(audit))

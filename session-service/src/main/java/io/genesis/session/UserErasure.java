@@ -1,5 +1,6 @@
 package io.genesis.session;
 
+import io.genesis.common.bus.Messages.AuditEntry;
 import io.genesis.common.bus.Messages.EraseResult;
 import io.genesis.common.bus.Messages.EraseUser;
 import io.genesis.common.error.ServiceException;
@@ -30,10 +31,14 @@ final class UserErasure {
 
   private final SessionRepository repository;
   private final SessionCaches caches;
+  /** The erasure is recorded here, by the service that did it, so a caller that timed out cannot lose the record. */
+  private final AuditService audit;
+  static final String ACTION = "user.erase";
 
-  UserErasure(SessionRepository repository, SessionCaches caches) {
+  UserErasure(SessionRepository repository, SessionCaches caches, AuditService audit) {
     this.repository = repository;
     this.caches = caches;
+    this.audit = audit;
   }
 
   Future<EraseResult> erase(EraseUser request) {
@@ -43,6 +48,13 @@ final class UserErasure {
     String userId = request.userId();
     return batches(userId, new EraseResult(0, 0))
         .compose(result -> strict(caches.erase(List.of(), List.of(RedisKeys.rateLimitUserWindow(userId)))).map(result))
+        .compose(result -> audit.record(new AuditEntry(userId, ACTION, userId,
+                "sessions=" + result.sessions() + " messages=" + result.messages()))
+            .recover(e -> {
+              LOG.error("erasure done but not audited: {}", e.getMessage());
+              return Future.succeededFuture();
+            })
+            .map(result))
         .onSuccess(result -> LOG.info("erased user data: {} sessions, {} messages", result.sessions(), result.messages()));
   }
 
@@ -54,10 +66,10 @@ final class UserErasure {
       List<String> keys = ids.stream().map(UUID::toString).toList();
       return strict(caches.erase(keys, List.of()))
           .compose(cleared -> deleteMessages(ids, 0))
-          .compose(messages -> repository.deleteSessions(ids, userId).map(sessions -> {
-            caches.eraseAgain(keys);
-            return new EraseResult(sofar.sessions() + sessions, sofar.messages() + messages);
-          }))
+          .compose(messages -> repository.deleteSessions(ids, userId)
+              // Awaited: a read that raced the delete may have cached a copy; only the later pass is best effort.
+              .compose(sessions -> strict(caches.eraseAgain(keys))
+                  .map(cleared -> new EraseResult(sofar.sessions() + sessions, sofar.messages() + messages))))
           .compose(next -> batches(userId, next));
     });
   }
@@ -69,7 +81,9 @@ final class UserErasure {
   }
 
   private static Future<Void> strict(Future<Void> cacheErasure) {
-    return cacheErasure.recover(e -> Future.failedFuture(
-        ServiceException.unavailable("cache unavailable: erasure incomplete, retry (" + e.getMessage() + ")")));
+    return cacheErasure.recover(e -> {
+      LOG.warn("erasure stopped: the cache did not confirm ({})", e.getMessage());
+      return Future.failedFuture(ServiceException.unavailable("cache unavailable: erasure incomplete, retry"));
+    });
   }
 }

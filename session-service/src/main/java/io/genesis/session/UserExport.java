@@ -32,6 +32,7 @@ import java.util.UUID;
  */
 final class UserExport {
   static final int PAGE_MESSAGES = 500;
+  static final int FETCH_MESSAGES = 100;
   static final int PAGE_CHARS = 1 << 20;
   static final int PAGE_SESSIONS = 100;
 
@@ -103,7 +104,9 @@ final class UserExport {
    * left for the next page (then {@code page.next} points inside the session).
    */
   private Future<Boolean> fill(SessionView session, MessageView after, Page page) {
-    int room = PAGE_MESSAGES - page.messages;
+    // At most FETCH_MESSAGES rows read (and decrypted) at once, whatever their length: a page of long
+    // replies stops early instead of holding hundreds of them.
+    int room = Math.min(PAGE_MESSAGES - page.messages, FETCH_MESSAGES);
     Keyset from = after == null ? null : keyOf(after);
     return repository.exportMessages(UUID.fromString(session.id()), from, room + 1).map(rows -> {
       List<MessageView> taken = new ArrayList<>(Math.min(rows.size(), room));

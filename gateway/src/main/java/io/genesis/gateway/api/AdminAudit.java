@@ -40,6 +40,6 @@ public final class AdminAudit implements Handler<RoutingContext> {
     HttpMethod method = ctx.request().method();
     boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
     bus.send(Addresses.AUDIT_RECORD, new AuditEntry(caller.userId(), read ? READ : WRITE, templates.of(ctx),
-        method.name() + " " + ctx.normalizedPath()));
+        method.name() + " " + ctx.normalizedPath() + " " + ctx.response().getStatusCode()));
   }
 }

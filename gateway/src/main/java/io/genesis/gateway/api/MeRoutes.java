@@ -1,7 +1,6 @@
 package io.genesis.gateway.api;
 
 import io.genesis.common.bus.Addresses;
-import io.genesis.common.bus.Messages.AuditEntry;
 import io.genesis.common.bus.Messages.EraseResult;
 import io.genesis.common.bus.Messages.EraseUser;
 import io.genesis.common.bus.Messages.ExportPage;
@@ -27,7 +26,6 @@ public final class MeRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MeRoutes.class);
   /** An erasure runs in short batches; a user with very many rows may take longer than a usual request. */
   static final long ERASE_TIMEOUT_MILLIS = 120_000;
-  static final String AUDIT_ERASE = "user.erase";
 
   private final ServiceClient services;
   private final EventBus bus;
@@ -45,12 +43,8 @@ public final class MeRoutes {
   private void erase(RoutingContext ctx) {
     String userId = Caller.of(ctx).userId();
     services.timed(RequestObserver.timings(ctx)).<EraseResult>request(Addresses.USER_ERASE, new EraseUser(userId), ERASE_TIMEOUT_MILLIS)
-        .onSuccess(erased -> {
-          // Fire and forget: whoever keeps the audit trail consumes it; nobody may, and that is fine.
-          bus.send(Addresses.AUDIT_RECORD, new AuditEntry(userId, AUDIT_ERASE, userId,
-              "sessions=" + erased.sessions() + " messages=" + erased.messages()));
-          Responses.noContent(ctx);
-        })
+        // The session service records the erasure in the audit trail itself.
+        .onSuccess(erased -> Responses.noContent(ctx))
         .onFailure(ctx::fail);
   }
 

@@ -126,9 +126,9 @@ public final class SessionCaches {
    * After the rows are gone: the same once more now and a moment later, best effort, for a read that
    * loaded a row before the delete and may still put it back (as {@link #invalidate} does).
    */
-  public void eraseAgain(List<String> sessionIds) {
-    erase(sessionIds, List.of()).otherwiseEmpty();
+  public Future<Void> eraseAgain(List<String> sessionIds) {
     vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> erase(sessionIds, List.of()).otherwiseEmpty());
+    return erase(sessionIds, List.of());
   }
 
   /** {@code {sessions:{l1:{hits,misses,hitRatio,size},l2:{…},hitRatio}, messages:{…}}}. */
