@@ -132,10 +132,15 @@ public final class SessionRepository {
 
   /** Up to {@code limit} messages of a session, newest first, older than {@code before} (null: the newest). */
   public Future<List<MessageView>> listMessages(UUID sessionId, Keyset before, int limit) {
+    return messagesFrom(sessionId, before, limit, true);
+  }
+
+  /** A session's messages past {@code from} (exclusive; null: from the end), newest or oldest first. */
+  private Future<List<MessageView>> messagesFrom(UUID sessionId, Keyset from, int limit, boolean newestFirst) {
     String sql = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = $1"
-        + (before == null ? "" : " AND (created_at, id) < ($2, $3)")
-        + " ORDER BY created_at DESC, id DESC LIMIT " + limit;
-    Tuple args = before == null ? Tuple.of(sessionId) : Tuple.of(sessionId, before.at(), before.id());
+        + (from == null ? "" : newestFirst ? " AND (created_at, id) < ($2, $3)" : " AND (created_at, id) > ($2, $3)")
+        + (newestFirst ? " ORDER BY created_at DESC, id DESC" : " ORDER BY created_at, id") + " LIMIT " + limit;
+    Tuple args = from == null ? Tuple.of(sessionId) : Tuple.of(sessionId, from.at(), from.id());
     return pool.preparedQuery(sql).execute(args).map(rows -> {
       List<MessageView> items = new ArrayList<>(rows.size());
       rows.forEach(row -> items.add(toMessage(row)));
@@ -184,15 +189,7 @@ public final class SessionRepository {
 
   /** Up to {@code limit} messages of a session, oldest first, after {@code after} (null: from the oldest). */
   public Future<List<MessageView>> exportMessages(UUID sessionId, Keyset after, int limit) {
-    String sql = "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = $1"
-        + (after == null ? "" : " AND (created_at, id) > ($2, $3)")
-        + " ORDER BY created_at, id LIMIT " + limit;
-    Tuple args = after == null ? Tuple.of(sessionId) : Tuple.of(sessionId, after.at(), after.id());
-    return pool.preparedQuery(sql).execute(args).map(rows -> {
-      List<MessageView> items = new ArrayList<>(rows.size());
-      rows.forEach(row -> items.add(toMessage(row)));
-      return items;
-    });
+    return messagesFrom(sessionId, after, limit, false);
   }
 
   /** Ids of up to {@code limit} sessions of a user (erasure deletes them batch by batch). */
