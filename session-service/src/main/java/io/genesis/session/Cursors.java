@@ -26,9 +26,7 @@ final class Cursors {
 
   /** The same cursor for any newest-first listing by (time, id), e.g. the audit trail. */
   static String encode(Instant at, String id) {
-    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, at);
-    String raw = micros + ":" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return opaque(ChronoUnit.MICROS.between(Instant.EPOCH, at) + ":" + id);
   }
 
   /** The position, null for none; a cursor that is not one of ours is a 400. */
@@ -36,21 +34,47 @@ final class Cursors {
     if (cursor == null || cursor.isEmpty()) {
       return null;
     }
+    String raw = raw(cursor);
+    int colon = raw.indexOf(':');
+    if (colon < 0) {
+      throw malformed();
+    }
+    return keyset(raw.substring(0, colon), raw.substring(colon + 1));
+  }
+
+  /** {@code <µs>:<id>} of a position, to be part of a larger cursor (the export's). */
+  static String position(Keyset at) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, at.at().toInstant()) + ":" + at.id();
+  }
+
+  /** The position of {@link #position}'s two parts; anything else is a 400. */
+  static Keyset keyset(String micros, String id) {
+    UUID parsed = Ids.parseOrNull(id);
+    if (parsed == null) {
+      throw malformed();
+    }
     try {
-      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      int colon = raw.indexOf(':');
-      UUID id = colon < 0 ? null : Ids.parseOrNull(raw.substring(colon + 1));
-      if (id == null) {
-        throw malformed();
-      }
-      Instant at = Instant.EPOCH.plus(Long.parseLong(raw.substring(0, colon)), ChronoUnit.MICROS);
-      return new Keyset(OffsetDateTime.ofInstant(at, ZoneOffset.UTC), id);
+      Instant at = Instant.EPOCH.plus(Long.parseLong(micros), ChronoUnit.MICROS);
+      return new Keyset(OffsetDateTime.ofInstant(at, ZoneOffset.UTC), parsed);
     } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
       throw malformed();
     }
   }
 
-  private static ServiceException malformed() {
+  /** base64url without padding: what every cursor looks like to clients. */
+  static String opaque(String raw) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String raw(String cursor) {
+    try {
+      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw malformed();
+    }
+  }
+
+  static ServiceException malformed() {
     return ServiceException.badRequest("cursor: malformed");
   }
 }

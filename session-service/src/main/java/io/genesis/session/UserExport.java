@@ -10,13 +10,10 @@ import io.genesis.common.id.Ids;
 import io.genesis.session.db.Keyset;
 import io.genesis.session.db.SessionRepository;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -103,12 +100,11 @@ final class UserExport {
    * Adds the session with what fits of its messages after {@code after}; answers true when some are
    * left for the next page (then {@code page.next} points inside the session).
    */
-  private Future<Boolean> fill(SessionView session, MessageView after, Page page) {
+  private Future<Boolean> fill(SessionView session, Keyset after, Page page) {
     // At most FETCH_MESSAGES rows read (and decrypted) at once, whatever their length: a page of long
     // replies stops early instead of holding hundreds of them.
     int room = Math.min(PAGE_MESSAGES - page.messages, FETCH_MESSAGES);
-    Keyset from = after == null ? null : keyOf(after);
-    return repository.exportMessages(UUID.fromString(session.id()), from, room + 1).map(rows -> {
+    return repository.exportMessages(UUID.fromString(session.id()), after, room + 1).map(rows -> {
       List<MessageView> taken = new ArrayList<>(Math.min(rows.size(), room));
       for (MessageView message : rows) {
         if (taken.size() == room || (page.messages > 0 || !taken.isEmpty()) && page.chars >= PAGE_CHARS) {
@@ -122,8 +118,8 @@ final class UserExport {
       boolean more = taken.size() < rows.size();
       if (more) {
         // An empty chunk (the page was full) resumes the session from where it stood.
-        MessageView last = taken.isEmpty() ? after : taken.get(taken.size() - 1);
-        page.next = last == null ? encodeStart(session.id()) : encode(session.id(), last);
+        Keyset last = taken.isEmpty() ? after : keyOf(taken.get(taken.size() - 1));
+        page.next = encode(session.id(), last == null ? SESSION_START : last);
       }
       return more;
     });
@@ -135,48 +131,26 @@ final class UserExport {
 
   // ---- the cursor ----
 
-  /** {@code after} null: the session is done. A MessageView stands for its (created_at, id) only. */
-  private record Position(UUID sessionId, MessageView after) {
+  /** Resumes a session before its first message: before every real (created_at, id). */
+  private static final Keyset SESSION_START =
+      new Keyset(OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC), new UUID(0, 0));
+
+  /** {@code after} null: the session is done. */
+  private record Position(UUID sessionId, Keyset after) {
     static Position decode(String cursor) {
       if (cursor == null || cursor.isEmpty()) {
         return null;
       }
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", -1);
-        UUID session = Ids.parseOrNull(parts[0]);
-        if (session == null || (parts.length != 1 && parts.length != 3)) {
-          throw malformed();
-        }
-        if (parts.length == 1) {
-          return new Position(session, null);
-        }
-        UUID message = Ids.parseOrNull(parts[2]);
-        if (message == null) {
-          throw malformed();
-        }
-        Instant at = Instant.EPOCH.plus(Long.parseLong(parts[1]), ChronoUnit.MICROS);
-        return new Position(session, new MessageView(message.toString(), session.toString(), null, null, null, at, false));
-      } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
-        throw malformed();
+      String[] parts = Cursors.raw(cursor).split(":", -1);
+      UUID session = Ids.parseOrNull(parts[0]);
+      if (session == null || (parts.length != 1 && parts.length != 3)) {
+        throw Cursors.malformed();
       }
+      return new Position(session, parts.length == 1 ? null : Cursors.keyset(parts[1], parts[2]));
     }
   }
 
-  private static String encode(String sessionId, MessageView last) {
-    String raw = last == null ? sessionId
-        : sessionId + ":" + ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt()) + ":" + last.id();
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * Resumes a session before its first message: the position just before every real one
-   * (created_at at the epoch start, the nil id).
-   */
-  private static String encodeStart(String sessionId) {
-    return encode(sessionId, new MessageView(new UUID(0, 0).toString(), sessionId, null, null, null, Instant.EPOCH, false));
-  }
-
-  private static ServiceException malformed() {
-    return ServiceException.badRequest("cursor: malformed");
+  private static String encode(String sessionId, Keyset after) {
+    return Cursors.opaque(after == null ? sessionId : sessionId + ":" + Cursors.position(after));
   }
 }

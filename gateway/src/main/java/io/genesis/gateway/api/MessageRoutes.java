@@ -1,6 +1,5 @@
 package io.genesis.gateway.api;
 
-import io.genesis.common.metrics.RequestTimings;
 import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages;
@@ -69,7 +68,7 @@ public final class MessageRoutes {
     String agentId = fields.optionalString(body, "agentId", MAX_AGENT_ID);
     fields.check();
     boolean streamed = EventStream.wanted(ctx);
-    Future<Turn> ready = exchanges.begin(ref, content, agentId, !streamed, RequestObserver.timings(ctx)).onSuccess(turn -> modelStarted(ctx));
+    Future<Turn> ready = exchanges.begin(ref, content, agentId, !streamed, RequestObserver.timings(ctx)).onSuccess(turn -> RequestObserver.modelStarted(ctx));
     if (streamed) {
       ready.onSuccess(turn -> EventStream.reply(ctx, turn, exchanges::settle)).onFailure(ctx::fail);
     } else {
@@ -78,13 +77,6 @@ public final class MessageRoutes {
                   : Future.succeededFuture(new Exchange(turn.message(), settled.reply(), turn.stream().handoffs()))))
           .onSuccess(exchange -> Responses.json(ctx, 201, exchange))
           .onFailure(ctx::fail);
-    }
-  }
-
-  private static void modelStarted(RoutingContext ctx) {
-    RequestTimings timings = RequestObserver.timings(ctx);
-    if (timings != null) {
-      timings.modelStarted();
     }
   }
 

@@ -35,6 +35,14 @@ public final class RequestObserver implements Handler<RoutingContext> {
     return ctx.get(TIMINGS);
   }
 
+  /** The reply stream is open: the request's model stage starts now (nothing when metrics are off). */
+  public static void modelStarted(RoutingContext ctx) {
+    RequestTimings timings = timings(ctx);
+    if (timings != null) {
+      timings.modelStarted();
+    }
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     boolean log = LOG.isInfoEnabled();

@@ -1,6 +1,5 @@
 package io.genesis.gateway.openai;
 
-import io.genesis.common.metrics.RequestTimings;
 import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.AgentList;
@@ -70,10 +69,7 @@ public final class OpenAiRoutes {
         .compose(agent -> replies.open(new ReplyRequest(userId, null, agent.id(), null, request.content(), request.history()),
             !request.stream()))
         .onSuccess(stream -> {
-          RequestTimings timings = RequestObserver.timings(ctx);
-          if (timings != null) {
-            timings.modelStarted();
-          }
+          RequestObserver.modelStarted(ctx);
           answer(ctx, request, stream);
         })
         .onFailure(ctx::fail);
