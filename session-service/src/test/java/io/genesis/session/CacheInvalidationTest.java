@@ -15,6 +15,8 @@ import io.genesis.common.bus.Messages.MessagePage;
 import io.genesis.common.bus.Messages.SessionRef;
 import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.session.cache.InvalidationBus;
+import io.genesis.session.cache.SessionCaches;
+import io.genesis.session.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -171,22 +173,26 @@ class CacheInvalidationTest {
     String user = userId();
     Redis redis = Redis.createClient(a, TestSupport.services().redisUrl());
     java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
-    TestSupport.<SessionView>request(a, Addresses.SESSION_CREATE, new CreateSession(user, "wave", null))
+    // Sealed as the service seals L2 values (same key, the Redis key as associated data): a value it can read.
+    Future<FieldCipher> cipher = a.executeBlocking(() -> FieldCipher.create(TestSupport.TEST_KEY, null));
+    cipher.compose(sealer -> TestSupport.<SessionView>request(a, Addresses.SESSION_CREATE, new CreateSession(user, "wave", null))
         .compose(created -> {
           SessionRef ref = new SessionRef(user, created.id());
-          String staleJson = io.genesis.common.json.Json.toString(created);
+          String key = SessionCaches.KEY_PREFIX + "session:" + created.id();
+          String stale = sealer.encrypt(key, io.genesis.common.json.Json.toString(created));
           return request(second, Addresses.SESSION_GET, ref)
               .compose(cached -> awaitInvalidation(second, about(created.id()).and(event -> seen.incrementAndGet() == 2)))
               .compose(secondPass -> request(a, Addresses.SESSION_CLOSE, ref)
                   // What a reader that loaded the row before the close would write back:
-                  .compose(closed -> RedisAPI.api(redis).set(List.of("genesis:v1:session:" + created.id(), staleJson, "EX", "600")))
-                  .compose(staleWritten -> secondPass)
+                  .compose(closed -> RedisAPI.api(redis).set(List.of(key, stale, "EX", "600")))
+                  // Bounded, so that without a second pass the test fails on what B sees, not on a timeout.
+                  .compose(staleWritten -> secondPass.timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
                   .compose(event -> request(second, Addresses.SESSION_GET, ref)))
               .map(got -> {
                 ctx.verify(() -> assertEquals(false, ((SessionView) got).active(), "B no longer sees the stale session"));
                 return got;
               });
-        })
+        }))
         .eventually(() -> redis.close())
         .onComplete(ctx.succeedingThenComplete());
   }
