@@ -63,10 +63,11 @@ public final class SessionVerticle extends VerticleBase {
     require("GENESIS_PG_URL", config.pgUrl());
     require("GENESIS_REDIS_URL", config.redisUrl());
     require("GENESIS_ENCRYPTION_KEY", config.encryptionKey());
-    pool = PgPools.create(vertx, config.pgUrl());
-    return Migrations.run(vertx, pool)
+    // The schema is migrated before the reactive pool exists, so nothing is served on an old schema.
+    return Migrations.run(vertx, config.pgUrl())
         .recover(e -> Future.failedFuture(new IllegalStateException("session-service: cannot migrate the database schema"
             + " (GENESIS_PG_URL " + PgPools.describe(config.pgUrl()) + "): " + e.getMessage(), e)))
+        .onSuccess(applied -> pool = PgPools.create(vertx, config.pgUrl()))
         .compose(applied -> FieldCipher.create(vertx, config))
         .compose(created -> {
           cipher = created;

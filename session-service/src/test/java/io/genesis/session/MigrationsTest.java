@@ -6,7 +6,6 @@ import static io.genesis.session.TestSupport.userId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.genesis.common.bus.Addresses;
-import io.genesis.session.db.Migrations;
 import io.genesis.common.bus.Messages.CreateSession;
 import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.MessagePage;
@@ -54,18 +53,15 @@ class MigrationsTest {
   void concurrentStart(Vertx vertx, VertxTestContext ctx) {
     String redis = TestSupport.services().redisUrl();
     withFreshDatabase(vertx, url -> Future.all(TestSupport.deploy(vertx, url, redis), TestSupport.deploy(vertx, url, redis))
-        .compose(both -> rows(vertx, url, "SELECT version, count(*) AS n FROM schema_migrations GROUP BY version ORDER BY version"))
+        .compose(both -> rows(vertx, url, "SELECT version, count(*) AS n FROM flyway_schema_history "
+            + "WHERE success GROUP BY version ORDER BY version::int"))
         .compose(versions -> {
           ctx.verify(() -> {
-            assertEquals(Migrations.FILES.size(), versions.size());
-            for (int i = 0; i < versions.size(); i++) {
-              String file = Migrations.FILES.get(i);
-              assertEquals(Integer.parseInt(file.substring(1, file.indexOf("__"))), versions.get(i).getInteger("version"));
-              assertEquals(1L, versions.get(i).getLong("n"), "each version applied once");
-            }
+            assertEquals(List.of("1", "2", "3", "4"), versions.stream().map(r -> r.getString("version")).toList());
+            versions.forEach(v -> assertEquals(1L, v.getLong("n"), "each version applied once"));
           });
           return rows(vertx, url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
-              + "AND tablename IN ('sessions', 'messages', 'schema_migrations', 'audit_log')");
+              + "AND tablename IN ('sessions', 'messages', 'flyway_schema_history', 'audit_log')");
         })
         .compose(tables -> {
           ctx.verify(() -> assertEquals(4L, tables.get(0).getLong(0)));
@@ -73,8 +69,8 @@ class MigrationsTest {
         })
         .map(indexes -> {
           ctx.verify(() -> assertEquals(List.of("audit_log_action_at_idx", "audit_log_at_idx", "audit_log_pkey",
-              "messages_created_idx", "messages_pkey", "messages_session_created_idx", "schema_migrations_pkey",
-              "sessions_pkey", "sessions_user_active_idx", "sessions_user_updated_idx"),
+              "flyway_schema_history_pk", "flyway_schema_history_s_idx", "messages_created_idx", "messages_pkey",
+              "messages_session_created_idx", "sessions_pkey", "sessions_user_active_idx", "sessions_user_updated_idx"),
               indexes.stream().map(r -> r.getString(0)).toList()));
           return null;
         }))
@@ -110,8 +106,7 @@ class MigrationsTest {
       } finally {
         await(again.close());
       }
-      assertEquals((long) Migrations.FILES.size(),
-          await(rows(control, url, "SELECT count(*) FROM schema_migrations")).get(0).getLong(0));
+      assertEquals(4L, await(rows(control, url, "SELECT count(*) FROM flyway_schema_history")).get(0).getLong(0));
     } finally {
       await(admin.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").execute());
       await(admin.close());

@@ -48,9 +48,12 @@ public final class KeyRotation {
 
   /** Migrates the schema if needed (the key_id columns), then rotates every table. */
   public static Future<Result> run(Vertx vertx, GenesisConfig config, int batch) {
-    Pool pool = PgPools.create(vertx, config.pgUrl());
-    return Migrations.run(vertx, pool)
-        .compose(applied -> FieldCipher.create(vertx, config))
+    return Migrations.run(vertx, config.pgUrl())
+        .compose(applied -> rotate(vertx, config, batch, PgPools.create(vertx, config.pgUrl())));
+  }
+
+  private static Future<Result> rotate(Vertx vertx, GenesisConfig config, int batch, Pool pool) {
+    return FieldCipher.create(vertx, config)
         .compose(cipher -> {
           LOG.info("re-encrypting under key id {} in batches of {}", cipher.keyId(), batch);
           SessionRepository repository = new SessionRepository(pool, cipher);

@@ -2,114 +2,111 @@ package io.genesis.session.db;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.vertx.pgclient.PgConnectOptions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Versioned schema migrations ({@code db/migration/V<n>__<description>.sql} on the classpath),
- * applied in order at start inside one transaction that holds a transaction-scoped advisory lock:
- * instances starting at once take turns, and each sees what the previous one applied.
+ * Versioned schema migrations: every {@code db/migration/V<n>__<description>.sql} on the classpath,
+ * applied in version order by Flyway at start, before the reactive pool serves. Flyway records each
+ * file's checksum in {@code flyway_schema_history}: a file added later is applied, an applied file
+ * that was edited fails the start (validation). Instances starting at once take turns on Flyway's
+ * PostgreSQL advisory lock.
+ *
+ * <p>Flyway is blocking JDBC (pgjdbc, used for nothing else): it runs once on a worker thread.
+ *
+ * <p>Databases made by releases before Flyway kept their versions in {@code schema_migrations}
+ * (no checksums). Such a database is adopted: Flyway records a baseline at the highest version
+ * found there and applies only the files above it. The old table is left as it was.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-  /**
-   * The migration files, in version order. A new migration is a new file here; applied files never
-   * change. Each version not yet in {@code schema_migrations} is applied, whatever its neighbours: a
-   * database that got V4 before V3 existed gets V3 at the next start.
-   */
-  public static final List<String> FILES = List.of("V1__sessions_and_messages.sql", "V2__partial_replies.sql",
-      "V3__encryption_at_rest.sql", "V4__audit_log.sql");
-
-  /** Key of {@code pg_advisory_xact_lock} while migrating ("GENESIS1" in ASCII). */
-  static final long LOCK_KEY = 0x47454E4553495331L;
-
-  private static final String DIR = "db/migration/";
-  private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
-
-  /** One migration file: {@code V1__sessions_and_messages.sql} is version 1, "sessions and messages". */
-  public record Migration(int version, String description, String sql) {}
+  /** Where the files are: the classpath folder, in the service jar and in the shaded jar. */
+  static final String LOCATION = "classpath:db/migration";
+  /** The bookkeeping table of the hand-kept migrator of earlier releases. */
+  static final String LEGACY_TABLE = "schema_migrations";
 
   private Migrations() {}
 
-  /** Applies the pending migrations; completes with the versions this call applied (often none). */
-  public static Future<List<Integer>> run(Vertx vertx, Pool pool) {
-    return load(vertx).compose(all -> pool.withTransaction(conn -> migrate(conn, all)));
+  /** Applies the pending migrations on a worker thread; completes with the versions applied (often none). */
+  public static Future<List<String>> run(Vertx vertx, String pgUrl) {
+    return vertx.executeBlocking(() -> migrate(pgUrl, LOCATION), false);
   }
 
-  /** Reading the classpath is blocking IO: it runs on a worker thread. */
-  static Future<List<Migration>> load(Vertx vertx) {
-    return vertx.executeBlocking(() -> FILES.stream().map(Migrations::read).toList(), false);
+  /** Blocking. {@code location} is a Flyway location ({@code classpath:…} or {@code filesystem:…}). */
+  static List<String> migrate(String pgUrl, String location) {
+    FluentConfiguration config = configure(pgUrl, location);
+    Integer legacy = legacyVersion(config.getDataSource());
+    if (legacy != null) {
+      // Only applies while flyway_schema_history does not exist; Flyway decides under its lock.
+      config.baselineOnMigrate(true)
+          .baselineVersion(Integer.toString(legacy))
+          .baselineDescription("adopted from " + LEGACY_TABLE);
+    }
+    MigrateResult result = config.load().migrate();
+    List<String> applied = new ArrayList<>();
+    result.migrations.forEach(m -> applied.add(m.version));
+    LOG.info("schema: {} migration(s) applied {}, now at version {}", applied.size(), applied, result.targetSchemaVersion == null
+        ? result.initialSchemaVersion : result.targetSchemaVersion);
+    return applied;
   }
 
-  private static Future<List<Integer>> migrate(SqlConnection conn, List<Migration> all) {
-    return conn.query("SET LOCAL statement_timeout = 0; SET LOCAL client_min_messages = warning").execute()
-        .compose(r -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
-        .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations ("
-            + "version integer PRIMARY KEY, description text NOT NULL, "
-            + "applied_at timestamptz NOT NULL DEFAULT now())").execute())
-        .compose(r -> conn.query("SELECT version FROM schema_migrations").execute())
-        .compose(rows -> {
-          Set<Integer> done = new HashSet<>();
-          for (Row row : rows) {
-            done.add(row.getInteger(0));
-          }
-          return applyPending(conn, all, done);
-        });
+  static FluentConfiguration configure(String pgUrl, String location) {
+    PgConnectOptions pg = PgConnectOptions.fromUri(pgUrl);
+    String jdbcUrl = "jdbc:postgresql://" + hostForUrl(pg.getHost()) + ":" + pg.getPort() + "/" + pg.getDatabase()
+        + "?sslmode=" + pg.getSslMode().value + "&ApplicationName=genesis-session-migrations";
+    return Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(jdbcUrl, pg.getUser(), pg.getPassword())
+        .locations(location)
+        .failOnMissingLocations(true)
+        .validateMigrationNaming(true)
+        .cleanDisabled(true)
+        .connectRetries(2);
   }
 
-  private static Future<List<Integer>> applyPending(SqlConnection conn, List<Migration> all, Set<Integer> done) {
-    List<Integer> applied = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Migration m : all) {
-      if (!done.contains(m.version())) {
-        chain = chain.compose(v -> apply(conn, m)).map(v -> {
-          applied.add(m.version());
+  /**
+   * The highest version in the old {@code schema_migrations} table, or null when there is none. The
+   * old migrator applied every file it listed, so its versions run from 1 without a gap; anything
+   * else is not a database this release knows how to adopt.
+   */
+  static Integer legacyVersion(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      try (ResultSet exists = statement.executeQuery("SELECT to_regclass('" + LEGACY_TABLE + "') IS NOT NULL")) {
+        exists.next();
+        if (!exists.getBoolean(1)) {
           return null;
-        });
+        }
       }
+      try (ResultSet versions = statement.executeQuery("SELECT count(*), max(version) FROM " + LEGACY_TABLE)) {
+        versions.next();
+        int count = versions.getInt(1);
+        int max = versions.getInt(2);
+        if (count == 0) {
+          return null;
+        }
+        if (count != max) {
+          throw new IllegalStateException(LEGACY_TABLE + " holds " + count + " versions up to " + max
+              + ": a gap the earlier releases never left; repair the schema by hand before upgrading");
+        }
+        return max;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the schema version: " + e.getMessage(), e);
     }
-    return chain.map(v -> {
-      LOG.info("schema: {} migration(s) applied {}, {} already present", applied.size(), applied, done.size());
-      return applied;
-    });
   }
 
-  private static Future<Void> apply(SqlConnection conn, Migration m) {
-    // The simple query protocol runs every statement of the file.
-    return conn.query(m.sql()).execute()
-        .compose(r -> conn.preparedQuery("INSERT INTO schema_migrations (version, description) VALUES ($1, $2)")
-            .execute(Tuple.of(m.version(), m.description())))
-        .mapEmpty();
-  }
-
-  static Migration read(String file) {
-    Matcher name = NAME.matcher(file);
-    if (!name.matches()) {
-      throw new IllegalStateException("migration file name must be V<n>__<description>.sql: " + file);
-    }
-    try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(DIR + file)) {
-      if (in == null) {
-        throw new IllegalStateException("migration not on the classpath: " + DIR + file);
-      }
-      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return new Migration(Integer.parseInt(name.group(1)), name.group(2).replace('_', ' '), sql);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read migration " + file, e);
-    }
+  private static String hostForUrl(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 }
