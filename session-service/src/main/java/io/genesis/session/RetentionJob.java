@@ -5,6 +5,8 @@ import io.genesis.common.bus.Messages.AuditEntry;
 import io.genesis.common.config.PrivacySettings;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.SessionRepository;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Deletes messages older than {@code GENESIS_RETENTION_DAYS}, every
  * {@code GENESIS_RETENTION_INTERVAL_SECONDS} (the first run shortly after start), in batches of
  * {@code GENESIS_RETENTION_BATCH}, each batch its own statement so no lock is held for long. The
- * caches of the sessions it touched are invalidated after each batch. Sessions left empty are kept:
- * their metadata (title, agent, times) is not message content.
+ * caches of the sessions it touched are invalidated after each batch, with one multi-key DEL and one
+ * publish per pass (a failure is logged and counted, see {@link #bindMetrics}, and does not stop the
+ * run). Sessions left empty are kept: their metadata (title, agent, times) is not message content.
  *
  * <p>Runs of one instance never overlap (a tick during a run is skipped). Several instances may run
  * at once: their batches skip each other's locked rows, and deleting what is already gone is harmless.
@@ -40,10 +44,11 @@ final class RetentionJob {
   private static final long FIRST_RUN_DELAY_MS = 5_000;
 
   /** What one run did. */
-  record Run(Instant startedAt, Instant cutoff, long deleted, int sessions) {
+  /** What one run did; {@code cacheFailures}: batches whose cache invalidation Redis did not confirm. */
+  record Run(Instant startedAt, Instant cutoff, long deleted, int sessions, long cacheFailures) {
     JsonObject toJson() {
       return new JsonObject().put("startedAt", startedAt.toString()).put("cutoff", cutoff.toString())
-          .put("deleted", deleted).put("sessions", sessions);
+          .put("deleted", deleted).put("sessions", sessions).put("cacheFailures", cacheFailures);
     }
   }
 
@@ -55,6 +60,7 @@ final class RetentionJob {
   private final PrivacySettings settings;
   private long timer = -1;
   private Future<Run> running;
+  private final AtomicLong cacheFailures = new AtomicLong();
 
   RetentionJob(Vertx vertx, SessionRepository repository, SessionCaches caches, AuditService audit,
                PrivacySettings settings) {
@@ -101,8 +107,9 @@ final class RetentionJob {
     Instant started = Instant.now();
     Instant cutoff = started.minus(settings.retentionDays(), ChronoUnit.DAYS);
     Set<UUID> sessions = new LinkedHashSet<>();
-    Future<Run> run = deleteFrom(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC), sessions, 0)
-        .map(deleted -> new Run(started, cutoff, deleted, sessions.size()))
+    AtomicLong failures = new AtomicLong();
+    Future<Run> run = deleteFrom(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC), sessions, failures, 0)
+        .map(deleted -> new Run(started, cutoff, deleted, sessions.size(), failures.get()))
         .compose(this::report)
         .onFailure(e -> LOG.warn("retention: run failed, next one in {} s: {}", settings.retentionIntervalSeconds(),
             e.toString()))
@@ -115,19 +122,45 @@ final class RetentionJob {
   }
 
   /** Batch after batch until one deletes fewer rows than a batch holds. */
-  private Future<Long> deleteFrom(OffsetDateTime cutoff, Set<UUID> sessions, long deletedSoFar) {
+  private Future<Long> deleteFrom(OffsetDateTime cutoff, Set<UUID> sessions, AtomicLong failures, long deletedSoFar) {
     int batch = settings.retentionBatch();
-    return repository.deleteMessagesBefore(cutoff, batch).compose(touched -> invalidate(touched, sessions)
+    return repository.deleteMessagesBefore(cutoff, batch).compose(touched -> invalidate(touched, sessions, failures)
         .compose(v -> {
           long deleted = deletedSoFar + touched.size();
-          return touched.size() < batch ? Future.succeededFuture(deleted) : deleteFrom(cutoff, sessions, deleted);
+          return touched.size() < batch ? Future.succeededFuture(deleted) : deleteFrom(cutoff, sessions, failures, deleted);
         }));
   }
 
-  private Future<Void> invalidate(List<UUID> touched, Set<UUID> sessions) {
+  /**
+   * One multi-key delete and one publish per batch (a batch may touch a thousand sessions: a command
+   * each would overrun the Redis pool). A failure does not stop the run (the rows are gone; the
+   * entries expire with their TTL): it is logged and counted.
+   */
+  private Future<Void> invalidate(List<UUID> touched, Set<UUID> sessions, AtomicLong runFailures) {
     Set<UUID> batchSessions = new LinkedHashSet<>(touched);
     sessions.addAll(batchSessions);
-    return Future.all(batchSessions.stream().map(id -> caches.invalidate(id.toString(), true)).toList()).mapEmpty();
+    if (batchSessions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> ids = batchSessions.stream().map(UUID::toString).toList();
+    return caches.invalidateMany(ids, e -> cacheFailed(ids.size(), e)).recover(e -> {
+      runFailures.incrementAndGet();
+      cacheFailed(ids.size(), e);
+      return Future.succeededFuture();
+    });
+  }
+
+  private void cacheFailed(int sessionCount, Throwable e) {
+    cacheFailures.incrementAndGet();
+    LOG.warn("retention: cache invalidation of {} sessions failed ({}); their cached copies expire by TTL", sessionCount,
+        e.toString());
+  }
+
+  /** {@code genesis_retention_cache_failures_total}: batches whose cache invalidation Redis did not confirm. */
+  void bindMetrics(MeterRegistry registry) {
+    FunctionCounter.builder("genesis.retention.cache.failures", cacheFailures, AtomicLong::get)
+        .description("Retention batches (each pass) whose cache invalidation Redis did not confirm")
+        .register(registry);
   }
 
   private Future<Run> report(Run run) {

@@ -88,6 +88,7 @@ public final class SessionVerticle extends VerticleBase {
     HealthProbe health = new HealthProbe(repository, redisApi);
     AuditService audit = new AuditService(new AuditRepository(pool));
     retention = new RetentionJob(vertx, repository, caches, audit, config.privacy());
+    retention.bindMetrics(Meters.registry(vertx));
     UserExport export = new UserExport(repository);
     UserErasure erasure = new UserErasure(repository, caches, audit);
     return caches.start()

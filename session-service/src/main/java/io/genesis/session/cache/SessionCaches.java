@@ -6,6 +6,7 @@ import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.session.crypto.FieldCipher;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
@@ -127,7 +128,17 @@ public final class SessionCaches {
    * loaded a row before the delete and may still put it back (as {@link #invalidate} does).
    */
   public Future<Void> eraseAgain(List<String> sessionIds) {
-    vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> erase(sessionIds, List.of()).otherwiseEmpty());
+    return invalidateMany(sessionIds, ignored -> { });
+  }
+
+  /**
+   * Invalidation of many sessions after one bulk write (e.g. a retention batch), with a bounded
+   * fan-out: per pass one multi-key DEL and one publish for them all, not a command per key. Two
+   * passes, as in {@link #invalidate}. Fails when Redis did not confirm the first pass;
+   * {@code laterPassFailed} hears of a failure of the second.
+   */
+  public Future<Void> invalidateMany(List<String> sessionIds, Handler<Throwable> laterPassFailed) {
+    vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> erase(sessionIds, List.of()).onFailure(laterPassFailed));
     return erase(sessionIds, List.of());
   }
 
