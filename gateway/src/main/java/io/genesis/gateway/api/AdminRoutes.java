@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import io.genesis.common.api.ApiLimits;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.AgentList;
 import io.genesis.common.bus.Messages.AuditPage;
@@ -20,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Routes for operators: everything under {@code /api/v1/admin} needs the {@code admin} role. */
 public final class AdminRoutes {
-  private static final int MAX_PAGE = 100;
+  private static final int MAX_PAGE = ApiLimits.PAGE_MAX;
   private static final int DEFAULT_PAGE = 20;
   private final ServiceClient services;
   private final TokenVerifier tokens;
@@ -43,8 +44,8 @@ public final class AdminRoutes {
   private void auditTrail(RoutingContext ctx) {
     Fields fields = new Fields();
     int limit = fields.queryInt(ctx, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
-    String cursor = fields.queryString(ctx, "cursor", 200);
-    String action = fields.queryString(ctx, "action", 64);
+    String cursor = fields.queryString(ctx, "cursor", ApiLimits.CURSOR_CHARS);
+    String action = fields.queryString(ctx, "action", ApiLimits.AUDIT_ACTION_CHARS);
     fields.check();
     services.timed(RequestObserver.timings(ctx)).<AuditPage>request(Addresses.AUDIT_LIST, new ListAudit(action, limit, cursor))
         .onSuccess(page -> Responses.json(ctx, 200, page))

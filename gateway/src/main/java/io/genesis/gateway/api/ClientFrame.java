@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import io.genesis.common.api.ApiLimits;
 import io.genesis.common.error.Problem;
 import io.genesis.gateway.http.Fields;
 import io.genesis.gateway.http.InvalidRequest;
@@ -14,7 +15,7 @@ import java.util.List;
  * {@code POST /api/v1/sessions/{id}/messages}.
  */
 sealed interface ClientFrame {
-  int MAX_REQUEST_ID = 128;
+  int MAX_REQUEST_ID = ApiLimits.REQUEST_ID_CHARS;
 
   /** Asks for a {@code pong}; a request id, when given, is echoed. */
   record Ping(String requestId) implements ClientFrame {}

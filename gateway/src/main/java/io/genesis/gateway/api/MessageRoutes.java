@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import io.genesis.common.api.ApiLimits;
 import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages;
@@ -26,8 +27,8 @@ import java.util.List;
  * steps are {@link Exchanges}, shared with the WebSocket).
  */
 public final class MessageRoutes {
-  static final int MAX_CONTENT = 32_000;
-  static final int MAX_AGENT_ID = 64;
+  static final int MAX_CONTENT = ApiLimits.MESSAGE_CHARS;
+  static final int MAX_AGENT_ID = ApiLimits.AGENT_ID_CHARS;
 
   private final ServiceClient services;
   private final Exchanges exchanges;

@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import io.genesis.common.api.ApiLimits;
 import io.genesis.gateway.http.RequestObserver;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.AgentRef;
@@ -22,7 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Create, list, read and close the caller's chat sessions. */
 public final class SessionRoutes {
-  static final int MAX_PAGE = 100;
+  static final int MAX_PAGE = ApiLimits.PAGE_MAX;
   static final int DEFAULT_PAGE = 20;
 
   private final ServiceClient services;
@@ -41,8 +42,8 @@ public final class SessionRoutes {
   private void create(RoutingContext ctx) {
     JsonObject body = JsonBodies.object(ctx);
     Fields fields = new Fields();
-    String agentId = fields.optionalString(body, "agentId", 64);
-    String title = fields.optionalString(body, "title", 200);
+    String agentId = fields.optionalString(body, "agentId", ApiLimits.AGENT_ID_CHARS);
+    String title = fields.optionalString(body, "title", ApiLimits.TITLE_CHARS);
     fields.check();
     String userId = Caller.of(ctx).userId();
     knownAgent(agentId)
@@ -59,7 +60,7 @@ public final class SessionRoutes {
     Fields fields = new Fields();
     Boolean active = fields.queryBoolean(ctx, "active");
     int limit = fields.queryInt(ctx, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
-    String cursor = fields.queryString(ctx, "cursor", 200);
+    String cursor = fields.queryString(ctx, "cursor", ApiLimits.CURSOR_CHARS);
     fields.check();
     services.timed(RequestObserver.timings(ctx)).<SessionPage>request(Addresses.SESSION_LIST, new ListSessions(Caller.of(ctx).userId(), active, limit, cursor))
         .onSuccess(page -> Responses.json(ctx, 200, page))

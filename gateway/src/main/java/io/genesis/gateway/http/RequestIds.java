@@ -1,5 +1,6 @@
 package io.genesis.gateway.http;
 
+import io.genesis.common.api.ApiLimits;
 import io.genesis.common.id.Ids;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -20,7 +21,7 @@ public final class RequestIds implements Handler<RoutingContext> {
   private static final CharSequence CSP_NAME = HttpHeaders.createOptimized("Content-Security-Policy");
   /** JSON answers load nothing and are framed by no one; the console page sets its own policy. */
   private static final CharSequence API_CSP = HttpHeaders.createOptimized("default-src 'none'; frame-ancestors 'none'");
-  private static final int MAX_LENGTH = 128;
+  private static final int MAX_LENGTH = ApiLimits.REQUEST_ID_CHARS;
 
   @Override
   public void handle(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.genesis.gateway.openai;
 
+import io.genesis.common.api.ApiLimits;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.ChatTurn;
 import io.genesis.gateway.http.Fields;
@@ -17,7 +18,7 @@ import java.util.List;
  * @param history the earlier messages, oldest first, as the turns a model sees
  */
 record ChatRequest(String model, String content, List<ChatTurn> history, boolean stream, boolean includeUsage) {
-  static final int MAX_CONTENT = 32_000;
+  static final int MAX_CONTENT = ApiLimits.MESSAGE_CHARS;
 
   /** Reads a body the schema accepted; a 400 naming the field when the last message cannot be answered. */
   static ChatRequest from(JsonObject body) {
