@@ -28,7 +28,7 @@ class ConfigLoaderTest {
   Path dir;
 
   @Test
-  @DisplayName("defaults are DESIGN.md's; dev tokens stay off unless set (the launcher decides for the embedded default)")
+  @DisplayName("defaults are the README's; dev tokens stay off unless set (the launcher decides for the embedded default)")
   void defaults() {
     GenesisConfig config = ConfigLoader.load(Map.of());
     assertEquals("127.0.0.1", config.httpHost());

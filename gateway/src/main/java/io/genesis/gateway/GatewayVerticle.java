@@ -44,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public face of GENESIS: the HTTP API of DESIGN.md. Talks to the other services only over the
+ * The public face of GENESIS: the HTTP API of the README and {@code openapi.json}. Talks to the other services only over the
  * event bus. Deploy one instance per core; the first to see the services ready logs the ready line.
  */
 public final class GatewayVerticle extends VerticleBase {

@@ -127,7 +127,7 @@ class OpenApiTest {
     }
 
     @Test
-    @DisplayName("covers every route of DESIGN.md, the later ones marked planned")
+    @DisplayName("covers every route of the public API, the later ones marked planned")
     void coversDesign() {
       Set<String> paths = document.paths().fieldNames();
       for (String path : List.of("/api/v1/agents", "/api/v1/agents/{agentId}", "/api/v1/sessions", "/api/v1/sessions/{sessionId}",

@@ -26,7 +26,7 @@ public final class Addresses {
   public static final String AUDIT_LIST = "genesis.session.audit.list";
   /**
    * Local (per Vert.x instance) notification that a retention run of the session service finished:
-   * {@code {startedAt, cutoff, deleted, sessions}} (JSON).
+   * {@code {startedAt, cutoff, deleted, sessions, cacheFailures}} (JSON).
    */
   public static final String RETENTION_RAN = "genesis.session.retention.ran";
   /** Readiness of the session service: PostgreSQL and Redis. */

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * The resolved settings of a GENESIS process (DESIGN.md, operator contract). Built by
+ * The resolved settings of a GENESIS process (the README's Configuration table). Built by
  * {@link ConfigLoader}; handed to each verticle as its deployment config ({@link #toJson()}).
  */
 public record GenesisConfig(

@@ -5,7 +5,7 @@ import io.vertx.redis.client.RedisOptions;
 
 /**
  * How the gateway's Redis clients (today: the rate limiter's shared windows) are sized and bounded,
- * because the defaults fail most calls under load (STACK.md). One client per gateway verticle
+ * because the defaults fail most calls under load (docs/ARCHITECTURE.md). One client per gateway verticle
  * instance: a pooled connection carries one command at a time, so the pool is the concurrency per
  * event loop, and a caller beyond {@link #MAX_POOL_WAITING} waiters fails at once instead of queueing
  * (the limiter then decides locally). The session service builds its own the same way: services

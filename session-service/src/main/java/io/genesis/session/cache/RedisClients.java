@@ -7,7 +7,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * The Redis clients of the session service, sized and bounded (STACK.md: the defaults fail most
+ * The Redis clients of the session service, sized and bounded (docs/ARCHITECTURE.md: the defaults fail most
  * calls under load): a pool for cache traffic, publishing and pings, and a separate client for the
  * one long-lived subscriber connection.
  */

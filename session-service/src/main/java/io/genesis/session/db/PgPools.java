@@ -9,7 +9,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The PostgreSQL pool of the session service, sized and bounded (STACK.md "Defaults that bite"): a
+ * The PostgreSQL pool of the session service, sized and bounded (docs/ARCHITECTURE.md, "Library defaults that bite"): a
  * database outage must fail requests fast (503), never queue them without end.
  */
 public final class PgPools {
