@@ -43,7 +43,6 @@ final class RetentionJob {
   static final String ACTION = "retention.run";
   private static final long FIRST_RUN_DELAY_MS = 5_000;
 
-  /** What one run did. */
   /** What one run did; {@code cacheFailures}: batches whose cache invalidation Redis did not confirm. */
   record Run(Instant startedAt, Instant cutoff, long deleted, int sessions, long cacheFailures) {
     JsonObject toJson() {
