@@ -29,13 +29,13 @@ public final class RateLimiting {
    * How long a decision waits for Redis; past it the request gets a {@code 503} (never a local
    * admission: the late answer may still count it). Generous, so that a slow Redis is waited for.
    */
-  static final long REDIS_TIMEOUT_MS = 1_000;
+  static final long REDIS_TIMEOUT_MS = 2_000;
   /** Failed or late calls in a row after which Redis counts as unreachable (see {@link RemoteHealth}). */
   static final int FAILURES_BEFORE_DEGRADED = 3;
   /** While Redis is unreachable, one request per interval tries it again (plus every readiness probe). */
   static final Duration REDIS_RETRY_INTERVAL = Duration.ofSeconds(1);
   /** The start pings open the pool's connections and load the script, so they get longer than a decision. */
-  static final long START_PING_TIMEOUT_MS = 2_000;
+  static final long START_PING_TIMEOUT_MS = 3_000;
   /** Callers remembered locally per process (LRU beyond). */
   static final long MAX_LOCAL_KEYS = 100_000;
   private static final String SHARED_MAP = "genesis.ratelimit";
