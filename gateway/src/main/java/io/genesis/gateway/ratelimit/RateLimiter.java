@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +66,17 @@ public final class RateLimiter {
       return counted(health.degraded() ? known.from(Decision.Source.LOCAL_FALLBACK) : known);
     }
     Future<Decision> answer = remote.acquire(key, local.limit(), local.windowMillis());
-    answer.onComplete(outcome -> learn(key, sentAt, outcome.succeeded() ? outcome.result() : null, outcome.cause()));
+    AtomicBoolean admittedHere = new AtomicBoolean();
+    answer.onComplete(outcome -> learn(key, sentAt, outcome.succeeded() ? outcome.result() : null, outcome.cause(),
+        admittedHere.get()));
     return answer.timeout(timeoutMillis, TimeUnit.MILLISECONDS).transform(outcome -> {
       if (outcome.succeeded()) {
         return counted(outcome.result());
       }
       if (answer.failed() && unreachable(answer.cause()) || health.degraded()) {
-        // Nothing was sent, or Redis is down by now: this process decides, on the entry it holds.
+        // Nothing was sent, or Redis is down by now: this process decides, on the entry it holds
+        // (and keeps it, whatever a late answer says).
+        admittedHere.set(true);
         return counted(local.admitReserved(key, local.now()));
       }
       return counted(Decision.undecided(local.limit()));
@@ -79,9 +84,11 @@ public final class RateLimiter {
   }
 
   /** Runs once per Redis call, when its answer or failure comes, in time or late. */
-  private void learn(String key, long sentAt, Decision decision, Throwable failure) {
+  private void learn(String key, long sentAt, Decision decision, Throwable failure, boolean admittedHere) {
     if (decision != null) {
-      local.settle(key, sentAt, decision);
+      if (!admittedHere) {
+        local.settle(key, sentAt, decision);
+      }
       recovered();
       return;
     }
