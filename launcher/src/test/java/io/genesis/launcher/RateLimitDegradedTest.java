@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One process with every service on the suite's PostgreSQL and Redis, except that its gateway (four
- * verticle instances) is given a Redis it cannot use: readiness stays 200 and the limit holds locally.
+ * verticle instances) is given a Redis it cannot use. Refused: readiness stays 200 and the limit holds
+ * locally. Connected but silent: nothing is admitted, limited routes answer 503, readiness is 503.
  */
 @DisplayName("Rate limiting with the gateway's Redis unreachable")
 class RateLimitDegradedTest {
@@ -51,15 +52,70 @@ class RateLimitDegradedTest {
     }
   }
 
+  /**
+   * A Redis that accepts connections and never answers may yet count what it was sent: the limiter
+   * admits nothing it cannot decide. Limited routes answer 503 and readiness names the limiter.
+   */
   @Nested
-  @DisplayName("a server that accepts connections and never answers (each call cut off after 200 ms)")
-  class Silent extends Scenario {
-    @Override
-    String unusableRedis(Vertx helper) {
-      NetServer silent = Await.result(helper.createNetServer().connectHandler(socket -> { }).listen(0, "127.0.0.1"),
+  @DisplayName("a server that accepts connections and never answers (each call cut off after 2 s)")
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Silent {
+    private Vertx vertx;
+    private Vertx clientVertx;
+    private WebClient client;
+    private int port;
+    private String token;
+
+    @BeforeAll
+    void start() {
+      clientVertx = Vertx.vertx();
+      NetServer silent = Await.result(clientVertx.createNetServer().connectHandler(socket -> { }).listen(0, "127.0.0.1"),
           Duration.ofSeconds(10));
-      return "redis://127.0.0.1:" + silent.actualPort();
+      vertx = Vertx.vertx();
+      port = deploy(vertx, "redis://127.0.0.1:" + silent.actualPort());
+      client = Burst.client(clientVertx, "127.0.0.1");
+      token = new Tokens(clientVertx, TestApp.SECRET).issue("rl-" + UUID.randomUUID(), List.of("user"), 600).token();
     }
+
+    @AfterAll
+    void stop() {
+      Await.result(clientVertx.close(), Duration.ofSeconds(10));
+      Await.result(vertx.close(), Duration.ofSeconds(30));
+    }
+
+    @Test
+    @DisplayName("readiness is 503 naming the rate limiter; the session service's own Redis is fine")
+    void readiness() {
+      HttpResponse<Buffer> ready = Await.result(client.get(port, "127.0.0.1", "/health/ready").send(), Duration.ofSeconds(10));
+      assertEquals(503, ready.statusCode(), ready::bodyAsString);
+      assertEquals(List.of("rate-limiter"), ready.bodyAsJsonObject().getJsonArray("errors").stream()
+          .map(error -> ((JsonObject) error).getString("field")).toList());
+    }
+
+    @Test
+    @DisplayName("a limited request gets 503 with Retry-After: 1, never an admission")
+    void undecided() {
+      HttpResponse<Buffer> response = Await.result(client.get(port, "127.0.0.1", "/api/v1/agents")
+          .bearerTokenAuthentication(token).send(), Duration.ofSeconds(10));
+      assertEquals(503, response.statusCode(), response::bodyAsString);
+      assertEquals("1", response.getHeader("Retry-After"));
+      assertEquals(String.valueOf(LIMIT), response.getHeader("RateLimit-Limit"));
+      assertEquals(0, RateLimiting.stats(vertx).allowed());
+    }
+  }
+
+  /** Every service on the suite's stores, the gateway (four verticle instances) on {@code gatewayRedis}. */
+  static int deploy(Vertx vertx, String gatewayRedis) {
+    TestServices.Urls urls = TestServices.get();
+    GenesisConfig config = TestApp.config(dataDir, urls.pgUrl(), urls.redisUrl(),
+        Map.of("GENESIS_RATE_LIMIT_PER_MINUTE", String.valueOf(LIMIT)));
+    DeploymentOptions stores = new DeploymentOptions().setConfig(config.toJson());
+    DeploymentOptions gateway = new DeploymentOptions().setInstances(4)
+        .setConfig(config.withDatabases(config.pgUrl(), gatewayRedis).toJson());
+    Await.result(vertx.deployVerticle(new SessionVerticle(), stores)
+        .compose(id -> vertx.deployVerticle(new AgentVerticle(), stores))
+        .compose(id -> vertx.deployVerticle(GatewayVerticle::new, gateway)), Duration.ofSeconds(60));
+    return (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP).get(GatewayVerticle.PORT_KEY);
   }
 
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,18 +130,9 @@ class RateLimitDegradedTest {
 
     @BeforeAll
     void start() {
-      TestServices.Urls urls = TestServices.get();
       clientVertx = Vertx.vertx();
-      GenesisConfig config = TestApp.config(dataDir, urls.pgUrl(), urls.redisUrl(),
-          Map.of("GENESIS_RATE_LIMIT_PER_MINUTE", String.valueOf(LIMIT)));
-      DeploymentOptions stores = new DeploymentOptions().setConfig(config.toJson());
-      DeploymentOptions gateway = new DeploymentOptions().setInstances(4)
-          .setConfig(config.withDatabases(config.pgUrl(), unusableRedis(clientVertx)).toJson());
       vertx = Vertx.vertx();
-      Await.result(vertx.deployVerticle(new SessionVerticle(), stores)
-          .compose(id -> vertx.deployVerticle(new AgentVerticle(), stores))
-          .compose(id -> vertx.deployVerticle(GatewayVerticle::new, gateway)), Duration.ofSeconds(60));
-      port = (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP).get(GatewayVerticle.PORT_KEY);
+      port = deploy(vertx, unusableRedis(clientVertx));
       client = Burst.client(clientVertx, "127.0.0.1");
       tokens = new Tokens(clientVertx, TestApp.SECRET);
     }

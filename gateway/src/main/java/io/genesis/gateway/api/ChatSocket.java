@@ -133,6 +133,9 @@ final class ChatSocket {
     if (decision.allowed()) {
       return Future.succeededFuture();
     }
+    if (decision.undecided()) {
+      return Future.failedFuture(new ServiceException(503, RateLimitHandler.UNDECIDED_DETAIL, (int) decision.resetSeconds()));
+    }
     return Future.failedFuture(new ServiceException(429, "rate limit of " + decision.limit() + " requests per "
         + limiter.windowSeconds() + " s reached; retry in " + decision.resetSeconds() + " s", (int) decision.resetSeconds()));
   }

@@ -19,7 +19,24 @@ public record Decision(boolean allowed, int limit, int remaining, long resetMill
     /** This process already knew the caller is over the limit: a {@code 429} without a Redis round trip. */
     LOCAL_FAST_PATH,
     /** Redis was unreachable: this process's own sliding log decided (per instance, not shared). */
-    LOCAL_FALLBACK
+    LOCAL_FALLBACK,
+    /**
+     * No decision: Redis did not answer in time (its answer may still come and count the request),
+     * or failed without proving it is down. The request is not admitted: a {@code 503}, retry soon.
+     */
+    UNDECIDED
+  }
+
+  /** How long a caller refused with {@link Source#UNDECIDED} is told to wait. */
+  static final long UNDECIDED_RETRY_MILLIS = 1_000;
+
+  static Decision undecided(int limit) {
+    return new Decision(false, limit, 0, UNDECIDED_RETRY_MILLIS, Source.UNDECIDED);
+  }
+
+  /** Neither admitted nor over the limit: the limit could not be checked. */
+  public boolean undecided() {
+    return source == Source.UNDECIDED;
   }
 
   /** {@code RateLimit-Reset} and {@code Retry-After}: whole seconds, rounded up, at least 1. */

@@ -39,10 +39,12 @@ final class LocalWindows {
     return windowNanos / 1_000_000;
   }
 
-  /** A {@code 429} known locally (see {@link SlidingLog#fastPath}), or null: ask Redis. */
-  Decision fastPath(String key, long now) {
-    SlidingLog log = logs.getIfPresent(key);
-    return log == null ? null : log.fastPath(now, limit, windowNanos);
+  /**
+   * One atomic step: a {@code 429} known locally (see {@link SlidingLog#fastPath}), or null after
+   * reserving an entry for a request about to be sent to Redis (see {@link SlidingLog#reserve}).
+   */
+  Decision reserve(String key, long now) {
+    return logs.get(key, k -> new SlidingLog()).reserve(now, limit, windowNanos);
   }
 
   /** The local decision, used while Redis is unreachable. */
@@ -50,10 +52,16 @@ final class LocalWindows {
     return logs.get(key, k -> new SlidingLog()).acquire(now, limit, windowNanos);
   }
 
-  /** Remembers what Redis decided for a request sent at {@code sentAt}. */
-  void record(String key, long sentAt, Decision remote) {
-    if (remote.allowed() || remote.remaining() <= 0) {
-      logs.get(key, k -> new SlidingLog()).record(sentAt, remote, limit, windowNanos);
+  /** Admits locally a request that reserved its entry but whose Redis call could not be sent. */
+  Decision admitReserved(String key, long now) {
+    return logs.get(key, k -> new SlidingLog()).admittedAt(now, limit, windowNanos);
+  }
+
+  /** Learns what Redis decided, in time or late, for the request that reserved {@code sentAt}. */
+  void settle(String key, long sentAt, Decision remote) {
+    SlidingLog log = logs.getIfPresent(key);
+    if (log != null) {
+      log.settle(sentAt, remote, limit, windowNanos);
     }
   }
 

@@ -15,7 +15,9 @@ import java.util.function.Function;
 /**
  * Applies the limit to a route: {@code RateLimit-Limit}, {@code RateLimit-Remaining},
  * {@code RateLimit-Reset} (seconds until a slot frees) and {@code RateLimit-Policy} on every answer,
- * and a {@code 429} problem with {@code Retry-After} when over. The request is paused while Redis
+ * and a {@code 429} problem with {@code Retry-After} when over. When the limit cannot be checked
+ * (Redis connected but not answering in time), a {@code 503} problem with {@code Retry-After: 1},
+ * {@code RateLimit-Limit} and {@code RateLimit-Policy}: never an admission the limit did not allow. The request is paused while Redis
  * decides (as vert.x-web's own auth handlers do), so a body handler further down still reads it all.
  */
 public final class RateLimitHandler implements Handler<RoutingContext> {
@@ -24,6 +26,8 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
   static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
   static final CharSequence POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
   static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  /** What a caller refused for want of a decision is told (no internals: see {@link Decision.Source#UNDECIDED}). */
+  public static final String UNDECIDED_DETAIL = "the rate limit cannot be checked right now; retry in 1 s";
 
   private final RateLimiter limiter;
   private final Function<RoutingContext, String> keyOf;
@@ -74,6 +78,11 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
     }
     Decision decision = outcome.result();
     String reset = Long.toString(decision.resetSeconds());
+    if (decision.undecided()) {
+      response.putHeader(LIMIT, limit).putHeader(POLICY, policy).putHeader(RETRY_AFTER, reset);
+      Problems.send(ctx, Problem.of(503, UNDECIDED_DETAIL));
+      return;
+    }
     response.putHeader(LIMIT, limit)
         .putHeader(REMAINING, Integer.toString(decision.remaining()))
         .putHeader(RESET, reset)

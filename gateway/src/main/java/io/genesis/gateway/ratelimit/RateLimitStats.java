@@ -15,6 +15,7 @@ public final class RateLimitStats {
   private final LongAdder fastPathLimited = new LongAdder();
   private final LongAdder localFallback = new LongAdder();
   private final LongAdder redisFailures = new LongAdder();
+  private final LongAdder undecided = new LongAdder();
 
   /** Requests let through, whoever decided. */
   public long allowed() {
@@ -36,9 +37,14 @@ public final class RateLimitStats {
     return localFallback.sum();
   }
 
-  /** Redis calls that failed or timed out (each one fell back to the local decision). */
+  /** Redis calls that failed (answered late or never: see {@link #undecided()}). */
   public long redisFailures() {
     return redisFailures.sum();
+  }
+
+  /** Requests answered {@code 503}: Redis did not answer in time, and going local could over-admit. */
+  public long undecided() {
+    return undecided.sum();
   }
 
   /** Read at each scrape: {@code genesis_ratelimit_decisions_total{decision}} and the local and Redis figures. */
@@ -49,7 +55,8 @@ public final class RateLimitStats {
         RateLimitStats::fastPathLimited);
     counter(registry, "genesis.ratelimit.local.fallback", "Decisions taken by this process alone: Redis unreachable",
         RateLimitStats::localFallback);
-    counter(registry, "genesis.ratelimit.redis.failures", "Redis calls of the rate limiter that failed or timed out",
+    counter(registry, "genesis.ratelimit.decisions", "Rate limiter decisions", RateLimitStats::undecided, "decision", "undecided");
+    counter(registry, "genesis.ratelimit.redis.failures", "Redis calls of the rate limiter that failed",
         RateLimitStats::redisFailures);
   }
 
@@ -60,11 +67,14 @@ public final class RateLimitStats {
   }
 
   void count(Decision decision) {
-    (decision.allowed() ? allowed : limited).increment();
     switch (decision.source()) {
       case LOCAL_FAST_PATH -> fastPathLimited.increment();
       case LOCAL_FALLBACK -> localFallback.increment();
+      case UNDECIDED -> undecided.increment();
       case REDIS -> { }
+    }
+    if (!decision.undecided()) {
+      (decision.allowed() ? allowed : limited).increment();
     }
   }
 
@@ -75,6 +85,6 @@ public final class RateLimitStats {
   @Override
   public String toString() {
     return "RateLimitStats[allowed=" + allowed() + ", limited=" + limited() + ", fastPathLimited=" + fastPathLimited()
-        + ", localFallback=" + localFallback() + ", redisFailures=" + redisFailures() + "]";
+        + ", localFallback=" + localFallback() + ", undecided=" + undecided() + ", redisFailures=" + redisFailures() + "]";
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.core.shareddata.Shareable;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -24,14 +25,17 @@ import java.util.concurrent.Callable;
  */
 public final class RateLimiting {
   public static final Duration WINDOW = Duration.ofMinutes(1);
-  /** Bound on one Redis decision; past it the request is decided locally. */
-  static final long REDIS_TIMEOUT_MS = 200;
+  /**
+   * How long a decision waits for Redis; past it the request gets a {@code 503} (never a local
+   * admission: the late answer may still count it). Generous, so that a slow Redis is waited for.
+   */
+  static final long REDIS_TIMEOUT_MS = 2_000;
   /** Failed or late calls in a row after which Redis counts as unreachable (see {@link RemoteHealth}). */
   static final int FAILURES_BEFORE_DEGRADED = 3;
   /** While Redis is unreachable, one request per interval tries it again (plus every readiness probe). */
   static final Duration REDIS_RETRY_INTERVAL = Duration.ofSeconds(1);
-  /** The start pings open the pool's connections, so they get longer than a decision. */
-  static final long START_PING_TIMEOUT_MS = 1_000;
+  /** The start pings open the pool's connections and load the script, so they get longer than a decision. */
+  static final long START_PING_TIMEOUT_MS = 3_000;
   /** Callers remembered locally per process (LRU beyond). */
   static final long MAX_LOCAL_KEYS = 100_000;
   private static final String SHARED_MAP = "genesis.ratelimit";
@@ -46,9 +50,10 @@ public final class RateLimiting {
   }
 
   /**
-   * Creates the limiter of one verticle and opens its Redis connections (so a first burst does not
-   * pay connection set-up against the 200 ms deadline). Succeeds even when Redis is unreachable: the
-   * limiter then starts degraded and says so in readiness.
+   * Creates the limiter of one verticle, loads the script into Redis and opens its connections, all
+   * before the gateway serves (so a first burst meets neither an empty script cache nor connection
+   * set-up). Succeeds even when Redis is unreachable: the limiter then starts degraded and says so in
+   * readiness.
    */
   public static Future<RateLimiting> create(Vertx vertx, GenesisConfig config) {
     SharedState shared = shared(vertx, config.rateLimitPerMinute());
@@ -60,7 +65,7 @@ public final class RateLimiting {
             RedisWindows.sha1(RedisWindows.SCRIPT), UUID.randomUUID().toString().substring(0, 13) + ":"))
         .compose(prepared -> {
           Redis client = Redis.createClient(vertx, prepared.options());
-          RedisWindows remote = new RedisWindows(RedisAPI.api(client), prepared.sha(), prepared.memberPrefix(), REDIS_TIMEOUT_MS);
+          RedisWindows remote = new RedisWindows(RedisAPI.api(client), prepared.sha(), prepared.memberPrefix());
           RateLimiter limiter = new RateLimiter(shared.local, remote, shared.health, shared.stats, REDIS_TIMEOUT_MS);
           return limiter.warmUp(GatewayRedis.MAX_POOL_SIZE, START_PING_TIMEOUT_MS).map(ignored -> new RateLimiting(client, limiter));
         });
@@ -83,7 +88,10 @@ public final class RateLimiting {
     return RateLimitHandler.perClientIp(limiter);
   }
 
-  /** The readiness check: {@code UP}, or {@link RateLimiter#DEGRADED} (which keeps readiness at 200). */
+  /**
+   * The readiness check: {@code UP}, {@link RateLimiter#DEGRADED} (which keeps readiness at 200), or
+   * {@link RateLimiter#NOT_ANSWERING} (not ready: limited routes answer 503 meanwhile).
+   */
   public Future<String> health() {
     return limiter.health();
   }
@@ -137,12 +145,17 @@ public final class RateLimiting {
 
     @Override
     public Future<Decision> acquire(String key, int limit, long windowMillis) {
-      return Future.failedFuture("GENESIS_REDIS_URL is not set");
+      return Future.failedFuture(new ConnectException("GENESIS_REDIS_URL is not set"));
+    }
+
+    @Override
+    public Future<Void> load(long timeoutMillis) {
+      return Future.failedFuture(new ConnectException("GENESIS_REDIS_URL is not set"));
     }
 
     @Override
     public Future<Void> ping(long timeoutMillis) {
-      return Future.failedFuture("GENESIS_REDIS_URL is not set");
+      return Future.failedFuture(new ConnectException("GENESIS_REDIS_URL is not set"));
     }
   }
 }

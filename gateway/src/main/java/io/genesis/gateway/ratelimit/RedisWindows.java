@@ -27,9 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * window lets 2N through around a boundary. The price is O(N) members per active caller (a few KB at
  * the default 100), expiring with the window.
  *
- * <p>Called with {@code EVALSHA}; when Redis does not know the script (restart, {@code SCRIPT FLUSH},
- * failover) the {@code NOSCRIPT} error is answered by one {@code EVAL}, which also caches it again.
- * Every call is bounded by {@code timeoutMillis}.
+ * <p>{@link #load} runs {@code SCRIPT LOAD} at start, before the gateway serves, so a first burst
+ * does not meet an empty script cache. Called with {@code EVALSHA}; when Redis does not know the
+ * script anyway (restart, {@code SCRIPT FLUSH}, failover) the {@code NOSCRIPT} error is answered by
+ * one {@code EVAL}, which also caches it again. A decision is not bounded here: the limiter bounds
+ * its wait and still learns the late answer (see {@link RateLimiter}).
  */
 final class RedisWindows implements RemoteWindows {
   static final String KEY_PREFIX = io.genesis.common.redis.RedisKeys.RATE_LIMIT_PREFIX;
@@ -62,18 +64,16 @@ final class RedisWindows implements RemoteWindows {
   private final RedisAPI redis;
   private final String sha;
   private final String memberPrefix;
-  private final long timeoutMillis;
   private final AtomicLong sequence = new AtomicLong();
 
   /**
    * @param sha {@link #sha1(String)} of {@link #SCRIPT}, computed off the event loop
    * @param memberPrefix unique to this client (e.g. random), so that members never collide
    */
-  RedisWindows(RedisAPI redis, String sha, String memberPrefix, long timeoutMillis) {
+  RedisWindows(RedisAPI redis, String sha, String memberPrefix) {
     this.redis = redis;
     this.sha = sha;
     this.memberPrefix = memberPrefix;
-    this.timeoutMillis = timeoutMillis;
   }
 
   @Override
@@ -82,8 +82,14 @@ final class RedisWindows implements RemoteWindows {
         memberPrefix + Long.toString(sequence.incrementAndGet(), 36));
     return redis.evalsha(with(sha, keysAndArgs))
         .recover(failure -> isNoScript(failure) ? redis.eval(with(SCRIPT, keysAndArgs)) : Future.failedFuture(failure))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .map(reply -> decision(reply, limit));
+  }
+
+  @Override
+  public Future<Void> load(long timeout) {
+    return redis.script(List.of("LOAD", SCRIPT)).timeout(timeout, TimeUnit.MILLISECONDS).compose(loaded ->
+        sha.equals(loaded.toString()) ? Future.succeededFuture()
+            : Future.failedFuture("SCRIPT LOAD answered " + loaded + ", expected " + sha));
   }
 
   @Override

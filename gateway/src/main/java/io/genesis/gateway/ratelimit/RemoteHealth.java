@@ -7,12 +7,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Whether Redis is worth asking, shared by the gateway verticles of the process.
  *
- * <p>A failed or late call is decided locally, whatever happens next. After {@code threshold}
- * failures in a row (a lone timeout under a CPU spike is not an outage, and going local shares
- * nothing across gateways) Redis counts as unreachable: every decision is local for
- * {@code retryNanos}, then exactly one request (the one that wins the compare-and-set) probes Redis
- * while the others stay local, so an outage costs one timeout per interval instead of one per
- * request. Any success, or a successful readiness ping, ends it.
+ * <p>Redis counts as unreachable at once when it refuses connections ({@link #unreachable}), and
+ * after {@code threshold} failed calls in a row otherwise (a lone failure is not an outage, and going
+ * local shares nothing across gateways). A call that is merely late never counts: Redis may still
+ * answer it. While unreachable every decision is local for {@code retryNanos}, then exactly one
+ * request (the one that wins the compare-and-set) probes Redis while the others stay local. Any
+ * answer, or a successful readiness ping, ends it.
  */
 final class RemoteHealth {
   private final int threshold;

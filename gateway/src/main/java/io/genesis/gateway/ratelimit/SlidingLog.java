@@ -4,12 +4,18 @@ import io.genesis.gateway.ratelimit.Decision.Source;
 
 /**
  * One caller's sliding log in this process: the times (ticker nanoseconds, oldest first) of the
- * requests admitted in the last window, plus "over the limit until T" learned from Redis.
+ * requests of the last window that this process admitted or may have had admitted, plus "over the
+ * limit until T" learned from Redis.
  *
- * <p>It serves two purposes. With Redis up it only ever <em>denies</em> (the fast path): it holds a
- * subset of what Redis counts, each entry stamped no later than Redis stamped it, so "full here"
- * implies "full in Redis". With Redis down it is the limiter itself, with the same algorithm as the
- * Lua script: admit when fewer than {@code limit} entries are younger than the window.
+ * <p>A request takes its entry <em>before</em> it is sent to Redis ({@link #reserve}, one atomic
+ * step with the check), and gives it back only when Redis answers that it denied it
+ * ({@link #settle}); a call that failed or whose answer is late keeps it. So the log always holds
+ * every request this process served in the window, plus those still in flight or of unknown fate,
+ * and never more than {@code limit} entries. With Redis up the log only ever <em>denies</em> (the
+ * fast path): its entries are Redis's admissions, or calls about to be counted there, so "full here"
+ * means "full in Redis" up to the calls Redis is about to deny. With Redis unreachable it is the
+ * limiter itself, with the same algorithm as the Lua script, and since it already counts every
+ * request this process sent to Redis, this process alone never admits more than {@code limit}.
  *
  * <p>Memory: a ring of longs that grows by doubling only as far as the caller's recent traffic
  * needs, never past {@code limit}. Every method is {@code synchronized}: gateway verticles on
@@ -40,26 +46,41 @@ final class SlidingLog {
 
   /** The local decision (Redis unreachable): admit and log {@code now} if the window has room. */
   synchronized Decision acquire(long now, int limit, long window) {
-    Decision known = fastPath(now, limit, window);
-    if (known != null) {
-      return known.from(Source.LOCAL_FALLBACK);
-    }
-    insert(now, limit);
-    return new Decision(true, limit, limit - size, reset(at(0) + window - now, window), Source.LOCAL_FALLBACK);
+    Decision known = reserve(now, limit, window);
+    return known != null ? known.from(Source.LOCAL_FALLBACK) : admittedAt(now, limit, window);
   }
 
   /**
-   * Learns from a Redis decision for a request sent at {@code sentAt}: an admission is logged at
-   * {@code sentAt} (no later than Redis logged it, so it leaves this log no later than Redis's), and
-   * a full window ({@code remaining == 0}) blocks the caller until {@code sentAt + reset}, which is
-   * no later than the moment Redis frees a slot. Either way the fast path never denies a request
-   * that Redis would have admitted.
+   * Check and entry in one step: a denial when this log proves the caller over the limit, else null
+   * after logging {@code now} for a request about to be sent to Redis.
    */
-  synchronized void record(long sentAt, Decision remote, int limit, long window) {
-    evict(sentAt, window);
-    if (remote.allowed()) {
-      insert(sentAt, limit);
+  synchronized Decision reserve(long now, int limit, long window) {
+    Decision known = fastPath(now, limit, window);
+    if (known == null) {
+      insert(now, limit);
     }
+    return known;
+  }
+
+  /** The local admission of a request that already holds its entry (its Redis call could not be sent). */
+  synchronized Decision admittedAt(long now, int limit, long window) {
+    evict(now, window);
+    long oldest = size == 0 ? now : at(0);
+    return new Decision(true, limit, Math.max(0, limit - size), reset(oldest + window - now, window), Source.LOCAL_FALLBACK);
+  }
+
+  /**
+   * Learns Redis's answer, however late, for the request that reserved {@code sentAt}: a denial
+   * gives the entry back (Redis did not count it); an admission keeps it (logged no later than
+   * Redis logged it, so it leaves this log no later than Redis's); a full window
+   * ({@code remaining == 0}) blocks the caller until {@code sentAt + reset}, which is no later than
+   * the moment Redis frees a slot.
+   */
+  synchronized void settle(long sentAt, Decision remote, int limit, long window) {
+    if (!remote.allowed()) {
+      remove(sentAt);
+    }
+    evict(sentAt, window);
     if (remote.remaining() <= 0) {
       long until = sentAt + remote.resetMillis() * 1_000_000L;
       if (!blocked || until - blockedUntil > 0) {
@@ -99,6 +120,19 @@ final class SlidingLog {
     }
     set(position, time);
     size++;
+  }
+
+  /** Removes one entry logged at {@code time}, if the window still holds it. */
+  private void remove(long time) {
+    for (int i = 0; i < size; i++) {
+      if (at(i) == time) {
+        for (int j = i; j < size - 1; j++) {
+          set(j, at(j + 1));
+        }
+        size--;
+        return;
+      }
+    }
   }
 
   private void grow(int capacity) {

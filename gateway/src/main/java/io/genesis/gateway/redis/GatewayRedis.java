@@ -8,8 +8,8 @@ import io.vertx.redis.client.RedisOptions;
  * because the defaults fail most calls under load (docs/ARCHITECTURE.md). One client per gateway verticle
  * instance: a pooled connection carries one command at a time, so the pool is the concurrency per
  * event loop, and a caller beyond {@link #MAX_POOL_WAITING} waiters fails at once instead of queueing
- * (the limiter then decides locally). The session service builds its own the same way: services
- * share no classes.
+ * (that request then gets a 503 from the limiter, never a local admission). The session service
+ * builds its own the same way: services share no classes.
  */
 public final class GatewayRedis {
   /** Connections per verticle instance; a decision holds one for ~0.1–0.5 ms. */

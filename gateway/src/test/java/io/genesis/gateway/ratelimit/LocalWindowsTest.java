@@ -144,16 +144,16 @@ class LocalWindowsTest {
   void learnsFromRedis() {
     LocalWindows windows = windows(100);
     long sentAt = ticker.read();
-    assertNull(windows.fastPath("u", sentAt), "nothing known: ask Redis");
-    windows.record("u", sentAt, new Decision(false, 100, 0, 30_000, Source.REDIS));
+    assertNull(windows.reserve("u", sentAt), "nothing known: ask Redis");
+    windows.settle("u", sentAt, new Decision(false, 100, 0, 30_000, Source.REDIS));
     ticker.advance(Duration.ofMillis(29_999));
-    Decision local = windows.fastPath("u", ticker.read());
+    Decision local = windows.reserve("u", ticker.read());
     assertNotNull(local);
     assertFalse(local.allowed());
     assertEquals(Source.LOCAL_FAST_PATH, local.source());
     assertEquals(1, local.resetMillis());
     ticker.advance(Duration.ofMillis(1));
-    assertNull(windows.fastPath("u", ticker.read()), "a slot is free in Redis now: ask it");
+    assertNull(windows.reserve("u", ticker.read()), "a slot is free in Redis now: ask it");
   }
 
   @Test
@@ -161,14 +161,33 @@ class LocalWindowsTest {
   void mirrorsRedisAdmissions() {
     LocalWindows windows = windows(3);
     long t0 = ticker.read();
-    windows.record("u", t0 + 2_000, new Decision(true, 3, 1, 60_000, Source.REDIS));
-    windows.record("u", t0, new Decision(true, 3, 2, 60_000, Source.REDIS));
-    assertNull(windows.fastPath("u", t0 + 3_000), "2 of 3: only Redis knows what other gateways did");
-    windows.record("u", t0 + 1_000, new Decision(true, 3, 1, 60_000, Source.REDIS));
-    Decision full = windows.fastPath("u", t0 + 3_000);
+    assertNull(windows.reserve("u", t0 + 2_000));
+    assertNull(windows.reserve("u", t0));
+    windows.settle("u", t0 + 2_000, new Decision(true, 3, 1, 60_000, Source.REDIS));
+    windows.settle("u", t0, new Decision(true, 3, 2, 60_000, Source.REDIS));
+    assertNull(windows.reserve("u", t0 + 1_000), "2 of 3: only Redis knows what other gateways did");
+    windows.settle("u", t0 + 1_000, new Decision(true, 3, 1, 60_000, Source.REDIS));
+    Decision full = windows.reserve("u", t0 + 3_000);
     assertNotNull(full);
     assertEquals((WINDOW_NANOS - 3_000 + 999_999) / 1_000_000, full.resetMillis(), "until the one sent at t0 leaves");
-    assertNull(windows.fastPath("u", t0 + WINDOW_NANOS), "the oldest (t0, recorded second) left on time");
+    assertNull(windows.reserve("u", t0 + WINDOW_NANOS), "the oldest (t0, reserved second) left on time");
+  }
+
+  @Test
+  @DisplayName("a request sent to Redis holds its entry until Redis denies it, however late; local decisions count it meanwhile")
+  void inFlightRequestsCount() {
+    LocalWindows windows = windows(3);
+    long t0 = ticker.read();
+    assertNull(windows.reserve("u", t0));
+    assertNull(windows.reserve("u", t0 + 1));
+    assertTrue(windows.acquire("u", t0 + 2).allowed(), "two in flight, one slot left");
+    Decision full = windows.acquire("u", t0 + 3);
+    assertFalse(full.allowed(), "the two whose answers have not come may be admitted by Redis");
+    windows.settle("u", t0 + 1, new Decision(false, 3, 0, 10, Source.REDIS));
+    ticker.advance(Duration.ofMillis(11));
+    assertTrue(windows.acquire("u", ticker.read()).allowed(), "Redis denied one, late: its entry is given back");
+    windows.settle("u", t0, new Decision(true, 3, 1, 60_000, Source.REDIS));
+    assertFalse(windows.acquire("u", ticker.read()).allowed(), "Redis admitted the other: it keeps its entry");
   }
 
   @Test
@@ -188,7 +207,7 @@ class LocalWindowsTest {
   void boundedMemory() {
     SlidingLog log = new SlidingLog();
     for (int i = 0; i < 1_000; i++) {
-      log.record(ticker.read() + i, new Decision(true, 10, 5, 60_000, Source.REDIS), 10, WINDOW_NANOS);
+      log.reserve(ticker.read() + i, 10, WINDOW_NANOS);
     }
     assertEquals(10, log.size());
     LocalWindows windows = new LocalWindows(5, WINDOW, 100, ticker);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.gateway.ratelimit.Decision.Source;
 import io.vertx.core.Future;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,7 +73,7 @@ class RateLimiterTest {
   }
 
   @Test
-  @DisplayName("the store failing: decisions go local with the same limit, nothing fails, health says DEGRADED")
+  @DisplayName("the store refusing connections: decisions go local at once with the same limit, nothing fails, health says DEGRADED")
   void fallsBackLocally() {
     RateLimiter limiter = process();
     remote.failing = true;
@@ -84,27 +85,38 @@ class RateLimiterTest {
     }
     assertEquals(LIMIT, admitted);
     assertEquals(3 * LIMIT, limiter.stats().localFallback());
-    assertEquals(3, remote.calls, "three failures in a row, then local for the retry interval");
-    assertEquals(3, limiter.stats().redisFailures());
+    assertEquals(1, remote.calls, "a refused connection proves Redis unreachable: local for the retry interval");
+    assertEquals(1, limiter.stats().redisFailures());
     assertEquals(RateLimiter.DEGRADED, limiter.health().result());
   }
 
   @Test
-  @DisplayName("a lone failure is decided locally but does not take the limiter off Redis")
-  void loneFailure() {
+  @DisplayName("a failed call that proves nothing is not admitted (503, its entry kept); three in a row take the limiter local")
+  void failuresThatProveNothing() {
     RateLimiter limiter = process();
-    remote.failing = true;
-    assertEquals(Source.LOCAL_FALLBACK, decide(limiter, "user:g").source());
-    remote.failing = false;
+    remote.erroring = true;
+    Decision first = decide(limiter, "user:g");
+    assertTrue(first.undecided());
+    assertFalse(first.allowed());
+    remote.erroring = false;
     Decision next = decide(limiter, "user:g");
     assertEquals(Source.REDIS, next.source());
     assertEquals(LIMIT - 1, next.remaining(), "the store counted only what it decided");
-    remote.failing = true;
-    decide(limiter, "user:g");
-    decide(limiter, "user:g");
-    remote.failing = false;
+    remote.erroring = true;
+    assertTrue(decide(limiter, "user:g").undecided());
+    assertTrue(decide(limiter, "user:g").undecided());
+    remote.erroring = false;
     assertEquals(Source.REDIS, decide(limiter, "user:g").source(), "two failures after a success are not three in a row");
-    assertEquals(5, remote.calls);
+    Decision held = decide(limiter, "user:g");
+    assertEquals(Source.LOCAL_FAST_PATH, held.source(), "5 entries held: 2 admitted, 3 whose fate Redis may still decide");
+    remote.erroring = true;
+    assertTrue(decide(limiter, "user:h").undecided());
+    assertTrue(decide(limiter, "user:h").undecided());
+    Decision third = decide(limiter, "user:h");
+    assertEquals(Source.LOCAL_FALLBACK, third.source(), "the third failure in a row: Redis counts as down");
+    assertTrue(third.allowed());
+    assertEquals(LIMIT - 3, third.remaining(), "the two undecided requests count against the local window");
+    assertEquals(5, limiter.stats().undecided());
   }
 
   @Test
@@ -112,16 +124,14 @@ class RateLimiterTest {
   void recovers() {
     RateLimiter limiter = process();
     remote.failing = true;
-    for (int i = 0; i < 3; i++) {
-      decide(limiter, "user:d");
-    }
+    decide(limiter, "user:d");
     ticker.advance(Duration.ofMillis(999));
     decide(limiter, "user:d");
-    assertEquals(3, remote.calls);
+    assertEquals(1, remote.calls);
     ticker.advance(Duration.ofMillis(1));
     decide(limiter, "user:d");
     decide(limiter, "user:d");
-    assertEquals(4, remote.calls, "exactly one probe after the interval");
+    assertEquals(2, remote.calls, "exactly one probe after the interval");
     remote.failing = false;
     assertEquals(RateLimiter.UP, limiter.health().result(), "a readiness ping ends the degraded period");
     Decision shared = decide(limiter, "user:e");
@@ -147,7 +157,10 @@ class RateLimiterTest {
   private static final class FakeRemote implements RemoteWindows {
     private final FakeTicker ticker;
     private final Map<String, SlidingLog> logs = new HashMap<>();
+    /** Refusing connections: nothing is sent. */
     boolean failing;
+    /** Connected, but every call fails (an error reply, a connection cut mid-call). */
+    boolean erroring;
     int calls;
 
     FakeRemote(FakeTicker ticker) {
@@ -158,7 +171,10 @@ class RateLimiterTest {
     public Future<Decision> acquire(String key, int limit, long windowMillis) {
       calls++;
       if (failing) {
-        return Future.failedFuture("connection refused");
+        return Future.failedFuture(new ConnectException("connection refused"));
+      }
+      if (erroring) {
+        return Future.failedFuture("ERR something went wrong");
       }
       Decision decision = logs.computeIfAbsent(key, k -> new SlidingLog())
           .acquire(ticker.read(), limit, Duration.ofMillis(windowMillis).toNanos());
@@ -166,8 +182,13 @@ class RateLimiterTest {
     }
 
     @Override
+    public Future<Void> load(long timeoutMillis) {
+      return ping(timeoutMillis);
+    }
+
+    @Override
     public Future<Void> ping(long timeoutMillis) {
-      return failing ? Future.failedFuture("connection refused") : Future.succeededFuture();
+      return failing ? Future.failedFuture(new ConnectException("connection refused")) : Future.succeededFuture();
     }
   }
 }
