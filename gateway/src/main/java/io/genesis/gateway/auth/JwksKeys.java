@@ -1,6 +1,7 @@
 package io.genesis.gateway.auth;
 
 import io.genesis.common.config.ConfigException;
+import io.genesis.common.log.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -72,7 +73,8 @@ final class JwksKeys implements SigningKeys {
             "cannot load signing keys from " + url + " (" + failure.getMessage() + ")")))
         .map(loaded -> {
           vertx.setPeriodic(PERIODIC_REFRESH_MILLIS, timer -> fetch().onFailure(failure ->
-              LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", url, failure.getMessage())));
+              LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", Redaction.url(url),
+                  Redaction.text(failure.getMessage()))));
           return this;
         });
   }
@@ -102,7 +104,7 @@ final class JwksKeys implements SigningKeys {
     refreshing = fetch()
         .map(true)
         .recover(failure -> {
-          LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", url, failure.getMessage());
+          LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", Redaction.url(url), Redaction.text(failure.getMessage()));
           return Future.succeededFuture(false);
         });
     return refreshing;
@@ -120,7 +122,7 @@ final class JwksKeys implements SigningKeys {
         .map(jwks -> {
           keys = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks)
               .setJWTOptions(new JWTOptions().setIgnoreExpiration(true)));
-          LOG.info("loaded {} signing key(s) from {}", jwks.size(), url);
+          LOG.info("loaded {} signing key(s) from {}", jwks.size(), Redaction.url(url));
           return null;
         });
   }
