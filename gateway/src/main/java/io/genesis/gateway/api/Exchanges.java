@@ -79,8 +79,7 @@ final class Exchanges {
 
   /**
    * Stores the reply, marked partial when it was cut short, at the reply size limit too (nothing is
-   * stored for an empty one), and
-   * remembers the answering agent on the session.
+   * stored for an empty one), and remembers the answering agent on the session.
    */
   Future<Settled> settle(Turn turn, Ending ending) {
     ReplyResult result = ending.result();

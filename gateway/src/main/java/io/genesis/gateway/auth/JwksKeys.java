@@ -70,7 +70,7 @@ final class JwksKeys implements SigningKeys {
   private Future<JwksKeys> loadFirst() {
     return fetch()
         .recover(failure -> Future.failedFuture(new ConfigException("GENESIS_JWKS_URL",
-            "cannot load signing keys from " + url + " (" + failure.getMessage() + ")")))
+            "cannot load signing keys from " + Redaction.url(url) + " (" + Redaction.text(failure.getMessage()) + ")")))
         .map(loaded -> {
           vertx.setPeriodic(PERIODIC_REFRESH_MILLIS, timer -> fetch().onFailure(failure ->
               LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", Redaction.url(url),
@@ -104,7 +104,8 @@ final class JwksKeys implements SigningKeys {
     refreshing = fetch()
         .map(true)
         .recover(failure -> {
-          LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", Redaction.url(url), Redaction.text(failure.getMessage()));
+          LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", Redaction.url(url),
+              Redaction.text(failure.getMessage()));
           return Future.succeededFuture(false);
         });
     return refreshing;
