@@ -24,6 +24,7 @@ import io.genesis.common.bus.Messages.StreamReply;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.error.ServiceException;
+import io.genesis.common.log.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -84,7 +85,7 @@ public final class AgentVerticle extends VerticleBase {
           }
           LOG.info("agent service ready: {} agents, version {}, source {}, model backend {}", registry.current().size(),
               registry.current().version(), agentsDir == null ? "built-in" : agentsDir + " (watched)",
-              config.modelBaseUrl() == null ? backend.name() : backend.name() + " " + config.modelBaseUrl());
+              config.modelBaseUrl() == null ? backend.name() : backend.name() + " " + Redaction.url(config.modelBaseUrl()));
         });
   }
 

@@ -36,7 +36,7 @@ class AgentStreamTest {
     ModelSettings d = ModelSettings.defaults();
     ModelSettings settings = new ModelSettings(d.connectTimeoutMillis(), d.firstTokenTimeoutMillis(), d.idleTimeoutMillis(),
         d.totalTimeoutMillis(), d.maxConcurrent(), d.maxRetries(), d.breakerFailures(), d.breakerResetMillis(),
-        d.fallbackToOffline(), d.contextTokens(), tokenDelayMillis);
+        d.fallbackToOffline(), d.contextTokens(), tokenDelayMillis, d.maxTokens(), d.maxReplyChars());
     @SuppressWarnings("unchecked")
     Map<String, Object> model = Json.MAPPER.convertValue(settings, Map.class);
     return new DeploymentOptions().setConfig(new JsonObject().put("model", model));
@@ -173,6 +173,6 @@ class AgentStreamTest {
     ModelSettings d = ModelSettings.defaults();
     return new ModelSettings(d.connectTimeoutMillis(), d.firstTokenTimeoutMillis(), d.idleTimeoutMillis(),
         d.totalTimeoutMillis(), max, d.maxRetries(), d.breakerFailures(), d.breakerResetMillis(),
-        d.fallbackToOffline(), d.contextTokens(), d.offlineTokenDelayMillis());
+        d.fallbackToOffline(), d.contextTokens(), d.offlineTokenDelayMillis(), d.maxTokens(), d.maxReplyChars());
   }
 }

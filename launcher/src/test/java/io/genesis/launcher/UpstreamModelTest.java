@@ -145,7 +145,7 @@ class UpstreamModelTest {
     HttpResponse<Buffer> open = send(token, id, "three", json);
     assertEquals(503, open.statusCode(), open::bodyAsString);
     assertTrue(Integer.parseInt(open.getHeader("Retry-After")) >= 1);
-    assertTrue(open.bodyAsJsonObject().getString("detail").contains("circuit breaker"), open.bodyAsString());
+    assertTrue(open.bodyAsJsonObject().getString("detail").contains("the model service is unavailable"), open.bodyAsString());
     assertEquals(calls, fake.requests().get(), "an open breaker does not call the upstream");
   }
 

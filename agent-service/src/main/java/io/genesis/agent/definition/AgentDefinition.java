@@ -10,6 +10,7 @@ import java.util.List;
  * @param name display name, upper case ({@code BLAZE})
  * @param keywords routing keywords with their weights (see {@link Keyword})
  * @param model the model to ask upstream, or null / {@code "offline"} for the built-in offline coach
+ * @param maxTokens {@code max_tokens} of this agent's upstream requests, or null for {@code GENESIS_MODEL_MAX_TOKENS}
  * @param handoffTargets ids of the agents this one may hand a conversation to (empty: never hands off)
  * @param calculators names of the offline coach's calculations this agent runs (see
  *     {@code io.genesis.agent.coach.calc.Calculators})
@@ -23,6 +24,7 @@ public record AgentDefinition(
     String systemPrompt,
     List<Keyword> keywords,
     String model,
+    Integer maxTokens,
     List<String> handoffTargets,
     List<String> calculators,
     Voice voice) {

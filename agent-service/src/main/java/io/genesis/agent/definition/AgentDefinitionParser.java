@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class AgentDefinitionParser {
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+  private static final int MAX_TOKENS = 1_000_000;
   private static final String DEFAULT_HANDOFF_INTRO = "{from} passed you to me.";
 
   private final String source;
@@ -47,6 +48,7 @@ public final class AgentDefinitionParser {
         requiredText(root, "systemPrompt"),
         keywords(root.get("keywords")),
         optionalText(root, "model"),
+        maxTokens(root.get("maxTokens")),
         handoffTargets(root.get("handoffTargets"), id),
         calculators(root.get("calculators")),
         voice(root.get("voice")));
@@ -91,6 +93,16 @@ public final class AgentDefinitionParser {
       keywords.add(Keyword.of(spec, weight.intValue()));
     }
     return keywords;
+  }
+
+  private Integer maxTokens(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isInt() || node.intValue() < 1 || node.intValue() > MAX_TOKENS) {
+      throw fail("maxTokens", "must be a whole number from 1 to " + MAX_TOKENS + " or null (got " + node + ")");
+    }
+    return node.intValue();
   }
 
   private List<String> handoffTargets(JsonNode node, String id) {

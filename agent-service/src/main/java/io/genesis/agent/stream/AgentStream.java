@@ -170,7 +170,7 @@ final class AgentStream implements ReplySink {
       ModelAnswer answer = outcome.result();
       ReplyResult result = new ReplyResult(agentId, answer.text(), prepared.route().handoffs());
       last = ReplyEvent.end(streamId, result, cancelled.future().isComplete(),
-          answer.usage() != null ? answer.usage() : estimatedUsage());
+          answer.usage() != null ? answer.usage() : estimatedUsage(), answer.finishReason());
     } else {
       Throwable failure = outcome.cause();
       ServiceException error = failure instanceof ServiceException se ? se

@@ -100,6 +100,21 @@ class AgentRegistryTest {
   }
 
   @Test
+  @DisplayName("maxTokens is optional: a whole number from 1 becomes the agent's max_tokens; anything else is named")
+  void maxTokens() throws IOException {
+    String sage = builtInText("sage.json");
+    String withMax = sage.replace("\"model\": null,", "\"model\": null,\n  \"maxTokens\": 256,");
+    assertEquals(256, io.genesis.agent.definition.AgentDefinitionParser.parse("sage.json",
+        withMax.getBytes(StandardCharsets.UTF_8)).definition().maxTokens());
+    assertEquals(null, io.genesis.agent.definition.AgentDefinitionParser.parse("sage.json",
+        sage.getBytes(StandardCharsets.UTF_8)).definition().maxTokens());
+    assertBadField(sage.replace("\"model\": null,", "\"model\": null,\n  \"maxTokens\": 0,"), "maxTokens",
+        "must be a whole number from 1");
+    assertBadField(sage.replace("\"model\": null,", "\"model\": null,\n  \"maxTokens\": \"many\","), "maxTokens",
+        "must be a whole number from 1");
+  }
+
+  @Test
   @DisplayName("a missing directory is a configuration error naming GENESIS_AGENTS_DIR")
   void missingDirectory(Vertx vertx, VertxTestContext ctx) {
     AgentLoader.load(vertx, dir.resolve("nope").toString()).onComplete(ctx.failing(error -> ctx.verify(() -> {

@@ -135,28 +135,34 @@ public final class Messages {
    * <ul>
    *   <li>{@code delta}: {@code text} is new text.</li>
    *   <li>{@code end}: {@code result} is the whole reply; {@code partial} when it was cut short by a
-   *       cancel (what was generated until then).</li>
+   *       cancel (what was generated until then); {@code finishReason} {@code length} when the model was
+   *       stopped at a size limit (null: it finished).</li>
    *   <li>{@code error}: {@code status}, {@code detail}, {@code retryAfterSeconds} (0: none);
    *       {@code result} holds what was generated before the failure (its text may be empty).</li>
    * </ul>
    */
   public record ReplyEvent(String streamId, String type, String text, ReplyResult result, boolean partial,
-                           Usage usage, int status, String detail, int retryAfterSeconds) {
+                           Usage usage, int status, String detail, int retryAfterSeconds, String finishReason) {
     public static ReplyEvent delta(String streamId, String text) {
-      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0);
+      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0, null);
     }
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage) {
-      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0);
+      return end(streamId, result, partial, usage, null);
+    }
+
+    public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage, String finishReason) {
+      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0, finishReason);
     }
 
     public static ReplyEvent alive(String streamId) {
-      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0);
+      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0, null);
     }
 
     public static ReplyEvent error(String streamId, ReplyResult partialResult, int status, String detail,
                                    int retryAfterSeconds) {
-      return new ReplyEvent(streamId, EVENT_ERROR, null, partialResult, true, null, status, detail, retryAfterSeconds);
+      return new ReplyEvent(streamId, EVENT_ERROR, null, partialResult, true, null, status, detail, retryAfterSeconds,
+          null);
     }
   }
 

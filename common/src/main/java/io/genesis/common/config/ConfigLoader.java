@@ -197,7 +197,9 @@ public final class ConfigLoader {
         s.integer("GENESIS_MODEL_BREAKER_RESET_MS", d.breakerResetMillis(), 1, hour),
         "offline".equals(s.oneOf("GENESIS_MODEL_FALLBACK", "none", "none", "offline")),
         s.integer("GENESIS_MODEL_CONTEXT_TOKENS", d.contextTokens(), 100, 10_000_000),
-        s.integer("GENESIS_OFFLINE_TOKEN_DELAY_MS", d.offlineTokenDelayMillis(), 0, 60_000));
+        s.integer("GENESIS_OFFLINE_TOKEN_DELAY_MS", d.offlineTokenDelayMillis(), 0, 60_000),
+        s.integer("GENESIS_MODEL_MAX_TOKENS", d.maxTokens(), 1, 1_000_000),
+        s.integer("GENESIS_MODEL_MAX_REPLY_CHARS", d.maxReplyChars(), 1, 10_000_000));
   }
 
   private static void checkAesKey(String value) {

@@ -1,6 +1,7 @@
 package io.genesis.common.config;
 
 import io.genesis.common.json.Json;
+import io.genesis.common.log.Redaction;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
@@ -75,16 +76,13 @@ public record GenesisConfig(
   @Override
   public String toString() {
     return "GenesisConfig[http=" + httpHost + ":" + httpPort + ", dataDir=" + dataDir
-        + ", pg=" + redact(pgUrl) + ", redis=" + redact(redisUrl) + ", jwks=" + jwksUrl
+        + ", pg=" + embeddedOr(pgUrl) + ", redis=" + embeddedOr(redisUrl) + ", jwks=" + Redaction.url(jwksUrl)
         + ", devTokens=" + devTokens + ", rateLimitPerMinute=" + rateLimitPerMinute
-        + ", maxBodyBytes=" + maxBodyBytes + ", model=" + (modelBaseUrl == null ? "offline coach" : modelBaseUrl)
+        + ", maxBodyBytes=" + maxBodyBytes + ", model=" + (modelBaseUrl == null ? "offline coach" : Redaction.url(modelBaseUrl))
         + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + ", corsOrigins=" + corsOrigins + "]";
   }
 
-  private static String redact(String url) {
-    if (url == null) {
-      return "embedded";
-    }
-    return url.replaceAll("//[^@/]*@", "//***@");
+  private static String embeddedOr(String url) {
+    return url == null ? "embedded" : Redaction.url(url);
   }
 }

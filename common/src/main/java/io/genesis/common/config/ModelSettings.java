@@ -5,17 +5,23 @@ package io.genesis.common.config;
  * is set), and the offline coach's pace.
  *
  * @param connectTimeoutMillis {@code GENESIS_MODEL_CONNECT_TIMEOUT_MS}: TCP (and TLS) connect
- * @param firstTokenTimeoutMillis {@code GENESIS_MODEL_FIRST_TOKEN_TIMEOUT_MS}: request sent → first token
+ * @param firstTokenTimeoutMillis {@code GENESIS_MODEL_FIRST_TOKEN_TIMEOUT_MS}: the call → its first token, one
+ *     budget over every attempt and the pauses between them
  * @param idleTimeoutMillis {@code GENESIS_MODEL_IDLE_TIMEOUT_MS}: longest silence between two tokens
  * @param totalTimeoutMillis {@code GENESIS_MODEL_TOTAL_TIMEOUT_MS}: the whole answer
  * @param maxConcurrent {@code GENESIS_MODEL_MAX_CONCURRENT}: calls in flight at once per agent-service
  *     instance (the bulkhead); more get a fast 503
- * @param maxRetries {@code GENESIS_MODEL_MAX_RETRIES}: retries with backoff, only before the first token
+ * @param maxRetries {@code GENESIS_MODEL_MAX_RETRIES}: retries with backoff, only before the first token and
+ *     only after a failure a retry can cure (refused connection, 5xx, 429), within the first-token budget
  * @param breakerFailures {@code GENESIS_MODEL_BREAKER_FAILURES}: consecutive failures that open the breaker
  * @param breakerResetMillis {@code GENESIS_MODEL_BREAKER_RESET_MS}: how long it stays open before a trial call
  * @param fallbackToOffline {@code GENESIS_MODEL_FALLBACK=offline}: the offline coach answers while the breaker is open
  * @param contextTokens {@code GENESIS_MODEL_CONTEXT_TOKENS}: token budget of the history sent upstream
  * @param offlineTokenDelayMillis {@code GENESIS_OFFLINE_TOKEN_DELAY_MS}: the offline coach's pause between tokens (0: none)
+ * @param maxTokens {@code GENESIS_MODEL_MAX_TOKENS}: {@code max_tokens} of every upstream request, for agents whose
+ *     definition sets no {@code maxTokens}
+ * @param maxReplyChars {@code GENESIS_MODEL_MAX_REPLY_CHARS}: the longest reply kept; a model that writes more is
+ *     stopped there and the reply ends with finish reason {@code length}
  */
 public record ModelSettings(
     int connectTimeoutMillis,
@@ -28,9 +34,11 @@ public record ModelSettings(
     int breakerResetMillis,
     boolean fallbackToOffline,
     int contextTokens,
-    int offlineTokenDelayMillis) {
+    int offlineTokenDelayMillis,
+    int maxTokens,
+    int maxReplyChars) {
 
   public static ModelSettings defaults() {
-    return new ModelSettings(2_000, 15_000, 10_000, 120_000, 64, 2, 5, 30_000, false, 3_000, 0);
+    return new ModelSettings(2_000, 8_000, 10_000, 120_000, 64, 2, 5, 30_000, false, 3_000, 0, 1_024, 32_000);
   }
 }

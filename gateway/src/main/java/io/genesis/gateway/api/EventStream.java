@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
@@ -8,6 +9,8 @@ import io.genesis.gateway.api.Exchanges.Turn;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
 import io.genesis.gateway.http.EventStreams;
+import io.genesis.gateway.http.Problems;
+import io.genesis.gateway.http.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -86,15 +89,23 @@ final class EventStream {
         .appendBytes(DELTA_START).appendString(Json.toString(text)).appendBytes(EVENT_END)));
   }
 
+  /** The {@code error} event: a problem, with {@code retryAfterSeconds} when a retry may succeed later. */
   private static void error(RoutingContext ctx, Throwable failure) {
     Problem problem;
+    int retryAfter = 0;
     if (failure instanceof ServiceException se) {
-      problem = Problem.of(se.status(), se.getMessage());
+      String detail = se.status() >= 500 ? Problems.withRequestId(se.getMessage(), RequestIds.of(ctx)) : se.getMessage();
+      problem = Problem.of(se.status(), detail);
+      retryAfter = se.retryAfterSeconds();
     } else {
       LOG.error("streamed reply to {} failed", ctx.request().path(), failure);
       problem = Problem.of(500, "unexpected error; the request id identifies it in the logs");
     }
-    event(ctx.response(), "error", problem.withInstance(ctx.request().path()));
+    ObjectNode data = Json.MAPPER.valueToTree(problem.withInstance(ctx.request().path()));
+    if (retryAfter > 0 || Problems.retryable(problem.status())) {
+      data.put("retryAfterSeconds", Math.max(1, retryAfter));
+    }
+    event(ctx.response(), "error", data);
   }
 
   private static void end(HttpServerResponse response) {

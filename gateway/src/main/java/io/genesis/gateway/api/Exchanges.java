@@ -78,8 +78,8 @@ final class Exchanges {
   }
 
   /**
-   * Stores the reply, marked partial when it was cut short (nothing is stored for an empty one), and
-   * remembers the answering agent on the session.
+   * Stores the reply, marked partial when it was cut short, at the reply size limit too (nothing is
+   * stored for an empty one), and remembers the answering agent on the session.
    */
   Future<Settled> settle(Turn turn, Ending ending) {
     ReplyResult result = ending.result();
@@ -87,7 +87,7 @@ final class Exchanges {
       return Future.succeededFuture(new Settled(null, ending));
     }
     AppendMessage append = new AppendMessage(turn.ref().userId(), turn.ref().sessionId(), Messages.ROLE_AGENT,
-        result.agentId(), result.text(), ending.partial());
+        result.agentId(), result.text(), ending.partial() || ending.cutAtLength());
     return services.<MessageView>request(Addresses.MESSAGE_APPEND, append)
         .compose(reply -> rememberAgent(turn, result.agentId()).map(ignored -> new Settled(reply, ending)));
   }

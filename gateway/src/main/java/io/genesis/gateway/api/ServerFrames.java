@@ -5,6 +5,7 @@ import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
 import io.genesis.gateway.http.InvalidRequest;
+import io.genesis.gateway.http.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ final class ServerFrames {
     }
     if (retryAfterSeconds > 0) {
       frame.put("retryAfterSeconds", retryAfterSeconds);
-    } else if (problem.status() == 429 || problem.status() == 503) {
+    } else if (Problems.retryable(problem.status())) {
       frame.put("retryAfterSeconds", 1);
     }
     return Json.toString(frame);

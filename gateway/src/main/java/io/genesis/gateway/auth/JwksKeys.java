@@ -1,6 +1,7 @@
 package io.genesis.gateway.auth;
 
 import io.genesis.common.config.ConfigException;
+import io.genesis.common.log.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -69,10 +70,11 @@ final class JwksKeys implements SigningKeys {
   private Future<JwksKeys> loadFirst() {
     return fetch()
         .recover(failure -> Future.failedFuture(new ConfigException("GENESIS_JWKS_URL",
-            "cannot load signing keys from " + url + " (" + failure.getMessage() + ")")))
+            "cannot load signing keys from " + Redaction.url(url) + " (" + Redaction.text(failure.getMessage()) + ")")))
         .map(loaded -> {
           vertx.setPeriodic(PERIODIC_REFRESH_MILLIS, timer -> fetch().onFailure(failure ->
-              LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", url, failure.getMessage())));
+              LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", Redaction.url(url),
+                  Redaction.text(failure.getMessage()))));
           return this;
         });
   }
@@ -102,7 +104,8 @@ final class JwksKeys implements SigningKeys {
     refreshing = fetch()
         .map(true)
         .recover(failure -> {
-          LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", url, failure.getMessage());
+          LOG.warn("JWKS refresh from {} failed, keeping the keys we have: {}", Redaction.url(url),
+              Redaction.text(failure.getMessage()));
           return Future.succeededFuture(false);
         });
     return refreshing;
@@ -120,7 +123,7 @@ final class JwksKeys implements SigningKeys {
         .map(jwks -> {
           keys = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(jwks)
               .setJWTOptions(new JWTOptions().setIgnoreExpiration(true)));
-          LOG.info("loaded {} signing key(s) from {}", jwks.size(), url);
+          LOG.info("loaded {} signing key(s) from {}", jwks.size(), Redaction.url(url));
           return null;
         });
   }

@@ -43,10 +43,22 @@ public final class ReplyStream {
    * @param result the reply's agent, text and handoffs (the text so far when partial or failed)
    * @param partial cut short by a cancel or a failure
    * @param error the failure, or null
+   * @param finishReason {@code length} when the model was stopped at the reply size limit; null when it finished
    */
-  public record Ending(ReplyResult result, boolean partial, Usage usage, ServiceException error) {
+  public record Ending(ReplyResult result, boolean partial, Usage usage, ServiceException error, String finishReason) {
+    public static final String LENGTH = "length";
+
+    public Ending(ReplyResult result, boolean partial, Usage usage, ServiceException error) {
+      this(result, partial, usage, error, null);
+    }
+
     public boolean hasText() {
       return !result.text().isEmpty();
+    }
+
+    /** Cut at the reply size limit: complete as far as it goes, and stored marked partial. */
+    public boolean cutAtLength() {
+      return LENGTH.equals(finishReason);
     }
   }
 
@@ -132,7 +144,8 @@ public final class ReplyStream {
     switch (event.type()) {
       case Messages.EVENT_DELTA -> delta(event.text());
       case Messages.EVENT_END -> end(new Ending(event.result(), event.partial(), event.usage(),
-          event.partial() && !cancelled ? new ServiceException(502, "the agent service cut the reply short") : null));
+          event.partial() && !cancelled ? new ServiceException(502, "the agent service cut the reply short", 1) : null,
+          event.finishReason()));
       case Messages.EVENT_ERROR -> end(new Ending(event.result(), true, null,
           new ServiceException(event.status(), event.detail(), event.retryAfterSeconds())));
       default -> { }

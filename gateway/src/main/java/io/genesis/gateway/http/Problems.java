@@ -43,7 +43,7 @@ public final class Problems {
     }
     if (problem.status() == 401) {
       response.putHeader("WWW-Authenticate", "Bearer");
-    } else if ((problem.status() == 503 || problem.status() == 429) && !response.headers().contains(RETRY_AFTER)) {
+    } else if (retryable(problem.status()) && !response.headers().contains(RETRY_AFTER)) {
       // A default; a handler that knows better (the rate limiter: seconds until a slot frees) sets its own.
       response.putHeader(RETRY_AFTER, "1");
     }
@@ -57,6 +57,19 @@ public final class Problems {
     // discard whatever the client still sends, which could be endless.
     response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     response.end(body).onComplete(sent -> request.connection().close());
+  }
+
+  /** 429, 502, 503 and 504 say "try again later": they always carry {@code Retry-After} (or {@code retryAfterSeconds}). */
+  public static boolean retryable(int status) {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+  }
+
+  /**
+   * The detail of a failure on the server's side, with the request id that finds its log lines; the
+   * detail itself names what failed in product terms, never another server's address or words.
+   */
+  public static String withRequestId(String detail, String requestId) {
+    return requestId == null ? detail : detail + " (request id " + requestId + ")";
   }
 
   /** The path the router matched on; the raw one when it cannot be normalized (a malformed {@code %} escape). */
@@ -131,7 +144,9 @@ public final class Problems {
         ctx.response().headers().set(RETRY_AFTER, Integer.toString(service.retryAfterSeconds()));
       }
       if (service.status() >= 500) {
-        LOG.warn("request {} {} failed: {}", ctx.request().method(), ctx.request().path(), service.getMessage());
+        LOG.warn("request {} {} {} failed: {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
+            service.getMessage());
+        return Problem.of(service.status(), withRequestId(service.getMessage(), RequestIds.of(ctx)));
       }
       return Problem.of(service.status(), service.getMessage());
     }

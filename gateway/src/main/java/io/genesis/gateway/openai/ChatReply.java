@@ -22,9 +22,9 @@ record ChatReply(String id, long created, String model) {
     return new ChatReply("chatcmpl-" + Ids.newId().toString().replace("-", ""), Instant.now().getEpochSecond(), model);
   }
 
-  /** {@code stream:false}: the whole reply. */
-  Completion completion(String text, Messages.Usage usage) {
-    Choice choice = new Choice(0, new Message(ASSISTANT, text, null), null, STOP);
+  /** {@code stream:false}: the whole reply; {@code finishReason} null means {@code stop}. */
+  Completion completion(String text, Messages.Usage usage, String finishReason) {
+    Choice choice = new Choice(0, new Message(ASSISTANT, text, null), null, finishReason == null ? STOP : finishReason);
     return new Completion(id, "chat.completion", created, model, List.of(choice), Usage.of(usage));
   }
 
@@ -36,8 +36,9 @@ record ChatReply(String id, long created, String model) {
     return chunk(new Delta(null, text), null);
   }
 
-  Chunk stopChunk() {
-    return chunk(new Delta(null, null), STOP);
+  /** The last choice chunk: {@code stop}, or {@code length} when the reply was cut at its size limit. */
+  Chunk stopChunk(String finishReason) {
+    return chunk(new Delta(null, null), finishReason == null ? STOP : finishReason);
   }
 
   /** {@code stream_options.include_usage}: the counts, after the last choice, in a chunk with no choices. */

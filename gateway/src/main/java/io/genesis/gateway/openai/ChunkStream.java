@@ -4,6 +4,7 @@ import io.genesis.common.json.Json;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
 import io.genesis.gateway.http.EventStreams;
+import io.genesis.gateway.http.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code stream:true}: OpenAI's chunk stream. {@code data: {chat.completion.chunk}} with the role, then a
- * chunk per piece of text as the model writes it, then one with {@code finish_reason:"stop"}, the usage
+ * chunk per piece of text as the model writes it, then one with {@code finish_reason:"stop"} (or
+ * {@code "length"} when the reply was cut at its size limit), the usage
  * chunk when asked for, and {@code data: [DONE]}. A failure after the head went out is a
  * {@code data: {"error":…}} event, and the stream ends. A client that goes away cancels the reply.
  */
@@ -42,15 +44,16 @@ final class ChunkStream {
       data(response, reply.roleChunk());
       keepAlive[0] = EventStreams.keepAlive(vertx, response);
       ended.onComplete(done -> vertx.cancelTimer(keepAlive[0]))
-          .onSuccess(ending -> finish(response, request, reply, ending));
+          .onSuccess(ending -> finish(response, request, reply, ending, RequestIds.of(ctx)));
     });
   }
 
-  private static void finish(HttpServerResponse response, ChatRequest request, ChatReply reply, Ending ending) {
+  private static void finish(HttpServerResponse response, ChatRequest request, ChatReply reply, Ending ending,
+                             String requestId) {
     if (ending.error() != null) {
-      data(response, OpenAiError.of(ending.error()));
+      data(response, OpenAiError.of(ending.error(), requestId));
     } else {
-      data(response, reply.stopChunk());
+      data(response, reply.stopChunk(ending.finishReason()));
       if (request.includeUsage()) {
         data(response, reply.usageChunk(ending.usage()));
       }

@@ -3,6 +3,7 @@ package io.genesis.gateway.openai;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.Problem.FieldError;
 import io.genesis.common.error.ServiceException;
+import io.genesis.gateway.http.Problems;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -36,6 +37,12 @@ public record OpenAiError(Detail error) {
   /** A failure that ends a stream already under way (the {@code data: {"error":…}} event). */
   public static OpenAiError of(ServiceException failure) {
     return of(Problem.of(failure.status(), failure.getMessage()), failure);
+  }
+
+  /** The same, a server-side failure carrying the request id that finds its log lines. */
+  static OpenAiError of(ServiceException failure, String requestId) {
+    String detail = failure.status() >= 500 ? Problems.withRequestId(failure.getMessage(), requestId) : failure.getMessage();
+    return of(Problem.of(failure.status(), detail), failure);
   }
 
   /** A validation failure: {@code param} is the first bad field (none when the body as a whole is bad). */

@@ -95,7 +95,7 @@ public final class OpenAiRoutes {
       if (ending.error() != null) {
         ctx.fail(ending.error());
       } else if (!ctx.response().closed()) {
-        Responses.json(ctx, 200, reply.completion(ending.result().text(), ending.usage()));
+        Responses.json(ctx, 200, reply.completion(ending.result().text(), ending.usage(), ending.finishReason()));
       }
     });
   }

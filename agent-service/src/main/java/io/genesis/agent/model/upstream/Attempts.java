@@ -7,14 +7,21 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One call's exchanges with the upstream: retried with backoff after a retryable failure, but only
- * while no delta has reached the sink; bounded by the total timeout; ended at once by the sink's
- * cancel, which completes the call with the text so far.
+ * One call's exchanges with the upstream. The first token must come within one budget
+ * ({@code GENESIS_MODEL_FIRST_TOKEN_TIMEOUT_MS}) however many attempts it takes: a failure a retry can
+ * cure (a refused connection, 5xx, 429) is retried with backoff while no delta has reached the sink and
+ * the budget leaves room for the pause; a silent upstream is not retried. Bounded by the total timeout
+ * too; ended at once by the sink's cancel, which completes the call with the text so far.
  */
 final class Attempts {
+  private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
   private static final Throwable CANCELLED = new IllegalStateException("cancelled by the client");
+  /** A retry needs at least this much of the budget left after its pause to be worth making. */
+  private static final long MIN_ATTEMPT_MILLIS = 100;
 
   private final Vertx vertx;
   private final HttpClient client;
@@ -25,6 +32,8 @@ final class Attempts {
   private final Promise<ModelAnswer> result = Promise.promise();
   private Exchange current;
   private long backoffTimer = -1;
+  private long budgetTimer = -1;
+  private long startedAt;
   private int attempts;
 
   Attempts(Vertx vertx, HttpClient client, UpstreamConfig config, Buffer body, ReplySink sink) {
@@ -33,14 +42,19 @@ final class Attempts {
     this.config = config;
     this.body = body;
     this.sink = sink;
-    this.answer = new Answer(sink);
+    this.answer = new Answer(sink, config.settings().maxReplyChars());
   }
 
   Future<ModelAnswer> run() {
+    startedAt = System.nanoTime();
     long total = config.settings().totalTimeoutMillis();
+    long budget = config.settings().firstTokenTimeoutMillis();
     long totalTimer = vertx.setTimer(total, t -> stop(UpstreamFailure.totalTimeout(total)));
+    budgetTimer = vertx.setTimer(budget, t -> stop(UpstreamFailure.firstTokenTimeout(budget)));
+    answer.onStart(() -> vertx.cancelTimer(budgetTimer));
     result.future().onComplete(ended -> {
       vertx.cancelTimer(totalTimer);
+      vertx.cancelTimer(budgetTimer);
       vertx.cancelTimer(backoffTimer);
     });
     sink.cancelled().onComplete(cancelled -> cancel());
@@ -64,10 +78,14 @@ final class Attempts {
   }
 
   private void retryOrFail(UpstreamFailure failure) {
-    if (failure.retryable() && !answer.started() && attempts <= config.settings().maxRetries()) {
-      backoffTimer = vertx.setTimer(config.backoff().delayMillis(attempts - 1), t -> attempt());
+    long delay = config.backoff().delayMillis(attempts - 1);
+    long budgetLeft = config.settings().firstTokenTimeoutMillis() - elapsedMillis();
+    if (failure.retryable() && !answer.started() && attempts <= config.settings().maxRetries()
+        && budgetLeft - delay >= MIN_ATTEMPT_MILLIS) {
+      LOG.debug("model upstream attempt {} failed, retrying in {} ms: {}", attempts, delay, failure.getMessage());
+      backoffTimer = vertx.setTimer(delay, t -> attempt());
     } else {
-      result.tryFail(failure.toServiceException(config.baseUrl(), attempts));
+      failWith(failure);
     }
   }
 
@@ -78,8 +96,21 @@ final class Attempts {
   }
 
   private void stop(UpstreamFailure failure) {
-    if (result.tryFail(failure.toServiceException(config.baseUrl(), attempts)) && current != null) {
+    if (failWith(failure) && current != null) {
       current.abort(failure);
     }
+  }
+
+  private boolean failWith(UpstreamFailure failure) {
+    UpstreamFailure.Logged error = failure.toServiceException(config.baseUrl(), attempts);
+    if (!result.tryFail(error)) {
+      return false;
+    }
+    LOG.warn("{}, after {} ms and {} delta(s)", error.logged(), elapsedMillis(), answer.deltas());
+    return true;
+  }
+
+  private long elapsedMillis() {
+    return (System.nanoTime() - startedAt) / 1_000_000;
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The upstream's circuit breaker (vertx-circuit-breaker). A whole call counts once, whatever its
  * retries: {@code breakerFailures} failed calls in a row open it; while open no call goes; after
  * {@code breakerResetMillis} it lets one trial call through (half-open), whose success closes it and
- * whose failure opens it again. A cancelled call counts as a success.
+ * whose failure opens it again. A cancelled call counts as a success. A call ends, and counts, as soon
+ * as its first-token budget runs out, so that the calls behind a hung upstream are refused fast.
  */
 final class Breaker {
   private static final Logger LOG = LoggerFactory.getLogger(Breaker.class);
@@ -79,6 +80,10 @@ final class Breaker {
   /** Runs a call under the breaker; fails with {@code OpenCircuitException} when it is open by then. */
   <T> Future<T> execute(Supplier<Future<T>> call) {
     return breaker.execute(call);
+  }
+
+  boolean isOpen() {
+    return breaker.state() == CircuitBreakerState.OPEN;
   }
 
   /** Seconds until a trial call may go (at least 1). */

@@ -12,17 +12,17 @@ import java.util.List;
 /**
  * The streamed chat-completions request: the agent's system prompt (with a line on the handoff that
  * brought the user here), then the newest history turns that fit the context budget, then the user's
- * message. Tokens are estimated at four characters each; the system prompt and the user's message
+ * message, with the agent's {@code max_tokens}. Tokens are estimated at four characters each; the system prompt and the user's message
  * are always sent, whatever their size.
  */
 final class ChatRequest {
   private ChatRequest() {}
 
-  static JsonObject body(ModelRequest request, String model, int contextTokens) {
+  static JsonObject body(ModelRequest request, String model, int contextTokens, int maxTokens) {
     JsonArray messages = new JsonArray();
     messages(request, contextTokens).forEach(turn ->
         messages.add(new JsonObject().put("role", turn.role()).put("content", turn.content())));
-    return new JsonObject().put("model", model).put("stream", true)
+    return new JsonObject().put("model", model).put("stream", true).put("max_tokens", maxTokens)
         .put("stream_options", new JsonObject().put("include_usage", true))
         .put("messages", messages);
   }

@@ -29,7 +29,7 @@ final class Chunks {
     return new Usage(usage.getInteger("prompt_tokens", 0), usage.getInteger("completion_tokens", 0));
   }
 
-  /** {@code error.message} of an error body, else the start of the body. */
+  /** {@code error.message} of an error body, else the body (the caller cuts it for the log). */
   static String errorMessage(Buffer body) {
     try {
       JsonObject error = body.toJsonObject().getJsonObject("error");
@@ -37,13 +37,14 @@ final class Chunks {
         return error.getString("message");
       }
     } catch (DecodeException | ClassCastException e) {
-      // not OpenAI's error shape: show the start of the body
+      // not OpenAI's error shape: the body itself
     }
-    return abbreviate(body.toString());
+    return body.toString();
   }
 
-  static String abbreviate(String text) {
-    String oneLine = text.replaceAll("\\s+", " ").trim();
-    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "…";
+  /** {@code choices[0].finish_reason}, or null (only the last choice chunk has one). */
+  static String finishReason(JsonObject chunk) {
+    JsonArray choices = chunk.getJsonArray("choices");
+    return choices == null || choices.isEmpty() ? null : choices.getJsonObject(0).getString("finish_reason");
   }
 }

@@ -2,7 +2,6 @@ package io.genesis.agent.model.upstream;
 
 import io.genesis.agent.model.ReplySink;
 import io.genesis.common.bus.Messages.Usage;
-import io.genesis.common.config.ModelSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,8 +16,9 @@ import java.util.ArrayDeque;
 
 /**
  * One HTTP exchange with the upstream: POSTs the request, reads the event stream as it comes, and
- * hands each content delta to the sink. Enforces the first-token and idle timeouts; reading pauses
- * while the sink is paused. Any failure, and {@link #abort}, resets the request, which closes the
+ * hands each content delta to the sink. Enforces the idle timeout once tokens flow (the first-token
+ * budget belongs to the whole call: {@link Attempts}); reading pauses while the sink is paused. Any
+ * failure, {@link #abort}, and a reply grown to its size limit reset the request, which closes the
  * connection, so that the upstream sees the client go away and stops generating.
  */
 final class Exchange {
@@ -167,31 +167,34 @@ final class Exchange {
       if (usage != null) {
         answer.usage(usage);
       }
+      answer.finishReason(Chunks.finishReason(chunk));
       String content = Chunks.content(chunk);
-      if (content != null && !content.isEmpty()) {
-        answer.delta(content);
+      if (content != null && !content.isEmpty() && answer.delta(content)) {
+        full();
+        return;
       }
       if (answer.started()) {
         armTokenTimer();
       }
     } catch (DecodeException | ClassCastException | NullPointerException e) {
-      fail(UpstreamFailure.malformed("an event that is not a chat.completion.chunk: " + Chunks.abbreviate(data)));
+      fail(UpstreamFailure.malformed("an event that is not a chat.completion.chunk: " + data));
     }
   }
 
-  /** Before the first delta: the first-token timeout; after it: the idle timeout, restarted on every event. */
+  /** After the first delta: the idle timeout, restarted on every event (before it, the call's budget runs). */
   private void armTokenTimer() {
     vertx.cancelTimer(tokenTimer);
-    if (done.future().isComplete()) {
+    if (done.future().isComplete() || !answer.started()) {
       return;
     }
-    ModelSettings settings = config.settings();
-    if (answer.started()) {
-      long idle = settings.idleTimeoutMillis();
-      tokenTimer = vertx.setTimer(idle, t -> fail(UpstreamFailure.idleTimeout(idle, answer.deltas())));
-    } else {
-      long first = settings.firstTokenTimeoutMillis();
-      tokenTimer = vertx.setTimer(first, t -> fail(UpstreamFailure.firstTokenTimeout(first)));
+    long idle = config.settings().idleTimeoutMillis();
+    tokenTimer = vertx.setTimer(idle, t -> fail(UpstreamFailure.idleTimeout(idle, answer.deltas())));
+  }
+
+  /** The reply reached its size limit: the answer is complete as it is, and the upstream stops generating. */
+  private void full() {
+    if (done.tryComplete() && request != null && !responseEnded) {
+      request.reset();
     }
   }
 

@@ -5,6 +5,7 @@ import io.genesis.agent.model.ModelCall;
 import io.genesis.agent.model.OfflineBackend;
 import io.genesis.common.config.ModelSettings;
 import io.genesis.common.error.ServiceException;
+import io.genesis.common.log.Redaction;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -13,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OpenAI-compatible chat-completions server as a {@link ModelBackend}: answers stream from
- * {@code POST {baseUrl}/chat/completions}, with connect, first-token, idle and total timeouts, retries
- * before the first token, a circuit breaker and a bulkhead of {@code maxConcurrent} calls.
+ * {@code POST {baseUrl}/chat/completions}, with connect, idle and total timeouts, one first-token budget
+ * for all of a call's attempts, retries before the first token, a circuit breaker and a bulkhead of
+ * {@code maxConcurrent} calls. What clients read of a failure names no upstream; the log has the rest.
  *
  * <p>It uses Vert.x's {@link HttpClient} rather than the WebClient: a WebClient response cannot be
  * aborted once its body streams (the request is dropped from its context when the response arrives),
@@ -40,7 +42,7 @@ public final class UpstreamBackend implements ModelBackend {
     this.client = vertx.createHttpClient(
         new HttpClientOptions().setConnectTimeout(settings.connectTimeoutMillis()).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConcurrent()));
-    this.breaker = new Breaker(vertx, config.baseUrl(), settings);
+    this.breaker = new Breaker(vertx, Redaction.url(config.baseUrl()), settings);
   }
 
   @Override
@@ -60,7 +62,7 @@ public final class UpstreamBackend implements ModelBackend {
       if (admission == Breaker.Admission.TRIAL) {
         breaker.trialEnded();
       }
-      throw new ServiceException(503, "model upstream " + config.baseUrl() + ": all " + max + " call slots are busy", 1);
+      throw new ServiceException(503, "the model service is busy", 1);
     }
     boolean trial = admission == Breaker.Admission.TRIAL;
     return new UpstreamCall(vertx, client, config, breaker, () -> {
@@ -90,7 +92,12 @@ public final class UpstreamBackend implements ModelBackend {
     if (config.settings().fallbackToOffline()) {
       return offline.call(FALLBACK);
     }
-    throw new ServiceException(503, "model upstream " + config.baseUrl() + " is failing: circuit breaker open",
+    throw breakerOpen(breaker);
+  }
+
+  /** The refusal while the breaker is open: nothing about the upstream but that it is out for now. */
+  static ServiceException breakerOpen(Breaker breaker) {
+    return new ServiceException(503, UpstreamFailure.UNAVAILABLE + " (paused after repeated failures)",
         breaker.secondsUntilTrial());
   }
 }

@@ -51,9 +51,10 @@ final class UpstreamCall implements ModelCall {
       return Future.failedFuture(new ServiceException(500, "agent '" + request.agent().id()
           + "' names no model and GENESIS_MODEL_NAME is not set"));
     }
-    Buffer body = ChatRequest.body(request, model, config.settings().contextTokens()).toBuffer();
+    Buffer body = ChatRequest.body(request, model, config.settings().contextTokens(), config.maxTokensFor(request.agent()))
+        .toBuffer();
     return breaker.<ModelAnswer>execute(() -> new Attempts(vertx, client, config, body, sink).run())
-        .recover(this::breakerOpen)
+        .recover(this::failed)
         .onComplete(done -> end());
   }
 
@@ -64,11 +65,16 @@ final class UpstreamCall implements ModelCall {
     }
   }
 
-  /** The breaker opened between admit() and stream(). */
-  private Future<ModelAnswer> breakerOpen(Throwable failure) {
+  /**
+   * The breaker opened between admit() and stream(): refused. A failed call that opened the breaker
+   * tells its caller to come back when the trial call may go, not after the default second.
+   */
+  private Future<ModelAnswer> failed(Throwable failure) {
     if (failure instanceof OpenCircuitException) {
-      return Future.failedFuture(new ServiceException(503, "model upstream " + config.baseUrl()
-          + " is failing: circuit breaker open", breaker.secondsUntilTrial()));
+      return Future.failedFuture(UpstreamBackend.breakerOpen(breaker));
+    }
+    if (failure instanceof UpstreamFailure.Logged logged && breaker.isOpen()) {
+      return Future.failedFuture(logged.retryAfter(breaker.secondsUntilTrial()));
     }
     return Future.failedFuture(failure);
   }

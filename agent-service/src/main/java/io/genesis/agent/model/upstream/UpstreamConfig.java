@@ -33,6 +33,11 @@ public record UpstreamConfig(String baseUrl, String apiKey, String defaultModel,
     return agent.offline() ? defaultModel : agent.model();
   }
 
+  /** {@code max_tokens} of {@code agent}'s requests: its own {@code maxTokens}, else the setting. */
+  int maxTokensFor(AgentDefinition agent) {
+    return agent.maxTokens() != null ? agent.maxTokens() : settings.maxTokens();
+  }
+
   RequestOptions chatCompletions() {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)

@@ -1,6 +1,7 @@
 package io.genesis.agent.model.upstream;
 
 import io.genesis.common.error.ServiceException;
+import io.genesis.common.log.Redaction;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.http.HttpClosedException;
 import java.net.ConnectException;
@@ -8,9 +9,14 @@ import java.net.UnknownHostException;
 
 /**
  * Why an exchange with the upstream failed: the HTTP status the caller gets (502, 503, 504), what
- * happened (a phrase that follows the upstream's name), and whether another attempt may do better.
+ * happened (a phrase that follows the upstream's name, for the log only: it may hold the upstream's
+ * own words), and whether another attempt may do better. Callers see only {@link #clientDetail}.
  */
 final class UpstreamFailure extends RuntimeException {
+  static final String UNAVAILABLE = "the model service is unavailable";
+  static final String TOO_SLOW = "the model service did not answer in time";
+  static final String FAILED = "the model service failed";
+
   private final int status;
   private final boolean retryable;
 
@@ -20,8 +26,9 @@ final class UpstreamFailure extends RuntimeException {
     this.retryable = retryable;
   }
 
+  /** A silent upstream: never retried, since another attempt would most likely wait as long. */
   static UpstreamFailure firstTokenTimeout(long millis) {
-    return new UpstreamFailure(504, true, "sent no token within " + millis + " ms");
+    return new UpstreamFailure(504, false, "sent no token within the " + millis + " ms budget");
   }
 
   static UpstreamFailure idleTimeout(long millis, int tokens) {
@@ -33,17 +40,18 @@ final class UpstreamFailure extends RuntimeException {
   }
 
   /** 5xx, 408 and 429 may pass on a retry; other statuses say the request itself is wrong. */
-  static UpstreamFailure status(int status, String message) {
+  static UpstreamFailure status(int status, String body) {
     boolean retryable = status >= 500 || status == 408 || status == 429;
-    return new UpstreamFailure(status == 429 ? 503 : 502, retryable, "answered HTTP " + status + ": " + message);
+    return new UpstreamFailure(status == 429 ? 503 : 502, retryable,
+        "answered HTTP " + status + ": " + Redaction.excerpt(body));
   }
 
   static UpstreamFailure malformed(String what) {
-    return new UpstreamFailure(502, true, "sent a malformed stream: " + what);
+    return new UpstreamFailure(502, false, "sent a malformed stream: " + Redaction.excerpt(what));
   }
 
   static UpstreamFailure streamError(String message) {
-    return new UpstreamFailure(502, true, "reported an error in its stream: " + message);
+    return new UpstreamFailure(502, true, "reported an error in its stream: " + Redaction.excerpt(message));
   }
 
   /** Any failure of an exchange, as an upstream failure. */
@@ -55,21 +63,56 @@ final class UpstreamFailure extends RuntimeException {
       return new UpstreamFailure(504, true, "did not accept a connection within " + connectTimeoutMillis + " ms");
     }
     if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
-      return new UpstreamFailure(503, true, "cannot be reached (" + failure.getMessage() + ")");
+      return new UpstreamFailure(503, true, "cannot be reached (" + Redaction.excerpt(failure.getMessage()) + ")");
     }
     if (failure instanceof HttpClosedException) {
       return new UpstreamFailure(502, true, "closed the connection before the answer ended");
     }
-    return new UpstreamFailure(502, true, "failed: " + failure);
+    return new UpstreamFailure(502, true, "failed: " + Redaction.excerpt(String.valueOf(failure)));
   }
 
   boolean retryable() {
     return retryable;
   }
 
-  /** The caller's error: "model upstream URL sent no token within 100 ms (3 attempts)". */
-  ServiceException toServiceException(String upstream, int attempts) {
-    String detail = "model upstream " + upstream + " " + getMessage() + (attempts > 1 ? " (" + attempts + " attempts)" : "");
-    return new ServiceException(status, detail, status == 503 ? 1 : 0);
+  int status() {
+    return status;
+  }
+
+  /** What a client may read: the failure in product terms, never the upstream's address or words. */
+  static String clientDetail(int status) {
+    return switch (status) {
+      case 503 -> UNAVAILABLE;
+      case 504 -> TOO_SLOW;
+      default -> FAILED;
+    };
+  }
+
+  /**
+   * The caller's error: the product phrase for the client, a {@code Retry-After} of a second, and for
+   * the log "model upstream http://***@host:port/v1 sent no token within … (3 attempts)".
+   */
+  Logged toServiceException(String upstream, int attempts) {
+    String logged = "model upstream " + Redaction.url(upstream) + " " + getMessage()
+        + (attempts > 1 ? " (" + attempts + " attempts)" : "");
+    return new Logged(status, clientDetail(status), 1, logged);
+  }
+
+  /** A failure whose message is safe for clients, with the full (redacted) account for the log beside it. */
+  static final class Logged extends ServiceException {
+    private final String logged;
+
+    Logged(int status, String detail, int retryAfterSeconds, String logged) {
+      super(status, detail, retryAfterSeconds);
+      this.logged = logged;
+    }
+
+    String logged() {
+      return logged;
+    }
+
+    Logged retryAfter(int seconds) {
+      return new Logged(status(), getMessage(), Math.max(1, seconds), logged);
+    }
   }
 }

@@ -42,9 +42,10 @@ class ChatRequestTest {
   }
 
   @Test
-  @DisplayName("the body asks for a stream with usage, for the given model")
+  @DisplayName("the body asks for a stream with usage, for the given model, bounded by max_tokens")
   void body() {
-    JsonObject body = ChatRequest.body(ModelRequest.of(SAGE, "hi"), "llama3", 3_000);
+    JsonObject body = ChatRequest.body(ModelRequest.of(SAGE, "hi"), "llama3", 3_000, 256);
+    assertEquals(256, body.getInteger("max_tokens"));
     assertEquals("llama3", body.getString("model"));
     assertEquals(true, body.getBoolean("stream"));
     assertEquals(true, body.getJsonObject("stream_options").getBoolean("include_usage"));

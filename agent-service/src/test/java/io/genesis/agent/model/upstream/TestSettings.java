@@ -18,9 +18,11 @@ final class TestSettings {
   int breakerResetMillis = 60_000;
   boolean fallbackToOffline;
   int contextTokens = 3_000;
+  int maxTokens = 1_024;
+  int maxReplyChars = 32_000;
 
   ModelSettings build() {
     return new ModelSettings(connect, firstToken, idle, total, maxConcurrent, maxRetries, breakerFailures,
-        breakerResetMillis, fallbackToOffline, contextTokens, 0);
+        breakerResetMillis, fallbackToOffline, contextTokens, 0, maxTokens, maxReplyChars);
   }
 }

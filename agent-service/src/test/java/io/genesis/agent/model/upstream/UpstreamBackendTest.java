@@ -114,6 +114,7 @@ class UpstreamBackendTest {
           JsonObject last = messages.getJsonObject(messages.size() - 1);
           assertEquals("user", last.getString("role"));
           assertEquals("And my knees?", last.getString("content"));
+          assertEquals(1_024, body.getInteger("max_tokens"), "GENESIS_MODEL_MAX_TOKENS when the agent sets none");
           int kept = messages.size() - 2;
           assertTrue(kept > 0 && kept < 30, "history turns kept: " + kept);
           assertTrue(messages.getJsonObject(kept).getString("content").startsWith("29x"), "the newest turn is kept");
@@ -122,7 +123,7 @@ class UpstreamBackendTest {
   }
 
   @Test
-  @DisplayName("a closed port fails fast with 503 naming the upstream, after the configured retries")
+  @DisplayName("a closed port fails fast with 503 (logged naming the upstream, told to the client in product terms), after the configured retries")
   void refused(VertxTestContext ctx) {
     TestSettings settings = new TestSettings();
     settings.maxRetries = 2;
@@ -132,7 +133,8 @@ class UpstreamBackendTest {
           backend = backendFor(url, settings);
           return failure(call(HELLO, TestSink.unbounded())).map(error -> {
             assertStatus(503, "model upstream " + url + " cannot be reached", error);
-            assertTrue(error.getMessage().endsWith("(3 attempts)"), error.getMessage());
+            assertTrue(((UpstreamFailure.Logged) error).logged().endsWith("(3 attempts)"), error.toString());
+            assertEquals("the model service is unavailable", error.getMessage());
             return error;
           });
         })
@@ -160,19 +162,50 @@ class UpstreamBackendTest {
   }
 
   @Test
-  @DisplayName("no first token within the first-token timeout: 504, retried, and each attempt's connection closed")
+  @DisplayName("no first token within the budget: 504, not retried (a silent upstream would hang again), its connection closed")
   void firstTokenTimeout(VertxTestContext ctx) {
     TestSettings settings = new TestSettings();
     settings.firstToken = 100;
-    settings.maxRetries = 1;
+    settings.maxRetries = 3;
     start(FAST.withHangRate(1), settings)
         .compose(v -> failure(call(HELLO, TestSink.unbounded())))
         .compose(error -> {
-          assertStatus(504, "sent no token within 100 ms (2 attempts)", error);
-          assertEquals(2, fake.requests().get());
-          return fake.cancelled().atLeast(2);
+          assertStatus(504, "sent no token within the 100 ms budget", error);
+          assertEquals(1, fake.requests().get(), "a hang is not retried");
+          return fake.cancelled().atLeast(1);
         })
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("one first-token budget for the whole call: a 500 is retried, the hang behind it ends the call when the budget runs out")
+  void budgetSpansAttempts(VertxTestContext ctx) {
+    TestSettings settings = new TestSettings();
+    settings.firstToken = 400;
+    settings.maxRetries = 5;
+    start(FAST.withFailFirst(1).withHangRate(1), settings)
+        .compose(v -> failure(call(HELLO, TestSink.unbounded())))
+        .onComplete(ctx.succeeding(error -> ctx.verify(() -> {
+          assertStatus(504, "sent no token within the 400 ms budget (2 attempts)", error);
+          assertEquals(2, fake.requests().get(), "the 500 was retried, the hang was not");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("retries stop when the budget has no room left for the next pause: fewer attempts than max retries, still a 502")
+  void retriesWithinBudget(VertxTestContext ctx) {
+    TestSettings settings = new TestSettings();
+    settings.firstToken = 300;
+    settings.maxRetries = 10;
+    start(FAST.withFailRate(1), settings)
+        .compose(v -> failure(call(HELLO, TestSink.unbounded())))
+        .onComplete(ctx.succeeding(error -> ctx.verify(() -> {
+          assertStatus(502, "answered HTTP 500", error);
+          int made = fake.requests().get();
+          assertTrue(made >= 2 && made < 11, "attempts within a 300 ms budget with Backoff(20, 200): " + made);
+          ctx.completeNow();
+        })));
   }
 
   @Test
@@ -183,7 +216,7 @@ class UpstreamBackendTest {
     start(FAST.withTtftMillis(10_000), settings)
         .compose(v -> failure(call(HELLO, TestSink.unbounded())))
         .onComplete(ctx.succeeding(error -> ctx.verify(() -> {
-          assertStatus(504, "sent no token within 100 ms", error);
+          assertStatus(504, "sent no token within the 100 ms budget", error);
           ctx.completeNow();
         })));
   }
@@ -241,7 +274,7 @@ class UpstreamBackendTest {
   }
 
   @Test
-  @DisplayName("more upstream 500s than retries: 502 with the upstream's own message")
+  @DisplayName("more upstream 500s than retries: 502 with Retry-After; the upstream's own message is logged, never told to the client")
   void retriesExhausted(VertxTestContext ctx) {
     TestSettings settings = new TestSettings();
     settings.maxRetries = 1;
@@ -249,6 +282,7 @@ class UpstreamBackendTest {
         .compose(v -> failure(call(HELLO, TestSink.unbounded())))
         .onComplete(ctx.succeeding(error -> ctx.verify(() -> {
           assertStatus(502, "answered HTTP 500: fake upstream failure (2 attempts)", error);
+          assertEquals("the model service failed", error.getMessage());
           assertEquals(2, fake.requests().get());
           ctx.completeNow();
         })));
@@ -269,7 +303,7 @@ class UpstreamBackendTest {
         .compose(first -> failure(call(HELLO, TestSink.unbounded())))
         .compose(second -> failure(call(HELLO, TestSink.unbounded())))
         .compose(refused -> {
-          assertStatus(503, "circuit breaker open", refused);
+          assertStatus(503, "the model service is unavailable", refused);
           assertEquals(1, ((ServiceException) refused).retryAfterSeconds());
           assertEquals(2, fake.requests().get());
           return halfOpen.future();
@@ -282,6 +316,66 @@ class UpstreamBackendTest {
         .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
           assertEquals(FakeUpstream.text(12), answer.text());
           assertEquals(4, fake.requests().get());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("the breaker counts each call's timeout when its budget runs out: hung calls are not retried, and the next call is refused at once")
+  void breakerCountsTimeouts(VertxTestContext ctx) {
+    TestSettings settings = new TestSettings();
+    settings.firstToken = 200;
+    settings.maxRetries = 2;
+    settings.breakerFailures = 2;
+    settings.breakerResetMillis = 30_000;
+    start(FAST.withHangRate(1), settings)
+        .compose(v -> Future.all(failure(call(HELLO, TestSink.unbounded())), failure(call(HELLO, TestSink.unbounded()))))
+        .compose(both -> {
+          assertStatus(504, "sent no token within the 200 ms budget", both.resultAt(0));
+          assertTrue(((ServiceException) both.resultAt(1)).retryAfterSeconds() >= 1);
+          assertEquals(2, fake.requests().get(), "no retry after a silent hang");
+          assertEquals(CircuitBreakerState.OPEN, backend.breaker().breaker().state());
+          return failure(call(HELLO, TestSink.unbounded()));
+        })
+        .onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+          assertStatus(503, "the model service is unavailable", refused);
+          assertTrue(((ServiceException) refused).retryAfterSeconds() > 1, "until the trial call: " + refused);
+          assertEquals(2, fake.requests().get(), "an open breaker calls no upstream");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a reply longer than the size limit is cut there: finish reason length, the connection closed, no breaker failure")
+  void replySizeLimit(VertxTestContext ctx) {
+    TestSettings settings = new TestSettings();
+    settings.maxReplyChars = 10;
+    TestSink sink = TestSink.unbounded();
+    start(FAST.withTokens(200).withTokensPerSecond(100), settings)
+        .compose(v -> call(HELLO, sink))
+        .compose(answer -> {
+          assertEquals(FakeUpstream.text(200).substring(0, 10), answer.text());
+          assertEquals(answer.text(), sink.text());
+          assertEquals("length", answer.finishReason());
+          return fake.cancelled().atLeast(1);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(0, backend.breaker().breaker().failureCount());
+          assertEquals(0, fake.completed().get());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("an agent's own maxTokens is the max_tokens of its requests")
+  void agentMaxTokens(VertxTestContext ctx) {
+    AgentDefinition b = BLAZE;
+    AgentDefinition terse = new AgentDefinition(b.id(), b.name(), b.specialty(), b.description(), b.systemPrompt(),
+        b.keywords(), b.model(), 77, b.handoffTargets(), b.calculators(), b.voice());
+    start(FAST, new TestSettings())
+        .compose(v -> call(ModelRequest.of(terse, "hi"), TestSink.unbounded()))
+        .onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+          assertEquals(77, fake.lastRequest().getInteger("max_tokens"));
           ctx.completeNow();
         })));
   }
@@ -448,9 +542,18 @@ class UpstreamBackendTest {
         : Future.failedFuture(new AssertionError("expected a failure, got " + ar.result())));
   }
 
-  private static void assertStatus(int status, String detailPart, Throwable error) {
+  /**
+   * {@code error} has {@code status}, and {@code part} in its account: the log's for an upstream
+   * failure (whose client detail is then the product phrase, with Retry-After), else its detail.
+   */
+  private static void assertStatus(int status, String part, Throwable error) {
     ServiceException e = assertInstanceOf(ServiceException.class, error);
     assertEquals(status, e.status(), e.getMessage());
-    assertTrue(e.getMessage().contains(detailPart), e.getMessage());
+    String account = e instanceof UpstreamFailure.Logged logged ? logged.logged() : e.getMessage();
+    assertTrue(account.contains(part), account);
+    if (e instanceof UpstreamFailure.Logged) {
+      assertEquals(UpstreamFailure.clientDetail(status), e.getMessage());
+      assertTrue(e.retryAfterSeconds() >= 1, "Retry-After on " + status);
+    }
   }
 }
