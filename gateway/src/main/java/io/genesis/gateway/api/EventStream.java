@@ -1,5 +1,6 @@
 package io.genesis.gateway.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
@@ -86,15 +87,22 @@ final class EventStream {
         .appendBytes(DELTA_START).appendString(Json.toString(text)).appendBytes(EVENT_END)));
   }
 
+  /** A problem, plus {@code retryAfterSeconds} when a retry may succeed after a while (what {@code Retry-After} says over HTTP). */
   private static void error(RoutingContext ctx, Throwable failure) {
     Problem problem;
+    int retryAfterSeconds = 0;
     if (failure instanceof ServiceException se) {
       problem = Problem.of(se.status(), se.getMessage());
+      retryAfterSeconds = se.retryAfterSeconds();
     } else {
       LOG.error("streamed reply to {} failed", ctx.request().path(), failure);
       problem = Problem.of(500, "unexpected error; the request id identifies it in the logs");
     }
-    event(ctx.response(), "error", problem.withInstance(ctx.request().path()));
+    ObjectNode data = Json.MAPPER.valueToTree(problem.withInstance(ctx.request().path()));
+    if (retryAfterSeconds > 0) {
+      data.put("retryAfterSeconds", retryAfterSeconds);
+    }
+    event(ctx.response(), "error", data);
   }
 
   private static void end(HttpServerResponse response) {
