@@ -90,6 +90,10 @@ final class ChildGenesis implements AutoCloseable {
     }
   }
 
+  int exitValue() {
+    return process.exitValue();
+  }
+
   synchronized String output() {
     return String.join("\n", output);
   }

@@ -80,10 +80,12 @@ class ShutdownDrainTest {
     assertEquals(503, refused.statusCode(), refused::bodyAsString);
     assertEquals("1", refused.getHeader("Retry-After"));
     assertEquals("application/problem+json", refused.getHeader("Content-Type"));
+    assertEquals(200, http.get("/health/live", null).statusCode(), "alive while draining");
     assertFalse(live.sse().stream().anyMatch(s -> s.ended().future().isComplete()), "the streams run on meanwhile");
 
     assertTrue(child.exited(Duration.ofSeconds(2 + 5)), "exits within the grace plus 5 s:\n" + child.output());
     long exitMillis = (System.nanoTime() - sigterm) / 1_000_000;
+    assertEquals(0, child.exitValue(), child::output);
     for (SseReply reply : live.sse()) {
       String body = Await.result(reply.ended().future(), Duration.ofSeconds(5));
       SseEvents events = SseEvents.parse(body);
@@ -99,6 +101,9 @@ class ShutdownDrainTest {
     assertTrue(wsError.getInteger("retryAfterSeconds", 0) >= 1, wsError::encode);
     assertEquals((short) 1001, Await.result(live.socket().closed(), Duration.ofSeconds(5)));
     assertTrue(exitMillis < 7_000, "exited after " + exitMillis + " ms");
+    String openAi = Await.result(live.openAi().ended().future(), Duration.ofSeconds(5));
+    assertTrue(openAi.contains("data: {\"error\":{") && openAi.contains("\"service_unavailable\"") && !openAi.contains("[DONE]"),
+        () -> "the OpenAI stream ends with an error chunk: " + openAi.substring(Math.max(0, openAi.length() - 400)));
 
     // the same database, read by a GENESIS started again on the same data dir
     try (Genesis again = TestApp.start(dataDir)) {
@@ -150,7 +155,7 @@ class ShutdownDrainTest {
     }
   }
 
-  private record Live(String token, List<SseReply> sse, ChatClient socket, String wsSession) {}
+  private record Live(String token, List<SseReply> sse, ChatClient socket, String wsSession, SseReply openAi) {}
 
   /** The fake model, the child GENESIS before it, and {@link #SSE_STREAMS} SSE replies plus one WebSocket reply, each past its first delta. */
   private Live startStreaming(FakeUpstreamOptions model, String grace) {
@@ -178,34 +183,43 @@ class ShutdownDrainTest {
     String wsSession = http.newSession(token, null);
     ChatClient socket = Await.result(ChatClient.connect(sockets, child.port(), "/api/v1/ws", token), Duration.ofSeconds(10));
     socket.send(ChatClient.message("ws-1", wsSession, "Plan my training week"));
+    SseReply openAi = openStream(child.port(), token, null, "/v1/chat/completions", new JsonObject().put("model", "blaze")
+        .put("stream", true).put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Plan my training week"))),
+        "\"content\":\"");
     List<Future<?>> started = new ArrayList<>(replies.stream().map(r -> r.firstDelta().future()).toList());
     started.add(socket.frame("delta", "ws-1"));
+    started.add(openAi.firstDelta().future());
     Await.result(Future.all(started), Duration.ofSeconds(30));
-    return new Live(token, replies, socket, wsSession);
+    return new Live(token, replies, socket, wsSession, openAi);
   }
 
   private SseReply openSse(int port, String token, String sessionId) {
+    return openStream(port, token, sessionId, "/api/v1/sessions/" + sessionId + "/messages",
+        new JsonObject().put("content", "Plan my training week"), "event: delta");
+  }
+
+  /** POSTs {@code body} as an event stream; its first delta is the first chunk holding {@code deltaMark}. */
+  private SseReply openStream(int port, String token, String sessionId, String uri, JsonObject body, String deltaMark) {
     SseReply reply = new SseReply(sessionId, Promise.promise(), Promise.promise(), new long[1]);
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-        .setURI("/api/v1/sessions/" + sessionId + "/messages")
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI(uri)
         .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
         .putHeader("Accept", "text/event-stream");
     streams.request(options)
-        .compose(request -> request.send(new JsonObject().put("content", "Plan my training week").toBuffer()))
+        .compose(request -> request.send(body.toBuffer()))
         .onFailure(failed -> reply.ended().tryFail(failed))
         .onSuccess(response -> {
-          StringBuilder body = new StringBuilder();
+          StringBuilder text = new StringBuilder();
           response.handler(chunk -> {
-            body.append(chunk.toString());
-            if (body.indexOf("event: delta") >= 0) {
+            text.append(chunk.toString());
+            if (text.indexOf(deltaMark) >= 0) {
               reply.firstDelta().tryComplete();
             }
           });
           response.endHandler(end -> {
             reply.endedAtNanos()[0] = System.nanoTime();
-            reply.ended().tryComplete(body.toString());
+            reply.ended().tryComplete(text.toString());
           });
-          response.exceptionHandler(failed -> reply.ended().tryComplete(body + "\n[connection failed: " + failed + "]"));
+          response.exceptionHandler(failed -> reply.ended().tryComplete(text + "\n[connection failed: " + failed + "]"));
         });
     return reply;
   }
