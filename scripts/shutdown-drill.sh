@@ -64,7 +64,12 @@ echo "streams open: $(count 'event: delta') of $STREAMS past their first delta"
 
 started=$(now_ms)
 kill -TERM "$genesis"
-ready=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/health/ready" || true)
+# the signal is handled a few milliseconds after kill returns: poll readiness (at most 2 s) for its 503
+for _ in $(seq 1 200); do
+  ready=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/health/ready" || true)
+  [ "$ready" = 503 ] && break; sleep 0.01
+done
+ready="$ready after $(( $(now_ms) - started )) ms"
 fresh=$(curl -s -D "$OUT/after-sigterm.head" -o "$OUT/after-sigterm.body" -w '%{http_code}' --max-time 2 \
     "$base/api/v1/sessions" -H "Authorization: Bearer $token" || true)
 retry_after=$(grep -i '^retry-after:' "$OUT/after-sigterm.head" 2>/dev/null | tr -d '\r' | cut -d' ' -f2 || true)
