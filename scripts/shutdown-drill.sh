@@ -73,7 +73,9 @@ ready="$ready after $(( $(now_ms) - started )) ms"
 fresh=$(curl -s -D "$OUT/after-sigterm.head" -o "$OUT/after-sigterm.body" -w '%{http_code}' --max-time 2 \
     "$base/api/v1/sessions" -H "Authorization: Bearer $token" || true)
 retry_after=$(grep -i '^retry-after:' "$OUT/after-sigterm.head" 2>/dev/null | tr -d '\r' | cut -d' ' -f2 || true)
-echo "right after SIGTERM: /health/ready $ready, GET /api/v1/sessions $fresh, Retry-After ${retry_after:-none}"
+others=$(for path in /health/live /metrics /openapi.json; do
+  echo -n " $path $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base$path" || true)"; done)
+echo "right after SIGTERM: /health/ready $ready, GET /api/v1/sessions $fresh, Retry-After ${retry_after:-none};$others"
 while kill -0 "$genesis" 2>/dev/null; do sleep 0.05; done
 wait "$genesis" 2>/dev/null || true
 echo "exited after $(( $(now_ms) - started )) ms"

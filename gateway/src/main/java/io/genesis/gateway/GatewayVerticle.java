@@ -41,6 +41,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** After the grace, how long a cut stream may take to be stored and answered. */
   private static final long SHUTDOWN_SETTLE_MILLIS = 5_000;
   /** New requests while draining, and every stream still open when the grace is over. */
+  private static final Set<String> WHILE_DRAINING = Set.of("/health/live", "/health/ready", "/openapi.json", "/metrics");
   private static final ServiceException SHUTTING_DOWN =
       new ServiceException(503, "the server is shutting down; retry in a moment", 1);
   /** A streamed reply that hears nothing for this long (the agent service beats every 5 s) fails with 503. */
@@ -125,17 +127,17 @@ public final class GatewayVerticle extends VerticleBase {
     RouteTemplates templates = new RouteTemplates(router);
     router.route().handler(new RequestIds()).handler(new RequestObserver(observatory, templates));
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
-    readiness.mount(router);
-    router.get("/openapi.json").handler(api::serve);
-    PerformanceRoutes.mountMetrics(router, vertx);
-    // Health, the document and the metrics answer to the end; everything else is refused while draining.
+    // While draining, only health, the document and the metrics answer; the rest gets a 503.
     router.route().handler(ctx -> {
-      if (draining) {
+      if (draining && !WHILE_DRAINING.contains(ctx.normalizedPath())) {
         ctx.fail(SHUTTING_DOWN);
       } else {
         ctx.next();
       }
     });
+    readiness.mount(router);
+    router.get("/openapi.json").handler(api::serve);
+    PerformanceRoutes.mountMetrics(router, vertx);
     Handler<RoutingContext> jsonBody = JsonBodies.reader(config.maxBodyBytes());
     Tokens tokens = new Tokens(vertx, config.jwtSecret());
     // Dev tokens are HS256; with a JWKS they would be refused, so the route is not offered.

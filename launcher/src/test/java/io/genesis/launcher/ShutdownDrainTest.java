@@ -81,6 +81,9 @@ class ShutdownDrainTest {
     assertEquals("1", refused.getHeader("Retry-After"));
     assertEquals("application/problem+json", refused.getHeader("Content-Type"));
     assertEquals(200, http.get("/health/live", null).statusCode(), "alive while draining");
+    live.socket().send(ChatClient.message("ws-2", live.wsSession(), "One more question"));
+    JsonObject wsRefused = Await.result(live.socket().frame("error", "ws-2"), Duration.ofSeconds(5));
+    assertEquals(503, wsRefused.getInteger("status"), wsRefused::encode);
     assertFalse(live.sse().stream().anyMatch(s -> s.ended().future().isComplete()), "the streams run on meanwhile");
 
     assertTrue(child.exited(Duration.ofSeconds(2 + 5)), "exits within the grace plus 5 s:\n" + child.output());
