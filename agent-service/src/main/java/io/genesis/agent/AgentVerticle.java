@@ -23,6 +23,7 @@ import io.genesis.common.bus.Messages.HealthReport;
 import io.genesis.common.bus.Messages.StreamReply;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.config.ShutdownDeadline;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.log.Redaction;
 import io.vertx.core.Future;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  /** After the grace, how long stopped streams may take to send their last event. */
+  private static final long STOP_SETTLE_MILLIS = 2_000;
 
   private final Duration agentsPollInterval;
   private LiveRegistry registry;
@@ -54,6 +57,9 @@ public final class AgentVerticle extends VerticleBase {
   private ModelBackend backend;
   private StreamHub streams;
   private AgentsWatcher watcher;
+  private long shutdownGraceMillis;
+  /** Unregistered first when stopping, so new streams and health checks go to other instances. */
+  private List<MessageConsumer<?>> admitting = List.of();
 
   public AgentVerticle() {
     this(AgentsWatcher.DEFAULT_INTERVAL);
@@ -68,6 +74,7 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> start() {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
+    shutdownGraceMillis = config.shutdownGraceMillis();
     String agentsDir = config.agentsDir() == null || config.agentsDir().isBlank() ? null : config.agentsDir().trim();
     watcher = agentsDir == null ? null : new AgentsWatcher(vertx, agentsDir, agentsPollInterval);
     return (watcher == null ? AgentLoader.load(vertx, null) : watcher.load())
@@ -94,13 +101,17 @@ public final class AgentVerticle extends VerticleBase {
     if (watcher != null) {
       watcher.stop();
     }
-    if (streams != null) {
-      streams.stopAll();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-    return Future.succeededFuture();
+    admitting.forEach(MessageConsumer::unregister);
+    // Live streams run on until the process's shutdown deadline; then each ends with a 503 and what it
+    // generated, which the gateway stores as a partial reply.
+    Future<Void> drained = streams == null ? Future.succeededFuture()
+        : streams.drain(ShutdownDeadline.start(vertx, shutdownGraceMillis), STOP_SETTLE_MILLIS);
+    return drained.eventually(() -> {
+      if (backend != null) {
+        backend.close();
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** The registry in use (for tests). */
@@ -132,12 +143,12 @@ public final class AgentVerticle extends VerticleBase {
 
   private Future<Void> registerConsumers() {
     EventBus bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = List.of(
-        bus.<Empty>consumer(Addresses.AGENT_LIST, guarded(this::list)),
-        bus.<AgentRef>consumer(Addresses.AGENT_GET, guarded(this::get)),
+    admitting = List.of(
         bus.<StreamReply>consumer(Addresses.AGENT_STREAM, guarded(streams::open)),
         bus.<Empty>consumer(Addresses.AGENT_HEALTH, guarded(this::health)));
-    List<MessageConsumer<?>> all = new java.util.ArrayList<>(consumers);
+    List<MessageConsumer<?>> all = new java.util.ArrayList<>(admitting);
+    all.add(bus.<Empty>consumer(Addresses.AGENT_LIST, guarded(this::list)));
+    all.add(bus.<AgentRef>consumer(Addresses.AGENT_GET, guarded(this::get)));
     all.addAll(streams.listen());
     return Future.all(all.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }

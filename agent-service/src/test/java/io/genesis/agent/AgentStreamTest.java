@@ -17,6 +17,7 @@ import io.genesis.perf.fake.FakeUpstreamOptions;
 import io.genesis.common.config.ModelSettings;
 import io.genesis.common.json.Json;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -126,6 +127,41 @@ class AgentStreamTest {
           assertEquals(1, last.retryAfterSeconds());
           assertEquals(String.join("", probe.deltas), last.result().text());
           assertFalse(last.result().text().isEmpty());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("stopping with a shutdown grace: new streams go elsewhere at once, an open one runs on for the grace, then ends with a 503 and its text")
+  void stoppingWithGrace(Vertx vertx, VertxTestContext ctx) {
+    StreamProbe probe = new StreamProbe(vertx);
+    DeploymentOptions options = paced(40);
+    options.getConfig().put("shutdownGraceMillis", 300);
+    int[] deltasAtStop = new int[1];
+    vertx.deployVerticle(new AgentVerticle(), options)
+        .compose(id -> probe.open(ASK, false)
+            .compose(opened -> {
+              probe.credit(1_000);
+              return probe.nextDelta();
+            })
+            .compose(first -> {
+              deltasAtStop[0] = probe.deltas.size();
+              Future<?> stopped = vertx.undeploy(id);
+              // the stream address has left the bus: a new reply is not taken by a stopping instance
+              return new StreamProbe(vertx).open(ASK, false)
+                  .transform(refused -> {
+                    ctx.verify(() -> assertTrue(refused.failed(), "a new stream while stopping: " + refused));
+                    return stopped;
+                  });
+            }))
+        .compose(undeployed -> probe.last.future())
+        .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+          assertEquals(Messages.EVENT_ERROR, last.type());
+          assertEquals(503, last.status());
+          assertEquals(1, last.retryAfterSeconds());
+          assertEquals(String.join("", probe.deltas), last.result().text());
+          // 40 ms a token for 300 ms: more than the one delta there was when it was told to stop
+          assertTrue(probe.deltas.size() >= deltasAtStop[0] + 4, "ran on: " + deltasAtStop[0] + " -> " + probe.deltas.size());
           ctx.completeNow();
         })));
   }

@@ -57,6 +57,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("GENESIS_SHUTDOWN_GRACE: 20 s by default; 500ms, 2s, 1m or whole seconds; up to 10 minutes; a bad one names the setting")
+  void shutdownGrace() {
+    assertEquals(20_000, ConfigLoader.load(Map.of()).shutdownGraceMillis());
+    assertEquals(500, ConfigLoader.load(Map.of("GENESIS_SHUTDOWN_GRACE", "500ms")).shutdownGraceMillis());
+    assertEquals(2_000, ConfigLoader.load(Map.of("GENESIS_SHUTDOWN_GRACE", "2s")).shutdownGraceMillis());
+    assertEquals(60_000, ConfigLoader.load(Map.of("GENESIS_SHUTDOWN_GRACE", "1m")).shutdownGraceMillis());
+    assertEquals(30_000, ConfigLoader.load(Map.of("GENESIS_SHUTDOWN_GRACE", "30")).shutdownGraceMillis());
+    assertEquals(0, ConfigLoader.load(Map.of("GENESIS_SHUTDOWN_GRACE", "0s")).shutdownGraceMillis());
+    assertEquals(5_000, GenesisConfig.fromJson(ConfigLoader.load(Map.of("GENESIS_SHUTDOWN_GRACE", "5s")).toJson()).shutdownGraceMillis());
+    assertMessage("GENESIS_SHUTDOWN_GRACE: must be a duration such as 20s, 500ms or 1m, got 'soon'",
+        Map.of("GENESIS_SHUTDOWN_GRACE", "soon"));
+    assertMessage("GENESIS_SHUTDOWN_GRACE: must be between 0ms and 600s, got '11m'", Map.of("GENESIS_SHUTDOWN_GRACE", "11m"));
+    assertMessage("GENESIS_SHUTDOWN_GRACE: must be a duration such as 20s, 500ms or 1m, got '-1s'",
+        Map.of("GENESIS_SHUTDOWN_GRACE", "-1s"));
+  }
+
+  @Test
   @DisplayName("metrics: on by default, no operator port unless set, loopback; the operator port may not be the gateway's")
   void metricsSettings() {
     ObservabilitySettings defaults = ConfigLoader.load(Map.of()).observability();

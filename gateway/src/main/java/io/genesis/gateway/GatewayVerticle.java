@@ -2,6 +2,8 @@ package io.genesis.gateway;
 
 import io.genesis.common.bus.Contracts;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.config.ShutdownDeadline;
+import io.genesis.common.error.ServiceException;
 import io.genesis.common.metrics.Observatory;
 import io.genesis.common.metrics.PerformanceRoutes;
 import io.genesis.gateway.api.AdminAudit;
@@ -39,6 +41,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +57,14 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String PORT_KEY = "port";
   private static final String ANNOUNCED_KEY = "announced";
   private static final long BUS_TIMEOUT_MILLIS = 5_000;
-  private static final long SHUTDOWN_GRACE_SECONDS = 10;
+  /** After the drain, how long answers still being written (and WebSocket closes) may take. */
+  private static final long SHUTDOWN_FLUSH_SECONDS = 3;
+  /** After the grace, how long a cut stream may take to be stored and answered. */
+  private static final long SHUTDOWN_SETTLE_MILLIS = 5_000;
+  /** New requests while draining, and every stream still open when the grace is over. */
+  private static final Set<String> WHILE_DRAINING = Set.of("/health/live", "/health/ready", "/openapi.json", "/metrics");
+  private static final ServiceException SHUTTING_DOWN =
+      new ServiceException(503, "the server is shutting down; retry in a moment", 1);
   /** A streamed reply that hears nothing for this long (the agent service beats every 5 s) fails with 503. */
   private static final long STREAM_SILENCE_MILLIS = 15_000;
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
@@ -67,11 +77,16 @@ public final class GatewayVerticle extends VerticleBase {
   /** This process's request figures; null when metrics are off. */
   private Observatory observatory;
   private long readinessTimer = -1;
+  private WebSocketRoute sockets;
+  private long shutdownGraceMillis;
+  /** Set when stopping: readiness is 503 and every new request gets a 503, while live streams run on. */
+  private volatile boolean draining;
 
   @Override
   public Future<?> start() {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
+    shutdownGraceMillis = config.shutdownGraceMillis();
     // One step after another: each hands work to a worker thread at start (see RateLimiting).
     observatory = config.observability().metricsEnabled() ? Observatory.of(vertx) : null;
     replies = new ReplyStreams(vertx, STREAM_SILENCE_MILLIS, observatory);
@@ -85,7 +100,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<HttpServer> listen(GenesisConfig config, TokenVerifier verifier, OpenApi api,
                                     List<CompressionOptions> compressors) {
     ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
-    Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health);
+    Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health)
+        .withCheck("shutdown", () -> Future.succeededFuture(draining ? "DOWN: shutting down" : Readiness.UP));
     Router router = router(config, services, readiness, verifier, api);
     HttpServerOptions options = new HttpServerOptions()
         .setCompressionSupported(true)
@@ -111,6 +127,14 @@ public final class GatewayVerticle extends VerticleBase {
     RouteTemplates templates = new RouteTemplates(router);
     router.route().handler(new RequestIds()).handler(new RequestObserver(observatory, templates));
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
+    // While draining, only health, the document and the metrics answer; the rest gets a 503.
+    router.route().handler(ctx -> {
+      if (draining && !WHILE_DRAINING.contains(ctx.normalizedPath())) {
+        ctx.fail(SHUTTING_DOWN);
+      } else {
+        ctx.next();
+      }
+    });
     readiness.mount(router);
     router.get("/openapi.json").handler(api::serve);
     PerformanceRoutes.mountMetrics(router, vertx);
@@ -124,7 +148,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     SessionRoutes sessions = new SessionRoutes(services);
     // Before the authenticated chains, with its own: only the upgrade may carry its token in the query.
-    WebSocketRoute sockets = new WebSocketRoute(vertx, services, sessions, replies, rateLimits.limiter(), config.maxBodyBytes());
+    sockets = new WebSocketRoute(vertx, services, sessions, replies, rateLimits.limiter(), config.maxBodyBytes());
     router.get(WebSocketRoute.PATH).handler(BearerAuth.orQueryToken(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
         .handler(rateLimits.perUser()).handler(api.validator()).handler(sockets::upgrade);
     // The OpenAI-compatible routes take the same tokens, roles and per-user window as the rest of the API.
@@ -169,10 +193,29 @@ public final class GatewayVerticle extends VerticleBase {
     }));
   }
 
+  /**
+   * Drains, then stops: readiness turns 503 and new requests get a 503 at once; live streams run on
+   * until the process's shutdown deadline ({@code GENESIS_SHUTDOWN_GRACE}), then those still open are
+   * cut (each stored partial and ended with an {@code error}); the server closes once every reply has
+   * been stored and answered, while the services behind it still run.
+   */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(readinessTimer);
-    Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
-    return drained.eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.close());
+    long graceMillis = ShutdownDeadline.start(vertx, shutdownGraceMillis);
+    draining = true;
+    Future<Void> drained = Future.succeededFuture();
+    if (replies != null) {
+      if (replies.openStreams() > 0) {
+        LOG.info("shutting down: {} live streams may run on for {} ms; new requests get 503", replies.openStreams(), graceMillis);
+      }
+      if (sockets != null) {
+        sockets.shutDown();
+      }
+      drained = replies.drain(graceMillis, SHUTDOWN_SETTLE_MILLIS, SHUTTING_DOWN);
+    }
+    return drained
+        .compose(settled -> server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_FLUSH_SECONDS, TimeUnit.SECONDS))
+        .eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.close());
   }
 }

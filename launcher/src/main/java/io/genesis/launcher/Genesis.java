@@ -24,6 +24,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class Genesis implements AutoCloseable {
   private final EmbeddedServices embedded;
   private final GenesisConfig config;
   private final Deployments deployments;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Genesis(Vertx vertx, EmbeddedServices embedded, GenesisConfig config, Deployments deployments) {
     this.vertx = vertx;
@@ -151,7 +153,9 @@ public final class Genesis implements AutoCloseable {
     List<String> ids = new ArrayList<>();
     Future<?> chain = Future.succeededFuture();
     if (services.contains(Service.SESSION)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new SessionVerticle(), new DeploymentOptions().setConfig(json)))
+      // Alone, it serves gateways of other processes, which may be draining when it is told to stop.
+      boolean servesOthers = !services.contains(Service.GATEWAY);
+      chain = chain.compose(v -> vertx.deployVerticle(new SessionVerticle(servesOthers), new DeploymentOptions().setConfig(json)))
           .onSuccess(ids::add);
     }
     if (services.contains(Service.AGENT)) {
@@ -206,17 +210,23 @@ public final class Genesis implements AutoCloseable {
   }
 
   /**
-   * Stops in the reverse order of start: the gateway stops accepting and lets in-flight requests
-   * finish while the services behind it still answer; then agents, then sessions (closing the
-   * pools); then the embedded servers.
+   * Stops in the reverse order of start: the gateway drains first (readiness and new requests 503 at
+   * once; live streams run on for {@code GENESIS_SHUTDOWN_GRACE}, then those still open are stored as
+   * partial and ended with an error) while the services behind it still answer; then agents, then
+   * sessions (closing the pools); then the event bus and the embedded servers.
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     List<String> ids = new ArrayList<>(deployments.ids());
     Collections.reverse(ids);
+    // Each service waits at most until the one deadline of the process, then a few seconds to settle.
+    Duration stopTimeout = STOP_TIMEOUT.plusMillis(config.shutdownGraceMillis());
     for (String id : ids) {
       try {
-        Await.result(vertx.undeploy(id), STOP_TIMEOUT);
+        Await.result(vertx.undeploy(id), stopTimeout);
       } catch (RuntimeException e) {
         LOG.warn("deployment {} did not stop cleanly: {}", id, e.getMessage());
       }

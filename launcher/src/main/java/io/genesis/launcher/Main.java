@@ -5,8 +5,10 @@ import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.gateway.auth.Tokens;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar genesis.jar …}: see {@link Cli#USAGE}. Exit codes: 0 ok, 1 failed to start (or
@@ -72,6 +74,32 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(genesis::close, "genesis-shutdown"));
+    stopOnSignals(genesis, log);
+  }
+
+  /**
+   * SIGTERM and SIGINT drain GENESIS before the JVM starts its shutdown: the JVM runs every shutdown
+   * hook at once, and a library's own (embedded Redis registers one) would stop a store while the
+   * live streams still need it. Other exits still close GENESIS through a hook.
+   */
+  private static void stopOnSignals(Genesis genesis, Logger log) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        Signal.handle(new Signal(name), signal -> {
+          if (stopping.compareAndSet(false, true)) {
+            log.info("SIG{}: draining (readiness 503, live streams run on for at most {} ms)", name,
+                genesis.config().shutdownGraceMillis());
+            new Thread(() -> {
+              genesis.close();
+              System.exit(0);
+            }, "genesis-shutdown").start();
+          }
+        });
+      } catch (IllegalArgumentException unsupported) {
+        log.debug("signal {} cannot be handled here; the shutdown hook stops GENESIS", name);
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(genesis::close, "genesis-shutdown-hook"));
   }
 }

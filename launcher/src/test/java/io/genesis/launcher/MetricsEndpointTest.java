@@ -242,7 +242,9 @@ class MetricsEndpointTest {
   void servicesAloneExposeTheirOwn() {
     String pg = io.genesis.embedded.TestServices.get().pgUrl();
     String redis = io.genesis.embedded.TestServices.get().redisUrl();
-    Genesis session = Genesis.start(TestApp.config(dataDir.resolve("s"), pg, redis), Set.of(Service.SESSION), false);
+    // Alone, a session service keeps serving for the shutdown grace when stopped: none here.
+    Genesis session = Genesis.start(TestApp.config(dataDir.resolve("s"), pg, redis, Map.of("GENESIS_SHUTDOWN_GRACE", "0s")),
+        Set.of(Service.SESSION), false);
     alone.add(session);
     Genesis agent = Genesis.start(TestApp.config(dataDir.resolve("a"), pg, redis), Set.of(Service.AGENT), false);
     alone.add(agent);

@@ -25,7 +25,9 @@ import io.genesis.session.crypto.FieldCipher;
 import io.genesis.session.db.Migrations;
 import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;
+import io.genesis.common.config.ShutdownDeadline;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -49,6 +51,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+  /** Past the shutdown deadline, how long gateways elsewhere may take to store the replies they cut. */
+  private static final long REMOTE_SETTLE_MILLIS = 3_000;
+
+  private final boolean servesOtherProcesses;
+  private long shutdownGraceMillis;
+  private MessageConsumer<?> healthConsumer;
 
   private Pool pool;
   private RedisClients redis;
@@ -56,10 +64,24 @@ public final class SessionVerticle extends VerticleBase {
   private RetentionJob retention;
   private FieldCipher cipher;
 
+  public SessionVerticle() {
+    this(false);
+  }
+
+  /**
+   * @param servesOtherProcesses no gateway runs in this process: when stopping, keep serving (health
+   *     answering DOWN) until the shutdown grace is over and a little past it, so that gateways in other
+   *     processes, draining at the same time, can still store the replies they cut
+   */
+  public SessionVerticle(boolean servesOtherProcesses) {
+    this.servesOtherProcesses = servesOtherProcesses;
+  }
+
   @Override
   public Future<?> start() {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
+    shutdownGraceMillis = config.shutdownGraceMillis();
     require("GENESIS_PG_URL", config.pgUrl());
     require("GENESIS_REDIS_URL", config.redisUrl());
     require("GENESIS_ENCRYPTION_KEY", config.encryptionKey());
@@ -103,7 +125,15 @@ public final class SessionVerticle extends VerticleBase {
     if (retention != null) {
       retention.stop();
     }
-    return closeAll();
+    if (!servesOtherProcesses || healthConsumer == null) {
+      return closeAll(); // the gateway of this process has stored its replies by now: the pools close last
+    }
+    long holdMillis = ShutdownDeadline.start(vertx, shutdownGraceMillis) + REMOTE_SETTLE_MILLIS;
+    LOG.info("shutting down: still serving for {} ms so that gateways elsewhere can store their cut replies", holdMillis);
+    Promise<Void> held = Promise.promise();
+    healthConsumer.unregister();
+    vertx.setTimer(holdMillis, timer -> held.complete());
+    return held.future().compose(v -> closeAll());
   }
 
   /** The retention job of this instance (tests run it on demand). */
@@ -117,6 +147,7 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   private Future<?> register(SessionService service, HealthProbe health, UserExport export, UserErasure erasure) {
+    healthConsumer = serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check());
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.SESSION_CREATE, CreateSession.class, service::create),
         serve(Addresses.SESSION_LIST, ListSessions.class, service::list),
@@ -127,7 +158,7 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.MESSAGE_LIST, ListMessages.class, service::listMessages),
         serve(Addresses.SESSION_STATS, Object.class, any -> service.stats()),
         serve(Addresses.SESSION_CACHE_STATS, Object.class, any -> Future.succeededFuture(caches.stats())),
-        serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check()),
+        healthConsumer,
         serve(Addresses.USER_EXPORT_PAGE, ExportPageRequest.class, export::page),
         serve(Addresses.USER_ERASE, EraseUser.class, erasure::erase));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());

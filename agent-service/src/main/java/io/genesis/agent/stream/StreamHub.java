@@ -14,6 +14,8 @@ import io.genesis.common.bus.Messages.StreamRefused;
 import io.genesis.common.bus.Messages.StreamReply;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.id.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -34,6 +36,8 @@ public final class StreamHub {
   private final String controlAddress = Addresses.AGENT_STREAM_CONTROL_PREFIX + Ids.newId();
   private final Map<String, AgentStream> streams = new HashMap<>();
   private final AgentMeters meters;
+  /** Set while draining: completes once no stream is open. */
+  private Promise<Void> drained;
 
   public StreamHub(Vertx vertx, ReplyService replies, ModelBackend backend, AgentMeters meters) {
     this.vertx = vertx;
@@ -55,6 +59,10 @@ public final class StreamHub {
     if (open == null || open.streamId() == null || open.replyTo() == null) {
       throw ServiceException.badRequest("body: a stream request with streamId and replyTo is required");
     }
+    if (drained != null) {
+      message.reply(new StreamRefused(503, "the agent service is stopping", 1));
+      return;
+    }
     Prepared prepared = replies.prepare(open.request());
     ModelCall call;
     try {
@@ -65,15 +73,42 @@ public final class StreamHub {
     }
     String id = open.streamId();
     streams.put(id, new AgentStream(vertx, id, open.replyTo(), open.collect(), open.request(), prepared, call,
-        meters, () -> streams.remove(id)));
+        meters, () -> ended(id)));
     message.reply(new StreamOpened(id, controlAddress, prepared.route().agent().id(), prepared.route().handoffs(),
         call.backend()));
   }
 
   /** The verticle stops: every stream ends with a 503 error (and what it generated), so callers retry elsewhere. */
-  public void stopAll() {
+  private void stopAll() {
     ServiceException stopping = new ServiceException(503, "the agent service is stopping", 1);
     Map.copyOf(streams).values().forEach(stream -> stream.abort(stopping));
+  }
+
+  /**
+   * The verticle is stopping: new streams are refused (503), open ones run on for {@code graceMillis}, then
+   * those still open are stopped ({@link #stopAll}: their callers store what was generated). Completes
+   * once every stream has ended, at most {@code settleMillis} after the grace.
+   */
+  public Future<Void> drain(long graceMillis, long settleMillis) {
+    if (drained == null) {
+      drained = Promise.promise();
+      long grace = vertx.setTimer(Math.max(1, graceMillis), timer -> {
+        stopAll();
+        vertx.setTimer(Math.max(1, settleMillis), late -> drained.tryComplete());
+      });
+      drained.future().onComplete(done -> vertx.cancelTimer(grace));
+      if (streams.isEmpty()) {
+        drained.tryComplete();
+      }
+    }
+    return drained.future();
+  }
+
+  private void ended(String id) {
+    streams.remove(id);
+    if (drained != null && streams.isEmpty()) {
+      drained.tryComplete();
+    }
   }
 
   private void control(Message<StreamControl> message) {

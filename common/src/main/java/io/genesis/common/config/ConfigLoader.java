@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,7 @@ public final class ConfigLoader {
   static final String PREFIX = "GENESIS_";
   private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
   /** Dot-separated Java identifiers: a package, a class, or a name such as {@code genesis.access}. */
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|)");
   private static final Pattern LOGGER_NAME = Pattern.compile(
       "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
 
@@ -85,7 +87,8 @@ public final class ConfigLoader {
         s.string("GENESIS_CORS_ORIGINS", null),
         modelSettings(s),
         observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)),
-        privacy(s));
+        privacy(s),
+        s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000));
   }
 
   /**
@@ -101,7 +104,7 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy());
+        config.observability(), config.privacy(), config.shutdownGraceMillis());
   }
 
   private static PrivacySettings privacy(Settings s) {
@@ -271,6 +274,33 @@ public final class ConfigLoader {
       } catch (NumberFormatException e) {
         throw new ConfigException(name, "must be a whole number, got '" + value + "'");
       }
+    }
+
+    /** A duration: {@code 20s}, {@code 500ms}, {@code 2m}, or a whole number of seconds; answered in milliseconds. */
+    long millis(String name, long fallback, long min, long max) {
+      String value = string(name, null);
+      if (value == null) {
+        return fallback;
+      }
+      Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+      if (!m.matches()) {
+        throw new ConfigException(name, "must be a duration such as 20s, 500ms or 1m, got '" + value + "'");
+      }
+      long unit = switch (m.group(2)) {
+        case "ms" -> 1;
+        case "m" -> 60_000;
+        default -> 1_000;
+      };
+      long parsed;
+      try {
+        parsed = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+      } catch (ArithmeticException | NumberFormatException e) {
+        parsed = Long.MAX_VALUE;
+      }
+      if (parsed < min || parsed > max) {
+        throw new ConfigException(name, "must be between " + min + "ms and " + max / 1000 + "s, got '" + value + "'");
+      }
+      return parsed;
     }
 
     boolean bool(String name, boolean fallback) {

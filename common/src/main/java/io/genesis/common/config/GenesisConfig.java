@@ -8,6 +8,9 @@ import java.util.Map;
 /**
  * The resolved settings of a GENESIS process (the README's Configuration table). Built by
  * {@link ConfigLoader}; handed to each verticle as its deployment config ({@link #toJson()}).
+ *
+ * <p>{@code shutdownGraceMillis} ({@code GENESIS_SHUTDOWN_GRACE}): on SIGTERM, how long live streams may
+ * run on before each is stored as partial and ended with an error; see {@link ShutdownDeadline}.
  */
 public record GenesisConfig(
     String httpHost,
@@ -30,7 +33,8 @@ public record GenesisConfig(
     String corsOrigins,
     ModelSettings model,
     ObservabilitySettings observability,
-    PrivacySettings privacy) {
+    PrivacySettings privacy,
+    long shutdownGraceMillis) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
@@ -52,7 +56,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -63,13 +67,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis);
   }
 
   /** Never prints secrets: configuration is logged at start. */

@@ -57,6 +57,7 @@ final class ChatSocket {
   private boolean readingPaused;
   private boolean closed;
   private boolean shuttingDown;
+  private Runnable onClosed = () -> { };
 
   ChatSocket(Vertx vertx, ServerWebSocket ws, Caller caller, Exchanges exchanges, RateLimiter limiter, int maxMessageBytes) {
     this.vertx = vertx;
@@ -217,8 +218,16 @@ final class ChatSocket {
     }
   }
 
-  /** The server is stopping: no new requests; the socket closes once those in flight are done. */
-  private void shutDown() {
+  /** Called once when the socket has closed. */
+  void onClosed(Runnable action) {
+    onClosed = action;
+  }
+
+  /**
+   * The server is stopping: no new requests; the socket closes (1001) once those in flight are done,
+   * or cut short when the shutdown's grace is over (each then gets an {@code error} frame first).
+   */
+  void shutDown() {
     shuttingDown = true;
     if (inFlight.isEmpty() && isOpen()) {
       ws.close(GOING_AWAY, "server shutting down");
@@ -231,6 +240,9 @@ final class ChatSocket {
   }
 
   private void closed() {
+    if (!closed) {
+      onClosed.run();
+    }
     closed = true;
     vertx.cancelTimer(keepAlive);
     waitingForDrain.clear();

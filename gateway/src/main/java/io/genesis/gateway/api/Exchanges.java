@@ -88,8 +88,9 @@ final class Exchanges {
     }
     AppendMessage append = new AppendMessage(turn.ref().userId(), turn.ref().sessionId(), Messages.ROLE_AGENT,
         result.agentId(), result.text(), ending.partial() || ending.cutAtLength());
-    return services.<MessageView>request(Addresses.MESSAGE_APPEND, append)
-        .compose(reply -> rememberAgent(turn, result.agentId()).map(ignored -> new Settled(reply, ending)));
+    // A draining gateway waits for this: the session service is still there while it does.
+    return replies.settling(services.<MessageView>request(Addresses.MESSAGE_APPEND, append)
+        .compose(reply -> rememberAgent(turn, result.agentId()).map(ignored -> new Settled(reply, ending))));
   }
 
   /** The {@code meta} event: the agent asked first and the stored user message. */

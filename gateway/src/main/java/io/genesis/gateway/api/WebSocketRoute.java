@@ -9,6 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * {@code GET /api/v1/ws}: the chat over a WebSocket (see {@link ChatSocket}). Mount it after its own
@@ -22,6 +25,9 @@ public final class WebSocketRoute {
   private final Exchanges exchanges;
   private final RateLimiter limiter;
   private final int maxMessageBytes;
+  /** This gateway instance's open sockets (all on its event loop), for {@link #shutDown}. */
+  private final Set<ChatSocket> sockets = new HashSet<>();
+  private boolean shuttingDown;
 
   public WebSocketRoute(Vertx vertx, ServiceClient services, SessionRoutes sessions, ReplyStreams replies,
                         RateLimiter limiter, int maxMessageBytes) {
@@ -52,12 +58,29 @@ public final class WebSocketRoute {
     }
     Caller caller = Caller.of(ctx);
     ctx.request().toWebSocket()
-        .onSuccess(ws -> new ChatSocket(vertx, ws, caller, exchanges, limiter, maxMessageBytes).open())
+        .onSuccess(ws -> {
+          ChatSocket socket = new ChatSocket(vertx, ws, caller, exchanges, limiter, maxMessageBytes);
+          socket.open();
+          sockets.add(socket);
+          socket.onClosed(() -> sockets.remove(socket));
+          if (shuttingDown) {
+            socket.shutDown();
+          }
+        })
         .onFailure(failure -> {
           // Vert.x has answered a broken handshake itself (e.g. 400 for a bad Sec-WebSocket-Key).
           if (!ctx.response().ended()) {
             ctx.fail(new ServiceException(400, "WebSocket handshake failed: " + failure.getMessage()));
           }
         });
+  }
+
+  /**
+   * The gateway is draining: every socket refuses new messages ({@code error} 503) and closes with 1001
+   * once its replies in flight have ended (done, or cut when the grace is over).
+   */
+  public void shutDown() {
+    shuttingDown = true;
+    new ArrayList<>(sockets).forEach(ChatSocket::shutDown);
   }
 }

@@ -25,6 +25,8 @@ public final class ReplyStream {
   static final int WINDOW = 32;
   /** How long a cancelled stream waits for the agent's own end before ending with what it has. */
   static final long CANCEL_GRACE_MILLIS = 5_000;
+  /** How long a stream cut by a shutdown waits for the agent's own end (it holds the whole text) before ending with what it has. */
+  static final long CUT_WAIT_MILLIS = 1_000;
 
   /** Where deltas go: an SSE response, a WebSocket, an OpenAI chunk stream. */
   public interface Target {
@@ -73,6 +75,8 @@ public final class ReplyStream {
   private int outstanding;
   private boolean waitingForDrain;
   private boolean cancelled;
+  /** Why the gateway cut the stream short (it is shutting down), or null. */
+  private ServiceException cutBy;
   private long watchdog = -1;
   private long lastActivity;
 
@@ -135,6 +139,22 @@ public final class ReplyStream {
     rearm(CANCEL_GRACE_MILLIS);
   }
 
+  /**
+   * The gateway is shutting down: the agent stops, and the stream ends partial with what was generated
+   * and {@code why} as its error, so the client is told to come back (unless the reply was complete).
+   */
+  public void cut(ServiceException why) {
+    if (ending.future().isComplete()) {
+      return;
+    }
+    cutBy = why;
+    if (!cancelled) {
+      cancelled = true;
+      owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CANCEL, 0));
+    }
+    rearm(CUT_WAIT_MILLIS);
+  }
+
   public Future<Ending> ending() {
     return ending.future();
   }
@@ -143,11 +163,11 @@ public final class ReplyStream {
     lastActivity = System.nanoTime();
     switch (event.type()) {
       case Messages.EVENT_DELTA -> delta(event.text());
-      case Messages.EVENT_END -> end(new Ending(event.result(), event.partial(), event.usage(),
-          event.partial() && !cancelled ? new ServiceException(502, "the agent service cut the reply short", 1) : null,
+      case Messages.EVENT_END -> end(new Ending(event.result(), event.partial(), event.usage(), !event.partial() ? null
+          : cutBy != null ? cutBy : cancelled ? null : new ServiceException(502, "the agent service cut the reply short", 1),
           event.finishReason()));
-      case Messages.EVENT_ERROR -> end(new Ending(event.result(), true, null,
-          new ServiceException(event.status(), event.detail(), event.retryAfterSeconds())));
+      case Messages.EVENT_ERROR -> end(new Ending(event.result(), true, null, cutBy != null ? cutBy
+          : new ServiceException(event.status(), event.detail(), event.retryAfterSeconds())));
       default -> { }
     }
   }
@@ -206,7 +226,7 @@ public final class ReplyStream {
   private void silent() {
     ReplyResult sofar = soFar();
     if (cancelled) {
-      end(new Ending(sofar, true, null, null));
+      end(new Ending(sofar, true, null, cutBy));
     } else {
       owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CANCEL, 0));
       end(new Ending(sofar, true, null, new ServiceException(503, "the agent service went silent", 1)));

@@ -12,10 +12,12 @@ import io.genesis.common.bus.Messages.StreamReply;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.id.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,6 +35,12 @@ public final class ReplyStreams {
   private final Observatory observatory;
   private final String inbox = Addresses.GATEWAY_STREAM_INBOX_PREFIX + Ids.newId();
   private final Map<String, ReplyStream> streams = new HashMap<>();
+  /** Replies that have ended but are not yet stored and answered ({@link #settling}). */
+  private int settling;
+  /** Set while draining: completes once no stream is open and none is settling. */
+  private Promise<Void> drained;
+  /** Set once the drain's grace is over: every open stream was cut with it, and new ones are refused with it. */
+  private ServiceException cut;
 
   /**
    * @param silenceMillis how long a started stream may stay silent (not waiting on the client) before
@@ -56,6 +64,9 @@ public final class ReplyStreams {
    * @param collect true: no deltas, only the end (a JSON answer)
    */
   public Future<ReplyStream> open(ReplyRequest request, boolean collect) {
+    if (cut != null) {
+      return Future.failedFuture(cut);
+    }
     String id = Ids.newId().toString();
     return vertx.eventBus().request(Addresses.AGENT_STREAM, new StreamReply(id, inbox, request, collect), OPEN)
         .recover(failure -> {
@@ -72,10 +83,18 @@ public final class ReplyStreams {
     }
     ReplyStream stream = new ReplyStream(vertx, this, (StreamOpened) reply.body(), silenceMillis);
     streams.put(id, stream);
+    if (cut != null) {
+      stream.cut(cut); // opened while the drain was cutting: it ends at once, and nothing is generated
+    }
     if (observatory != null) {
       observatory.streamOpened();
     }
     return Future.succeededFuture(stream);
+  }
+
+  /** Streams open now. */
+  public int openStreams() {
+    return streams.size();
   }
 
   /** Tells every agent-service instance to drop the stream, wherever it is. */
@@ -95,6 +114,52 @@ public final class ReplyStreams {
   void ended(String streamId) {
     if (streams.remove(streamId) != null && observatory != null) {
       observatory.streamEnded();
+    }
+    checkDrained();
+  }
+
+  /**
+   * Counts an ended reply as live until {@code stored} completes (its storing and its last answer), so
+   * a drain waits for it; returns {@code stored}.
+   */
+  public <T> Future<T> settling(Future<T> stored) {
+    settling++;
+    return stored.onComplete(done -> {
+      settling--;
+      checkDrained();
+    });
+  }
+
+  /**
+   * The gateway is stopping: lets the open streams run on for {@code graceMillis}, then cuts those still
+   * open with {@code why} (each ends partial, with {@code why} as its error) and refuses new ones.
+   * Completes once every stream has ended and been settled, at most {@code settleMillis} after the cut.
+   */
+  public Future<Void> drain(long graceMillis, long settleMillis, ServiceException why) {
+    if (drained == null) {
+      drained = Promise.promise();
+      long grace = vertx.setTimer(Math.max(1, graceMillis), timer -> {
+        cut = why;
+        new ArrayList<>(streams.values()).forEach(stream -> stream.cut(why));
+        vertx.setTimer(Math.max(1, settleMillis), late -> drained.tryComplete());
+      });
+      drained.future().onComplete(done -> {
+        vertx.cancelTimer(grace);
+        cut = why;
+      });
+      checkDrained();
+    }
+    return drained.future();
+  }
+
+  /** Deferred: the answer to a reply that has just ended is written in the same turn, after its ending. */
+  private void checkDrained() {
+    if (drained != null && streams.isEmpty() && settling == 0) {
+      vertx.runOnContext(later -> {
+        if (streams.isEmpty() && settling == 0) {
+          drained.tryComplete();
+        }
+      });
     }
   }
 
