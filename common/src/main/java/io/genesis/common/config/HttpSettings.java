@@ -13,6 +13,6 @@ package io.genesis.common.config;
 public record HttpSettings(int headerTimeoutMillis, int idleTimeoutMillis) {
 
   public static HttpSettings defaults() {
-    return new HttpSettings(10_000, 60_000);
+    return new HttpSettings(10_000, 65_000);
   }
 }
