@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.config.HttpSettings;
 import io.genesis.common.config.ObservabilitySettings;
 import io.genesis.common.config.PrivacySettings;
 import java.io.IOException;
@@ -191,6 +192,18 @@ class ConfigLoaderTest {
     assertMessage("GENESIS_RETENTION_BATCH: must be between 1 and 100000, got 100001", Map.of("GENESIS_RETENTION_BATCH", "100001"));
     String key = Base64.getEncoder().encodeToString(new byte[32]);
     assertTrue(message(Map.of("GENESIS_ENCRYPTION_OLD_KEYS", key + ",AAAA")).startsWith("GENESIS_ENCRYPTION_OLD_KEYS:"));
+  }
+
+  @Test
+  @DisplayName("the connection timeouts: 10 s for a request head, 65 s between requests; a bad value stops the start naming it")
+  void connectionTimeouts() {
+    assertEquals(new HttpSettings(10_000, 65_000), ConfigLoader.load(Map.of()).http());
+    assertEquals(new HttpSettings(500, 2_000), ConfigLoader.load(Map.of("GENESIS_HTTP_HEADER_TIMEOUT_MS", "500",
+        "GENESIS_HTTP_IDLE_TIMEOUT_MS", "2000")).http());
+    assertMessage("GENESIS_HTTP_HEADER_TIMEOUT_MS: must be between 100 and 600000, got 0", Map.of("GENESIS_HTTP_HEADER_TIMEOUT_MS", "0"));
+    assertMessage("GENESIS_HTTP_IDLE_TIMEOUT_MS: must be a whole number, got '1m'", Map.of("GENESIS_HTTP_IDLE_TIMEOUT_MS", "1m"));
+    GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_HTTP_IDLE_TIMEOUT_MS", "1234"));
+    assertEquals(1234, GenesisConfig.fromJson(config.toJson()).http().idleTimeoutMillis(), "travels in the deployment config");
   }
 
   private static void assertMessage(String expected, Map<String, String> env) {

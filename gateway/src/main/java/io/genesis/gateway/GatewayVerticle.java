@@ -22,6 +22,7 @@ import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
 import io.genesis.gateway.http.Compression;
+import io.genesis.gateway.http.ConnectionTimeouts;
 import io.genesis.gateway.http.Cors;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
@@ -65,6 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Set<String> WHILE_DRAINING = Set.of("/health/live", "/health/ready", "/openapi.json", "/metrics");
   private static final ServiceException SHUTTING_DOWN =
       new ServiceException(503, "the server is shutting down; retry in a moment", 1);
+  /** A connection silent either way this long is closed, even with a request in flight. */
+  private static final long SILENCE_TIMEOUT_MILLIS = 120_000;
   /** A streamed reply that hears nothing for this long (the agent service beats every 5 s) fails with 503. */
   private static final long STREAM_SILENCE_MILLIS = 15_000;
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
@@ -102,7 +105,8 @@ public final class GatewayVerticle extends VerticleBase {
     ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
     Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health)
         .withCheck("shutdown", () -> Future.succeededFuture(draining ? "DOWN: shutting down" : Readiness.UP));
-    Router router = router(config, services, readiness, verifier, api);
+    ConnectionTimeouts timeouts = new ConnectionTimeouts(vertx, config.http());
+    Router router = router(config, services, readiness, verifier, api, timeouts);
     HttpServerOptions options = new HttpServerOptions()
         .setCompressionSupported(true)
         .setCompressors(compressors)
@@ -112,9 +116,16 @@ public final class GatewayVerticle extends VerticleBase {
         // listen on the same negative port, so every gateway instance of the process gets the same.
         .setPort(config.httpPort() == 0 ? -1 : config.httpPort())
         .setTcpNoDelay(true)
-        .setIdleTimeout(120);
+        // Silence either way, busy or not (a stalled body, a dead WebSocket); idle connections go sooner (ConnectionTimeouts).
+        .setIdleTimeout((int) Math.max(SILENCE_TIMEOUT_MILLIS, config.http().idleTimeoutMillis()))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxInitialLineLength(Problems.DECODER_MAX_REQUEST_LINE)
+        // Cleartext HTTP/2 detection holds a new connection back until its first bytes say which protocol it
+        // speaks: one that sends nothing would never reach ConnectionTimeouts. Plain HTTP is HTTP/1.1 here.
+        .setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(WebSocketRoute.configure(options, config.maxBodyBytes()));
-    return server.requestHandler(router).invalidRequestHandler(Problems::invalidRequest).listen().onSuccess(listening -> {
+    return server.requestHandler(router).connectionHandler(timeouts.connectionHandler())
+        .invalidRequestHandler(Problems::invalidRequest).listen().onSuccess(listening -> {
       String url = "http://" + config.httpHost() + ":" + listening.actualPort();
       vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, listening.actualPort());
       announceWhenReady(readiness, url);
@@ -122,10 +133,11 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, TokenVerifier verifier,
-                        OpenApi api) {
+                        OpenApi api, ConnectionTimeouts timeouts) {
     Router router = Router.router(vertx);
     RouteTemplates templates = new RouteTemplates(router);
-    router.route().handler(new RequestIds()).handler(new RequestObserver(observatory, templates));
+    router.route().handler(timeouts).handler(new RequestIds()).handler(new RequestObserver(observatory, templates))
+        .handler(Problems::requestLineLimit);
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     // While draining, only health, the document and the metrics answer; the rest gets a 503.
     router.route().handler(ctx -> {

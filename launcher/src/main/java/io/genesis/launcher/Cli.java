@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The command line: {@code [serve SERVICE [--cluster]] | token --user ID [--roles a,b] [--ttl S]
- * | rotate-keys [--batch N] | --help}.
+ * | rotate-keys [--batch N] | --help}; {@code --help} (or {@code -h}) after a command asks for that command's usage.
  */
 sealed interface Cli {
   String USAGE = """
@@ -31,7 +31,54 @@ sealed interface Cli {
       Redis keep their data under GENESIS_DATA_DIR (default ./data).
       """;
 
-  record Help() implements Cli {}
+  String SERVE_USAGE = """
+      Usage: java -jar genesis.jar serve SERVICE [--cluster]
+
+        SERVICE                                  gateway | agent-service | session-service | all
+        --cluster                                join a Hazelcast-clustered event bus (members from
+                                                 GENESIS_CLUSTER_MEMBERS, else multicast)
+        --help, -h                               this help
+
+      Settings come from GENESIS_* environment variables or the file named by GENESIS_CONFIG
+      (see README.md).
+      """;
+
+  String TOKEN_USAGE = """
+      Usage: java -jar genesis.jar token --user ID [--roles r1,r2] [--ttl SECONDS]
+
+      Prints a JWT signed with the server's HS256 secret (GENESIS_JWT_SECRET, else the one generated
+      in GENESIS_DATA_DIR).
+        --user ID                                the sub claim (required)
+        --roles r1,r2                            the roles claim (default: user)
+        --ttl SECONDS                            lifetime, 1 to 31622400 (default: 3600)
+        --help, -h                               this help
+      """;
+
+  String ROTATE_KEYS_USAGE = """
+      Usage: java -jar genesis.jar rotate-keys [--batch N]
+
+      Re-encrypts stored messages and session titles under GENESIS_ENCRYPTION_KEY; values still under
+      a key listed in GENESIS_ENCRYPTION_OLD_KEYS are read with it. Safe while servers run on the same
+      external database.
+        --batch N                                rows per transaction, 1 to 10000 (default: 500)
+        --help, -h                               this help
+      """;
+
+  /** {@code --help}: the usage of {@code command} (null: of the whole launcher). */
+  record Help(String command) implements Cli {
+    Help() {
+      this(null);
+    }
+
+    String usage() {
+      return command == null ? USAGE : switch (command) {
+        case "serve" -> SERVE_USAGE;
+        case "token" -> TOKEN_USAGE;
+        case "rotate-keys" -> ROTATE_KEYS_USAGE;
+        default -> USAGE;
+      };
+    }
+  }
 
   record Serve(Set<Service> services, boolean clustered) implements Cli {}
 
@@ -53,6 +100,9 @@ sealed interface Cli {
     if (args.length == 0) {
       return new Serve(Service.parse("all"), false);
     }
+    if ((args[0].equals("serve") || args[0].equals("token") || args[0].equals("rotate-keys")) && asksForHelp(args)) {
+      return new Help(args[0]);
+    }
     return switch (args[0]) {
       case "--help", "-h", "help" -> {
         expectNoMore(args, 1);
@@ -64,6 +114,16 @@ sealed interface Cli {
       default -> throw new UsageException(args[0].startsWith("-")
           ? "unknown option '" + args[0] + "'" : "unknown command '" + args[0] + "'");
     };
+  }
+
+  /** {@code --help} or {@code -h} anywhere after the command, where an option could stand. */
+  private static boolean asksForHelp(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Cli parseServe(String[] args) {

@@ -22,8 +22,8 @@ public final class Main {
     GenesisConfig config;
     try {
       command = Cli.parse(args);
-      if (command instanceof Cli.Help) {
-        System.out.print(Cli.USAGE);
+      if (command instanceof Cli.Help help) {
+        System.out.print(help.usage());
         return;
       }
       config = ConfigLoader.withGeneratedSecrets(ConfigLoader.fromEnvironment());

@@ -73,4 +73,44 @@ class CliTest {
     assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("--help", "--x")).getMessage().contains("--x"));
     assertInstanceOf(Cli.Help.class, Cli.parse("--help"));
   }
+
+  @Test
+  @DisplayName("--help or -h after a command asks for that command's usage, wherever it stands")
+  void commandHelp() {
+    assertEquals(new Cli.Help("serve"), Cli.parse("serve", "--help"));
+    assertEquals(new Cli.Help("serve"), Cli.parse("serve", "gateway", "--cluster", "-h"));
+    assertEquals(new Cli.Help("token"), Cli.parse("token", "--help"));
+    assertEquals(new Cli.Help("token"), Cli.parse("token", "--user", "--help"));
+    assertEquals(new Cli.Help("rotate-keys"), Cli.parse("rotate-keys", "--batch", "5", "--help"));
+    assertTrue(Cli.parse("token", "-h") instanceof Cli.Help help && help.usage().startsWith("Usage: java -jar genesis.jar token"));
+    assertEquals(Cli.USAGE, new Cli.Help().usage());
+  }
+
+  /** The launcher's main in a child JVM, as an operator runs it: usage on stdout, exit code 0, nothing started. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "genesis.jar {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"--help", "-h", "help", "serve --help", "serve gateway --help",
+      "serve all --cluster -h", "token --help", "token --user u1 --help", "rotate-keys --help", "rotate-keys -h"})
+  void helpExitsZero(String line, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(line.split(" ")));
+    java.nio.file.Path out = dir.resolve("out.txt");
+    java.nio.file.Path err = dir.resolve("err.txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().put("GENESIS_DATA_DIR", dir.resolve("data").toString());
+    Process process = builder.start();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(line + " did not exit: it started something instead of printing its usage");
+    }
+    String printed = java.nio.file.Files.readString(out);
+    String errors = java.nio.file.Files.readString(err);
+    assertEquals(0, process.exitValue(), () -> printed + errors);
+    String[] words = line.split(" ");
+    String expected = words[0].startsWith("-") || words[0].equals("help") ? "Usage: java -jar genesis.jar [COMMAND]"
+        : "Usage: java -jar genesis.jar " + words[0];
+    assertTrue(printed.startsWith(expected), printed);
+    assertFalse(java.nio.file.Files.exists(dir.resolve("data")), "help created no data directory");
+  }
 }

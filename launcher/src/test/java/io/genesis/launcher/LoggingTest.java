@@ -175,6 +175,32 @@ class LoggingTest {
     }
   }
 
+  @Test
+  @DisplayName("a path that is not validly percent-encoded (GET /x%ZZ) is a 400 with one access line each, and no stack trace")
+  void malformedPathLogsOneLine() throws Exception {
+    int before = capture.events().size();
+    String prefix = "bad-escape-" + UUID.randomUUID() + "-";
+    int requests = 20;
+    for (int i = 0; i < requests; i++) {
+      HttpResponse<Buffer> answer = http.send(HttpMethod.GET, "/x%ZZ", null, null, Map.of("X-Request-Id", prefix + i));
+      assertEquals(400, answer.statusCode(), answer::bodyAsString);
+    }
+    for (int i = 0; i < requests; i++) {
+      ILoggingEvent access = capture.await(accessLine(prefix + i));
+      assertEquals(400, keyValue(access, "status"));
+      assertEquals("unmatched", keyValue(access, "route"), "the raw path is not a route");
+    }
+    List<ILoggingEvent> logged = capture.events().subList(before, capture.events().size());
+    for (ILoggingEvent event : logged) {
+      String json = encode("json", event);
+      assertNull(event.getThrowableProxy(), () -> "a stack trace was logged: " + json);
+      assertFalse(event.getLevel().isGreaterOrEqual(Level.WARN), () -> "logged at " + event.getLevel() + ": " + json);
+    }
+    long bytes = logged.stream().filter(event -> String.valueOf(keyValue(event, "requestId")).startsWith(prefix))
+        .mapToLong(event -> encode("json", event).length()).sum();
+    assertTrue(bytes < requests * 400L, () -> requests + " refused requests logged " + bytes + " bytes");
+  }
+
   private static HttpResponse<Buffer> get(WebClient client, String requestId) {
     return Await.result(client.request(HttpMethod.GET, "/health/live").putHeader("X-Request-Id", requestId).send(), WAIT);
   }

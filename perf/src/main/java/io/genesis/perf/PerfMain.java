@@ -87,8 +87,9 @@ public final class PerfMain {
                                one, its routes answer 503; it fills schema perf_ceiling, emptying its inserts table
       """ + FakeUpstreamArgs.USAGE + """
         table DIR              the results table of docs/PERFORMANCE.md (Markdown) from the summaries
-                         scripts/bench.sh wrote to DIR (NAME-genesis.json, NAME-ceiling.json, NAME-genesis.cmd)
-  --help, -h             this help
+                               scripts/bench.sh wrote to DIR (NAME-genesis.json, NAME-ceiling.json, NAME-genesis.cmd)
+
+      --help, -h               this help; COMMAND --help: the usage of one command
 
       Exit codes: 0 passed, 99 a --threshold broke, 1 the run failed, 2 bad options.
       """;
@@ -96,8 +97,9 @@ public final class PerfMain {
   private PerfMain() {}
 
   public static void main(String[] args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      System.out.print(USAGE);
+    String help = help(Arrays.asList(args));
+    if (help != null) {
+      System.out.print(help);
       return;
     }
     List<String> options = Arrays.asList(args).subList(1, args.length);
@@ -114,6 +116,46 @@ public final class PerfMain {
             .onComplete(code -> vertx.close().onComplete(closed -> System.exit(code.result())));
       }
     }
+  }
+
+  /**
+   * The help {@code args} ask for, or null: no arguments, {@code --help} or {@code -h} alone give the
+   * whole usage; a known command followed anywhere by {@code --help} or {@code -h} gives that command's.
+   */
+  static String help(List<String> args) {
+    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
+      return USAGE;
+    }
+    String command = args.get(0);
+    if (!args.contains("--help") && !args.contains("-h")) {
+      return null;
+    }
+    String head = "Usage: java -jar genesis-perf.jar " + command + " [OPTIONS]\n\n";
+    if (SCENARIOS.containsKey(command)) {
+      return head + section(command) + "\n" + RunOptions.USAGE;
+    }
+    return switch (command) {
+      case "ceiling", "table" -> head + section(command);
+      case "fake-upstream" -> head + FakeUpstreamArgs.USAGE;
+      default -> null;
+    };
+  }
+
+  /** The lines of {@link #USAGE} that describe {@code command}: its own line and those indented under it. */
+  private static String section(String command) {
+    StringBuilder section = new StringBuilder();
+    boolean in = false;
+    for (String line : USAGE.split("\n")) {
+      if (line.startsWith("  " + command + " ") || line.equals("  " + command)) {
+        in = true;
+      } else if (in && !line.startsWith("   ")) {
+        break;
+      }
+      if (in) {
+        section.append(line).append('\n');
+      }
+    }
+    return section.toString();
   }
 
   /** Runs scenario {@code name} with {@code options}, prints its report, and completes with the exit code. */

@@ -88,7 +88,8 @@ public final class ConfigLoader {
         modelSettings(s),
         observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)),
         privacy(s),
-        s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000));
+        s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000),
+        http(s));
   }
 
   /**
@@ -104,7 +105,14 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy(), config.shutdownGraceMillis());
+        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http());
+  }
+
+  private static HttpSettings http(Settings s) {
+    HttpSettings d = HttpSettings.defaults();
+    return new HttpSettings(
+        s.integer("GENESIS_HTTP_HEADER_TIMEOUT_MS", d.headerTimeoutMillis(), 100, 600_000),
+        s.integer("GENESIS_HTTP_IDLE_TIMEOUT_MS", d.idleTimeoutMillis(), 100, 3_600_000));
   }
 
   private static PrivacySettings privacy(Settings s) {

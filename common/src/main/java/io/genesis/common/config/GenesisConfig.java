@@ -34,12 +34,14 @@ public record GenesisConfig(
     ModelSettings model,
     ObservabilitySettings observability,
     PrivacySettings privacy,
-    long shutdownGraceMillis) {
+    long shutdownGraceMillis,
+    HttpSettings http) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
     observability = observability == null ? ObservabilitySettings.defaults() : observability;
     privacy = privacy == null ? PrivacySettings.defaults() : privacy;
+    http = http == null ? HttpSettings.defaults() : http;
   }
 
   public JsonObject toJson() {
@@ -56,7 +58,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -67,13 +69,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
   }
 
   /** Never prints secrets: configuration is logged at start. */

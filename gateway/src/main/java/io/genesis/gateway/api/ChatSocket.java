@@ -13,6 +13,7 @@ import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.ratelimit.Decision;
 import io.genesis.gateway.ratelimit.RateLimitHandler;
 import io.genesis.gateway.ratelimit.RateLimiter;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -210,11 +211,22 @@ final class ChatSocket {
     resumed.forEach(handler -> handler.handle(null));
   }
 
-  /** A fragmented message over the size limit (a single frame over it is refused by Netty, also with 1009). */
+  /**
+   * A message over the size limit: fragments that add up to too much (Vert.x: IllegalStateException),
+   * or a single frame over it, or another protocol violation, which Netty's decoder reports with the
+   * Close status it deserves and Vert.x answers by dropping the connection: the Close goes out first.
+   */
   private void failed(Throwable failure) {
-    if (failure instanceof IllegalStateException && isOpen()) {
+    if (!isOpen()) {
+      return;
+    }
+    if (failure instanceof IllegalStateException || failure instanceof CorruptedWebSocketFrameException corrupted
+        && corrupted.closeStatus().code() == MESSAGE_TOO_BIG) {
       ws.close(MESSAGE_TOO_BIG, "a message may have at most " + maxMessageBytes + " bytes");
       closed(); // our Close is sent: no frame may follow it, and the replies stop now
+    } else if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+      closed();
     }
   }
 

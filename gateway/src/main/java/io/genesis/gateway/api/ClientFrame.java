@@ -8,14 +8,20 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A text frame a WebSocket client sends: {@code {"type":"message",requestId,sessionId,content,agentId?}}
- * or {@code {"type":"ping"}}. Unknown fields are ignored. The fields have the limits of
+ * or {@code {"type":"ping",requestId?}}. A field the frame's type does not know is refused, as the
+ * REST routes refuse it ({@code "is not allowed"}). The fields have the limits of
  * {@code POST /api/v1/sessions/{id}/messages}.
  */
 sealed interface ClientFrame {
   int MAX_REQUEST_ID = ApiLimits.REQUEST_ID_CHARS;
+  /** The message the REST routes give a field their schema does not have. */
+  String NOT_ALLOWED = "is not allowed";
+  Set<String> PING_FIELDS = Set.of("type", "requestId");
+  Set<String> MESSAGE_FIELDS = Set.of("type", "requestId", "sessionId", "content", "agentId");
 
   /** Asks for a {@code pong}; a request id, when given, is echoed. */
   record Ping(String requestId) implements ClientFrame {}
@@ -52,22 +58,35 @@ sealed interface ClientFrame {
     String requestId = readableRequestId(frame.getValue("requestId"));
     Object type = frame.getValue("type");
     if ("ping".equals(type)) {
+      Fields fields = new Fields();
+      rejectUnknown(fields, frame, PING_FIELDS);
+      check(fields, requestId);
       return new Ping(requestId);
     }
     if (!"message".equals(type)) {
       throw BadFrame.field(requestId, "type", "must be \"message\" or \"ping\"");
     }
     Fields fields = new Fields();
+    rejectUnknown(fields, frame, MESSAGE_FIELDS);
     fields.requiredText(frame, "requestId", MAX_REQUEST_ID);
     String sessionId = sessionId(fields, frame.getValue("sessionId"));
     String content = fields.requiredText(frame, "content", MessageRoutes.MAX_CONTENT);
     String agentId = fields.optionalString(frame, "agentId", MessageRoutes.MAX_AGENT_ID);
+    check(fields, requestId);
+    return new Send(requestId, sessionId, content, agentId);
+  }
+
+  private static void rejectUnknown(Fields fields, JsonObject frame, Set<String> known) {
+    frame.fieldNames().stream().filter(name -> !known.contains(name)).sorted()
+        .forEach(name -> fields.reject(name, NOT_ALLOWED));
+  }
+
+  private static void check(Fields fields, String requestId) {
     try {
       fields.check();
     } catch (InvalidRequest invalid) {
       throw new BadFrame(requestId, Problem.validation(invalid.errors()));
     }
-    return new Send(requestId, sessionId, content, agentId);
   }
 
   private static JsonObject object(String text) {

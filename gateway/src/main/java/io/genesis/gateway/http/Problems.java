@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpVersion;
 import io.genesis.common.id.Ids;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -26,6 +27,15 @@ public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized(Problem.MEDIA_TYPE);
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  /** The longest request line answered (as Netty's default); longer gets 414. */
+  public static final int MAX_REQUEST_LINE = 4096;
+  /** The HTTP decoder's own limit: a longer line is refused before its path is known. */
+  public static final int DECODER_MAX_REQUEST_LINE = 65_536;
+  /** Two spaces and {@code HTTP/1.1}. */
+  private static final int REQUEST_LINE_OVERHEAD = 10;
+  private static final String REQUEST_LINE_TOO_LONG = "request line too long";
+  /** The target Netty gives a request whose first line it could not read. */
+  private static final String DECODER_PLACEHOLDER_URI = "/bad-request";
 
   private Problems() {}
 
@@ -86,27 +96,50 @@ public final class Problems {
   }
 
   /**
+   * First check of every request: a request line (method, target, version) over {@link #MAX_REQUEST_LINE}
+   * bytes is a 414 in the shape of its path. The HTTP decoder lets lines up to
+   * {@link #DECODER_MAX_REQUEST_LINE} through so that this check, which knows the path, answers them.
+   */
+  public static void requestLineLimit(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (request.version() != HttpVersion.HTTP_2
+        && request.method().name().length() + request.uri().length() + REQUEST_LINE_OVERHEAD > MAX_REQUEST_LINE) {
+      ctx.fail(new ServiceException(414, REQUEST_LINE_TOO_LONG));
+    } else {
+      ctx.next();
+    }
+  }
+
+  /**
    * The HTTP server's handler for requests its decoder refused before any route could see them (a
-   * request line over 4096 bytes: 414; headers over 8192 bytes: 431; anything malformed: 400): a
-   * problem answer too, then the connection closes.
+   * request line over {@link #DECODER_MAX_REQUEST_LINE} bytes: 414; headers over 8192 bytes: 431;
+   * anything malformed: 400): the shape of their path, then the connection closes. A request line the
+   * decoder refused has no path to go by: its answer is a problem that carries OpenAI's {@code error}
+   * member too, so both kinds of client read it.
    */
   public static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status = cause instanceof TooLongHttpLineException ? 414
         : cause instanceof TooLongHttpHeaderException ? 431 : 400;
     String detail = switch (status) {
-      case 414 -> "request line too long";
+      case 414 -> REQUEST_LINE_TOO_LONG;
       case 431 -> "request header fields too large";
       default -> "malformed HTTP request";
     };
     Problem base = Problem.of(status, detail);
+    boolean pathUnknown = cause instanceof TooLongHttpLineException || DECODER_PLACEHOLDER_URI.equals(request.uri());
+    boolean openAi = !pathUnknown && OpenAiError.covers(request.path());
+    Buffer body = openAi ? Json.toBuffer(OpenAiError.of(base, null))
+        : pathUnknown ? new JsonObject(Json.toBuffer(base))
+            .put("error", new JsonObject(Json.toBuffer(OpenAiError.of(base, null))).getValue("error")).toBuffer()
+        : Json.toBuffer(base);
     HttpServerResponse response = request.response();
     response.setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON)
+        .putHeader(HttpHeaders.CONTENT_TYPE, openAi ? Responses.APPLICATION_JSON : PROBLEM_JSON)
         .putHeader(RequestIds.X_REQUEST_ID, Ids.newId().toString())
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader(HttpHeaders.CONNECTION, "close")
-        .end(Json.toBuffer(base))
+        .end(body)
         .onComplete(done -> request.connection().close());
   }
 

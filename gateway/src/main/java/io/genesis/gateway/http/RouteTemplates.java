@@ -41,7 +41,12 @@ public final class RouteTemplates {
     if (current != null && current.getPath() != null && current.isExactPath()) {
       return current.getPath();
     }
-    String[] request = ctx.normalizedPath().split("/", -1);
+    String[] request;
+    try {
+      request = ctx.normalizedPath().split("/", -1);
+    } catch (IllegalArgumentException malformed) {
+      return UNMATCHED; // a path that is not validly percent-encoded (GET /x%ZZ): no route can match it
+    }
     for (Template template : templates()) {
       if (template.matches(ctx.request().method(), request)) {
         return template.path();

@@ -136,6 +136,8 @@ public final class OpenApi {
    */
   static JsonObject forValidation(JsonObject raw) {
     JsonObject copy = raw.copy();
+    // The router matches paths as written; the servers tell clients where the document came from.
+    copy.remove("servers");
     copy.getJsonObject("paths", new JsonObject()).forEach(pathEntry -> {
       if (pathEntry.getValue() instanceof JsonObject item) {
         item.forEach(opEntry -> {
