@@ -39,6 +39,6 @@ public record ModelSettings(
     int maxReplyChars) {
 
   public static ModelSettings defaults() {
-    return new ModelSettings(2_000, 8_000, 10_000, 120_000, 64, 2, 5, 30_000, false, 3_000, 0, 1_024, 32_000);
+    return new ModelSettings(2_000, 6_000, 10_000, 120_000, 64, 2, 5, 30_000, false, 3_000, 0, 1_024, 32_000);
   }
 }

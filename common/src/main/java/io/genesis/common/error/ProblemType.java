@@ -11,11 +11,14 @@ public enum ProblemType {
   NOT_ACCEPTABLE(406, "not-acceptable", "Not acceptable"),
   CONFLICT(409, "conflict", "Conflict"),
   PAYLOAD_TOO_LARGE(413, "payload-too-large", "Request body too large"),
+  URI_TOO_LONG(414, "uri-too-long", "Request line too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   UNPROCESSABLE(422, "unprocessable", "Unprocessable request"),
   UPGRADE_REQUIRED(426, "upgrade-required", "Upgrade required"),
   TOO_MANY_REQUESTS(429, "too-many-requests", "Too many requests"),
+  HEADERS_TOO_LARGE(431, "headers-too-large", "Request headers too large"),
   INTERNAL(500, "internal", "Internal error"),
+  BAD_GATEWAY(502, "bad-gateway", "Bad gateway"),
   UNAVAILABLE(503, "unavailable", "Service unavailable"),
   TIMEOUT(504, "timeout", "Upstream timeout");
 
