@@ -64,7 +64,11 @@ table() {
   g=$(fig stress-genesis .result.highestRateHeld); c=$(fig stress-ceiling .result.highestRateHeld)
   local every=""; [ -n "$(fig stress-ceiling .result.note)" ] && every=" (every step held: a lower bound)"
   r=$(ratio "$g" "$c")
-  echo "| stress, request mix, highest rate held with p99 < 100 ms | $(n "$g") req/s | $(n "$c") req/s$every | $r | ≥ 0.6 | $(yes ge "$r" 0.6) |"
+  stress_cell() { # summary: the highest rate held, and the step that broke with its p99
+    local s=$1 broke; broke=$(fig "$s" '.result.steps[] | select(.held == false) | "broke at \(.rate) req/s: p99 \(.p99) ms, \(.overLimitShare * 100) % over 100 ms, \(.errorShare * 100) % errors"' | head -1)
+    echo "$(n "$(fig "$s" .result.highestRateHeld)") req/s${broke:+ ($broke)}"
+  }
+  echo "| stress, request mix, highest rate held with p99 < 100 ms | $(stress_cell stress-genesis) | $(stress_cell stress-ceiling)$every | ${r:-—} | ≥ 0.6 | $(yes ge "$r" 0.6) |"
 
   spike_cell() { # summary: admitted p99 in the spike, errors by outcome, refusals' p99 and Retry-After
     local s=$1 errors
