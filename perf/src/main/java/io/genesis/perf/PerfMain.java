@@ -57,7 +57,8 @@ public final class PerfMain {
 
       Load scenarios (against loopback only; each stops by itself):
         baseline               the seeds' steady load: --rate 100 --duration 60s of the request mix
-                               (--mix agents:20,session:20,history:30,message:30; also health)
+                               (--mix agents:20,session:20,history:30,message:30; also health, and
+                               history-old: an older, never cached page of history, before=)
         stress                 a staircase --start-rate 100 --step 100 --step-duration 10s --max-rate 3000,
                                stopping at the first step whose p99 passes --p99-limit 100ms or whose
                                errors pass --error-limit 1%; reports the highest rate held

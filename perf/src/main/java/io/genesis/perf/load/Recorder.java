@@ -48,18 +48,26 @@ public final class Recorder {
       return;
     }
     long micros = Math.max(1, (endNanos - intendedNanos) / 1000);
-    all.record(micros);
-    Stats named = byName.computeIfAbsent(name, n -> Stats.times());
-    named.record(micros);
-    Stats staged = byStage.computeIfAbsent(stage, s -> Stats.times());
-    staged.record(micros);
+    all.request(micros, failure);
+    byName.computeIfAbsent(name, n -> Stats.times()).request(micros, failure);
+    byStage.computeIfAbsent(stage, s -> Stats.times()).request(micros, failure);
     interval.recordValue(Math.min(micros, interval.getHighestTrackableValue()));
     if (failure != null) {
-      all.error(failure);
-      named.error(failure);
-      staged.error(failure);
       intervalErrors++;
     }
+  }
+
+  /**
+   * A refusal ({@code 429} or {@code 503}, already recorded by {@link #request}) that came without a
+   * {@code Retry-After} header: counted as {@code withoutRetryAfter} beside its status.
+   */
+  public void withoutRetryAfter(String name, int stage, long intendedNanos) {
+    if (!measured(intendedNanos)) {
+      return;
+    }
+    all.withoutRetryAfter();
+    byName.computeIfAbsent(name, n -> Stats.times()).withoutRetryAfter();
+    byStage.computeIfAbsent(stage, s -> Stats.times()).withoutRetryAfter();
   }
 
   /** A time measured from a request's intended start, e.g. to the first token. */

@@ -17,7 +17,11 @@ public final class Stats {
   private final double scale;
   private final String unit;
   private final Map<String, Long> errors = new TreeMap<>();
+  /** Requests only: the successful ones and the failed ones apart (a fast refusal must not hide a slow success). */
+  private Histogram succeeded;
+  private Histogram failed;
   private long errorCount;
+  private long withoutRetryAfter;
 
   Stats(double scale, String unit) {
     this.histogram = new Histogram(3_600_000_000L, 3);
@@ -36,6 +40,25 @@ public final class Stats {
   void error(String outcome) {
     errorCount++;
     errors.merge(outcome, 1L, Long::sum);
+  }
+
+  /** One request: its time, and its failure outcome or null for a success. */
+  void request(long micros, String failure) {
+    record(micros);
+    if (succeeded == null) {
+      succeeded = new Histogram(3_600_000_000L, 3);
+      failed = new Histogram(3_600_000_000L, 3);
+    }
+    Histogram part = failure == null ? succeeded : failed;
+    part.recordValue(Math.max(0, Math.min(micros, part.getHighestTrackableValue())));
+    if (failure != null) {
+      error(failure);
+    }
+  }
+
+  /** A 429 or 503 that came without a {@code Retry-After} header (already counted by its status). */
+  void withoutRetryAfter() {
+    withoutRetryAfter++;
   }
 
   public long count() {
@@ -67,12 +90,32 @@ public final class Stats {
     if (!errors.isEmpty()) {
       json.put("errorsByOutcome", new JsonObject(new TreeMap<>(errors)));
     }
+    if (errors.containsKey("429") || errors.containsKey("503")) {
+      json.put("withoutRetryAfter", withoutRetryAfter);
+    }
     if (count > 0) {
       json.put("mean", round(histogram.getMean() / scale)).put("min", round(histogram.getMinValue() / scale));
       for (int i = 0; i < LEVELS.length; i++) {
         json.put(PERCENTILES[i], at(LEVELS[i]));
       }
       json.put("max", round(histogram.getMaxValue() / scale));
+    }
+    if (succeeded != null) {
+      json.put("succeeded", part(succeeded));
+      if (failed.getTotalCount() > 0) {
+        json.put("failed", part(failed));
+      }
+    }
+    return json;
+  }
+
+  /** Count, p50, p90, p99, p99.9 and max of one part of a request series. */
+  private JsonObject part(Histogram part) {
+    JsonObject json = new JsonObject().put("count", part.getTotalCount());
+    if (part.getTotalCount() > 0) {
+      json.put("p50", round(part.getValueAtPercentile(50) / scale)).put("p90", round(part.getValueAtPercentile(90) / scale))
+          .put("p99", round(part.getValueAtPercentile(99) / scale)).put("p99.9", round(part.getValueAtPercentile(99.9) / scale))
+          .put("max", round(part.getMaxValue() / scale));
     }
     return json;
   }

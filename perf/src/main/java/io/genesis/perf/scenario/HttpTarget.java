@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpTarget {
   static final CharSequence JSON = "application/json";
+  private static final CharSequence RETRY_AFTER = "Retry-After";
   private final HttpClient client;
   private final String host;
   private final int port;
@@ -46,8 +47,8 @@ public final class HttpTarget {
     return port;
   }
 
-  /** What came back: the status and the whole body. */
-  public record Answer(int status, Buffer body) {
+  /** What came back: the status, the whole body, and whether a {@code Retry-After} header came with it. */
+  public record Answer(int status, Buffer body, boolean retryAfter) {
     public JsonObject json() {
       return body.toJsonObject();
     }
@@ -75,7 +76,8 @@ public final class HttpTarget {
     }
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes)))
+        .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes,
+            response.headers().contains(RETRY_AFTER))))
         .transform(outcome -> {
           long end = System.nanoTime();
           if (outcome.failed()) {
@@ -85,6 +87,9 @@ public final class HttpTarget {
           Answer answer = outcome.result();
           boolean ok = answer.status() < 400;
           iteration.recorder().request(name, iteration.stage(), startNanos, end, ok ? null : String.valueOf(answer.status()));
+          if ((answer.status() == 429 || answer.status() == 503) && !answer.retryAfter()) {
+            iteration.recorder().withoutRetryAfter(name, iteration.stage(), startNanos);
+          }
           return ok ? Future.succeededFuture(answer)
               : Future.failedFuture(method + " " + uri + " answered " + answer.status());
         });

@@ -10,13 +10,17 @@ import io.vertx.core.json.JsonObject;
  * The single requests of the request-level scenarios (baseline, stress, spike, soak), each with the
  * ceiling server's route of the same shape and nothing behind it, so a run against both gives a ratio:
  * a read through the event bus ({@code agents} ↔ {@code /json}), a cached read ({@code session} ↔ a
- * Redis GET), a database read ({@code history} ↔ a one-row PostgreSQL read), a write ({@code message},
- * a whole chat exchange with two commits ↔ one INSERT), and liveness ({@code health} ↔ {@code /plain}).
+ * Redis GET), the first page of history ({@code history}, cached by GENESIS ↔ a one-row PostgreSQL read),
+ * an older page of history ({@code history-old}: {@code before=} the newest message of the user's seeded
+ * exchange, which GENESIS never caches, so it always reads PostgreSQL ↔ the same one-row read), a write
+ * ({@code message}, a whole chat exchange with two commits ↔ one INSERT), and liveness ({@code health} ↔
+ * {@code /plain}).
  */
 public enum RequestKind {
   AGENTS(HttpMethod.GET, "/json"),
   SESSION(HttpMethod.GET, "/redis"),
   HISTORY(HttpMethod.GET, "/db"),
+  HISTORY_OLD(HttpMethod.GET, "/db"),
   MESSAGE(HttpMethod.POST, "/insert"),
   HEALTH(HttpMethod.GET, "/plain");
 
@@ -29,7 +33,7 @@ public enum RequestKind {
   }
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   public static RequestKind of(String name) {
@@ -38,7 +42,7 @@ public enum RequestKind {
         return kind;
       }
     }
-    throw new IllegalArgumentException("unknown request '" + name + "': use agents, session, history, message or health");
+    throw new IllegalArgumentException("unknown request '" + name + "': use agents, session, history, history-old, message or health");
   }
 
   public HttpMethod method() {
@@ -58,6 +62,7 @@ public enum RequestKind {
       case AGENTS -> "/api/v1/agents";
       case SESSION -> "/api/v1/sessions/" + user.sessionId();
       case HISTORY -> "/api/v1/sessions/" + user.sessionId() + "/messages?limit=20";
+      case HISTORY_OLD -> "/api/v1/sessions/" + user.sessionId() + "/messages?limit=20&before=" + user.seededReplyId();
       case MESSAGE -> "/api/v1/sessions/" + user.sessionId() + "/messages";
       case HEALTH -> "/health/live";
     };

@@ -16,8 +16,15 @@ import java.util.function.IntFunction;
 public final class Users {
   private static final int SET_UP_IN_PARALLEL = 8;
 
-  /** A user, their token and their session. */
-  public record User(String id, String token, String sessionId) {}
+  /**
+   * A user, their token and their session; {@code seededReplyId} is the reply of the exchange seeded at
+   * set-up (null without one): history before it is an older page, which GENESIS reads from PostgreSQL.
+   */
+  public record User(String id, String token, String sessionId, String seededReplyId) {
+    public User(String id, String token, String sessionId) {
+      this(id, token, sessionId, null);
+    }
+  }
 
   private Users() {}
 
@@ -28,7 +35,8 @@ public final class Users {
             .map(session -> new User(user.id(), user.token(), session.getString("id"))))
         .compose(user -> !seed ? Future.succeededFuture(user)
             : http.call(HttpMethod.POST, "/api/v1/sessions/" + user.sessionId() + "/messages", user.token(),
-                new JsonObject().put("content", Prompts.get(i))).map(user)));
+                new JsonObject().put("content", Prompts.get(i))).map(exchange -> new User(user.id(), user.token(),
+                user.sessionId(), exchange.getJsonObject("reply").getString("id")))));
   }
 
   /** For the ceiling, which needs no sign-in: {@code count} unnamed users without token or session. */
