@@ -1,6 +1,7 @@
 package io.genesis.gateway.ratelimit;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +94,11 @@ public final class RateLimiter {
       return;
     }
     stats.redisFailed();
+    if (busy(failure)) {
+      // This process's own pool is full: the call was never sent and Redis is answering the others,
+      // so going local would stop sharing the limit with the other gateways.
+      return;
+    }
     boolean started = unreachable(failure) ? health.unreachable(local.now()) : health.failed(local.now());
     if (started) {
       LOG.warn("rate limiter: Redis unreachable ({}); limiting per instance until it answers", reason(failure));
@@ -166,6 +172,16 @@ public final class RateLimiter {
   static boolean unreachable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The call waited for no connection: this process's Redis pool was full. */
+  static boolean busy(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectionPoolTooBusyException) {
         return true;
       }
     }

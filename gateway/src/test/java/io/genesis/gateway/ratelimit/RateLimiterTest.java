@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.gateway.ratelimit.Decision.Source;
 import io.vertx.core.Future;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -120,6 +121,20 @@ class RateLimiterTest {
   }
 
   @Test
+  @DisplayName("a full Redis pool is not an outage: however many calls it refuses, nothing is decided locally")
+  void fullPoolStaysShared() {
+    RateLimiter limiter = process();
+    remote.busy = true;
+    for (int i = 0; i < 10; i++) {
+      Decision decision = decide(limiter, "user:p" + i);
+      assertTrue(decision.undecided(), "call " + i + " was refused for want of a decision");
+    }
+    assertFalse(limiter.health().result().startsWith("DEGRADED"), "the limiter never went local");
+    remote.busy = false;
+    assertEquals(Source.REDIS, decide(limiter, "user:q").source());
+  }
+
+  @Test
   @DisplayName("while degraded, one request per second probes the store; its recovery makes decisions shared again")
   void recovers() {
     RateLimiter limiter = process();
@@ -161,6 +176,8 @@ class RateLimiterTest {
     boolean failing;
     /** Connected, but every call fails (an error reply, a connection cut mid-call). */
     boolean erroring;
+    /** This process's pool is full: the call is never sent, while Redis answers the others. */
+    boolean busy;
     int calls;
 
     FakeRemote(FakeTicker ticker) {
@@ -175,6 +192,9 @@ class RateLimiterTest {
       }
       if (erroring) {
         return Future.failedFuture("ERR something went wrong");
+      }
+      if (busy) {
+        return Future.failedFuture(new ConnectionPoolTooBusyException("Connection pool reached max wait queue size of 512"));
       }
       Decision decision = logs.computeIfAbsent(key, k -> new SlidingLog())
           .acquire(ticker.read(), limit, Duration.ofMillis(windowMillis).toNanos());
