@@ -90,16 +90,16 @@ public final class SessionCaches {
   }
 
   private Future<Void> invalidateOnce(String sessionId, boolean withMessages) {
-    List<Future<Void>> deletes = new ArrayList<>(2);
     JsonArray caches = new JsonArray().add(SESSIONS);
-    deletes.add(sessions.invalidate(sessionId));
+    List<String> keys = new ArrayList<>(2);
+    sessions.invalidateLocal(sessionId);
+    keys.add(KEY_PREFIX + "session:" + sessionId);
     if (withMessages) {
-      deletes.add(messages.invalidate(sessionId));
+      messages.invalidateLocal(sessionId);
+      keys.add(KEY_PREFIX + "messages:" + sessionId);
       caches.add(MESSAGES);
     }
-    // Publish only once the keys are gone, or another instance could reload the old value from Redis.
-    return Future.all(deletes).compose(deleted ->
-        bus.publish(new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches))).mapEmpty();
+    return bus.deleteThenPublish(keys, new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches));
   }
 
   /**

@@ -92,18 +92,6 @@ public final class TwoLayerCache<V> {
     l2Set(id, value);
   }
 
-  /** Drops the id from L1 and L2; never fails (a Redis error is logged and the TTL bounds staleness). */
-  public Future<Void> invalidate(String id) {
-    invalidateLocal(id);
-    return redis.del(List.of(keyPrefix + id))
-        .timeout(L2_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
-        .otherwise(e -> {
-          LOG.debug("L2 delete of {}{} failed: {}", keyPrefix, id, e.toString());
-          return null;
-        });
-  }
-
   /** Drops the id from this process only (another instance already cleared L2). */
   public void invalidateLocal(String id) {
     recentInvalidations.put(id, System.nanoTime());

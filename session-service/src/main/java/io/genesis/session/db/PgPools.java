@@ -15,8 +15,12 @@ import java.util.concurrent.TimeUnit;
 public final class PgPools {
   /** Connections per verticle instance; appends are one statement, so a few go a long way. */
   static final int MAX_SIZE = 8;
-  /** Requests waiting for a connection beyond this fail at once instead of piling up. */
-  static final int MAX_WAIT_QUEUE = 256;
+  /**
+   * Requests waiting for a connection beyond this fail at once (503) instead of piling up: 8 waiters
+   * a connection is a few milliseconds of statements, while a deeper queue only turns overload into
+   * waits that end in timeouts (the spike of docs/PERFORMANCE.md).
+   */
+  static final int MAX_WAIT_QUEUE = 64;
   /**
    * How long a request may wait for a pooled connection (and a new connection may take). With the
    * statement cap this keeps every database step under the gateway's 5 s event-bus timeout, so the
@@ -38,7 +42,8 @@ public final class PgPools {
   public static Pool create(Vertx vertx, String pgUrl) {
     PgConnectOptions connect = PgConnectOptions.fromUri(pgUrl)
         .addProperty("application_name", "genesis-session")
-        .addProperty("statement_timeout", STATEMENT_TIMEOUT_MS);
+        .addProperty("statement_timeout", STATEMENT_TIMEOUT_MS)
+        .setCachePreparedStatements(true); // every statement is one of a fixed set: parse each once a connection
     PoolOptions pool = new PoolOptions()
         .setName("genesis-session-pg")
         .setMaxSize(MAX_SIZE)
