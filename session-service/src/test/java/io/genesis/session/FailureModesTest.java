@@ -115,7 +115,7 @@ class FailureModesTest {
   }
 
   @Test
-  @DisplayName("appends past the pool and its bounded wait queue are refused at once with 503; the queued ones are stored")
+  @DisplayName("appends that cannot get a database connection soon are refused with 503 while the queue is stuck, not after the gateway gave up")
   void overloadIsRefusedNotQueued(Vertx vertx, VertxTestContext ctx) {
     String user = userId();
     int sent = 100;
@@ -153,7 +153,7 @@ class FailureModesTest {
                         List<Integer> statuses = appends.stream().filter(Future::failed).map(f -> TestSupport.status(f.cause())).distinct().toList();
                         ctx.verify(() -> {
                           assertTrue(refusedWhileLocked.get() >= 20, "refused while the lock was held: " + refusedWhileLocked.get());
-                          assertTrue(stored >= 64, "stored: " + stored);
+                          assertTrue(stored >= 1 && stored + refusedWhileLocked.get() <= sent, "stored: " + stored);
                           assertTrue(statuses.isEmpty() || statuses.equals(List.of(503)), "statuses: " + statuses);
                         });
                         return null;
