@@ -51,7 +51,8 @@ public final class Admission implements Handler<RoutingContext> {
   }
 
   private boolean exempt(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
+    // The raw path: normalizing a malformed one (e.g. %ZZ) throws, and that is for the router to answer (400).
+    String path = ctx.request().path();
     if (ALWAYS.contains(path) || path.equals(webSocketPath) || path.startsWith("/v1/")) {
       return true;
     }
