@@ -21,6 +21,7 @@ import io.genesis.gateway.auth.Tokens;
 import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
+import io.genesis.gateway.http.Admission;
 import io.genesis.gateway.http.Compression;
 import io.genesis.gateway.http.ConnectionTimeouts;
 import io.genesis.gateway.http.Cors;
@@ -147,6 +148,7 @@ public final class GatewayVerticle extends VerticleBase {
         ctx.next();
       }
     });
+    router.route().handler(new Admission(Admission.MAX_IN_FLIGHT, WebSocketRoute.PATH));
     readiness.mount(router);
     router.get("/openapi.json").handler(api::serve);
     PerformanceRoutes.mountMetrics(router, vertx);

@@ -1,5 +1,6 @@
 package io.genesis.launcher;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -109,6 +110,10 @@ class EncryptionAtRestTest {
       String token = http.token("crypto-" + marker);
       sessionId = http.post("/api/v1/sessions", token, new JsonObject().put("title", "Title " + marker))
           .bodyAsJsonObject().getString("id");
+      // A new session is written through to Redis; the appends below drop it there (the appending instance
+      // keeps what it wrote in its L1 only), so its Redis copy is read now.
+      String sessionKey = "genesis:v1:session:" + sessionId;
+      String cachedSession = eventually(() -> redis.get(sessionKey).map(r -> r == null ? null : r.toString()));
       for (int i = 0; i < 3; i++) {
         HttpResponse<Buffer> sent = http.post("/api/v1/sessions/" + sessionId + "/messages", token,
             new JsonObject().put("content", "My secret " + marker + " number " + i));
@@ -132,7 +137,9 @@ class EncryptionAtRestTest {
       assertEquals(0L, rows("SELECT count(*) FROM sessions WHERE title LIKE $1", Tuple.of("%" + marker + "%")).get(0).getLong(0));
 
       // The caches' L2 writes are not awaited by the request: wait until both entries exist.
-      for (String key : List.of("genesis:v1:session:" + sessionId, "genesis:v1:messages:" + sessionId)) {
+      assertTrue(cachedSession.startsWith("gcm1:" + keyId + ":"), "the session's Redis copy holds " + cachedSession);
+      assertFalse(cachedSession.contains(marker), "the session's Redis copy holds plaintext");
+      for (String key : List.of("genesis:v1:messages:" + sessionId)) {
         String value = eventually(() -> redis.get(key).map(r -> r == null ? null : r.toString()));
         assertTrue(value.startsWith("gcm1:" + keyId + ":"), key + " holds " + value);
       }

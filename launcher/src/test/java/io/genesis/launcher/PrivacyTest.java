@@ -251,10 +251,11 @@ class PrivacyTest {
     append(me, second, 3, "mine too");
     String theirs = http.newSession(strangerToken, "nova");
     append(stranger, theirs, 4, "theirs");
-    // Read through both caches: sessions and first message pages now sit in L1 and in Redis.
+    // Read through both caches: sessions and first message pages now sit in L1 and in Redis. Through the
+    // other instance: an append leaves the session it wrote in the appending instance's L1, not in Redis.
     for (String id : List.of(first, second)) {
-      assertEquals(200, http.get("/api/v1/sessions/" + id, token).statusCode());
-      assertEquals(200, http.get("/api/v1/sessions/" + id + "/messages", token).statusCode());
+      assertEquals(200, otherHttp.get("/api/v1/sessions/" + id, token).statusCode());
+      assertEquals(200, otherHttp.get("/api/v1/sessions/" + id + "/messages", token).statusCode());
     }
     // (the big session's last invalidations may still be under way; the small one has settled)
     assertEquals(1, exists("genesis:v1:session:" + second), "the test needs the session cached in Redis");

@@ -3,6 +3,7 @@ package io.genesis.session;
 import io.genesis.common.error.ServiceException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.DatabaseException;
+import io.genesis.common.log.ThrottledLog;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+  /** "Cannot serve now" comes in floods under overload: a line a second with a count, not one per request. */
+  private static final ThrottledLog UNAVAILABLE = ThrottledLog.warn(LOG);
   /**
    * SQLSTATE classes and codes meaning "cannot serve now": connection (08), authorization (28, at
    * connect), rollback (40), resources (53), operator intervention (57), lock timeout (55P03),
@@ -35,14 +38,14 @@ final class Failures {
       LOG.error("session service failure", failure);
       return new ServiceException(500, "internal error");
     }
-    LOG.warn("database unavailable: {}", failure.toString());
+    UNAVAILABLE.log("database unavailable: {}", failure.toString());
     return ServiceException.unavailable("session store unavailable");
   }
 
   private static ServiceException database(DatabaseException db) {
     String state = db.getSqlState();
     if (state != null && (TRANSIENT_CODES.contains(state) || TRANSIENT_CLASSES.contains(state.substring(0, 2)))) {
-      LOG.warn("database unavailable: SQLSTATE {} {}", state, primaryMessage(db));
+      UNAVAILABLE.log("database unavailable: SQLSTATE {} {}", state, primaryMessage(db));
       return ServiceException.unavailable("session store unavailable");
     }
     LOG.error("database error SQLSTATE {} {}", state, primaryMessage(db));

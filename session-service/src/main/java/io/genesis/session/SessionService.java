@@ -86,10 +86,11 @@ final class SessionService {
     if (request.partial() && !Messages.ROLE_AGENT.equals(role)) {
       throw ServiceException.badRequest("partial: only an agent reply can be partial");
     }
+    long started = System.nanoTime();
     return repository.appendMessage(id, userId, Ids.newId(), role, blankToNull(request.agentId()), request.content(),
             request.partial())
-        .compose(message -> message != null
-            ? caches.invalidate(message.sessionId(), true).map(message)
+        .compose(appended -> appended != null
+            ? caches.afterAppend(appended.session(), started).map(appended.message())
             : whyNotAppended(userId, id));
   }
 

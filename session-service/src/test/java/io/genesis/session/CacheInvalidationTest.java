@@ -106,6 +106,33 @@ class CacheInvalidationTest {
   }
 
   @Test
+  @DisplayName("an append keeps the session as it left it in the appending instance's L1, and the other instance drops its copy")
+  void appendOnAKeepsWrittenSessionInAAndInvalidatesB(Vertx a, VertxTestContext ctx) {
+    String user = userId();
+    TestSupport.<SessionView>request(a, Addresses.SESSION_CREATE, new CreateSession(user, "nova", null))
+        .compose(s -> {
+          SessionRef ref = new SessionRef(user, s.id());
+          return request(a, Addresses.SESSION_GET, ref)
+              .compose(v -> request(second, Addresses.SESSION_GET, ref))
+              .compose(v -> awaitInvalidation(second, about(s.id())))
+              .compose(invalidated -> stats(a).compose(before -> appendMany(a, user, s.id(), 1)
+                  .compose(appended -> invalidated
+                      .compose(event -> request(a, Addresses.SESSION_GET, ref))
+                      .compose(onA -> request(second, Addresses.SESSION_GET, ref)
+                          .compose(onB -> stats(a).map(after -> {
+                            ctx.verify(() -> {
+                              assertEquals(appended.get(0).createdAt(), ((SessionView) onA).updatedAt());
+                              assertEquals(onA, onB);
+                              assertEquals(0, l1(after, "sessions", "misses") - l1(before, "sessions", "misses"),
+                                  "A answered from the database, not from L1");
+                            });
+                            return null;
+                          }))))));
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   @DisplayName("closing through B is seen by A at once")
   void closeOnBSeenByA(Vertx a, VertxTestContext ctx) {
     String user = userId();
@@ -141,7 +168,9 @@ class CacheInvalidationTest {
     String user = userId();
     TestSupport.<SessionView>request(a, Addresses.SESSION_CREATE, new CreateSession(user, "stella", "goals"))
         .compose(s -> appendMany(a, user, s.id(), 3)
-            .compose(appended -> request(a, Addresses.MESSAGE_LIST, new ListMessages(user, s.id(), 10, null)))
+            // An append leaves the session it wrote in A's L1 only; a close drops it, so that A loads it (into L2).
+            .compose(appended -> request(a, Addresses.SESSION_CLOSE, new SessionRef(user, s.id())))
+            .compose(closed -> request(a, Addresses.MESSAGE_LIST, new ListMessages(user, s.id(), 10, null)))
             .compose(loadedByA -> request(a, Addresses.SESSION_GET, new SessionRef(user, s.id())))
             .compose(sessionOnA -> stats(second).compose(before -> request(second, Addresses.SESSION_GET, new SessionRef(user, s.id()))
                 .compose(got -> request(second, Addresses.MESSAGE_LIST, new ListMessages(user, s.id(), 2, null))

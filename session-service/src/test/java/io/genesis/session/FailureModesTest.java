@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages.AppendMessage;
 import io.genesis.common.bus.Messages.CreateSession;
 import io.genesis.common.bus.Messages.Empty;
 import io.genesis.common.bus.Messages.HealthReport;
@@ -17,10 +18,20 @@ import io.genesis.common.bus.Messages.SessionRef;
 import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.common.id.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -101,6 +112,57 @@ class FailureModesTest {
           assertTrue((System.nanoTime() - started) / 1_000_000 < FAST_MS);
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName("appends that cannot get a database connection soon are refused with 503 while the queue is stuck, not after the gateway gave up")
+  void overloadIsRefusedNotQueued(Vertx vertx, VertxTestContext ctx) {
+    String user = userId();
+    int sent = 100;
+    Pool locker = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(PgConnectOptions.fromUri(TestSupport.services().pgUrl())).using(vertx).build();
+    TestSupport.deploy(vertx)
+        .compose(deployment -> TestSupport.<SessionView>request(vertx, Addresses.SESSION_CREATE, new CreateSession(user, null, null))
+            .compose(session -> locker.getConnection().compose(conn -> conn.begin().compose(tx -> conn
+                // Every append of this session now waits for the row lock, holding a pooled connection.
+                .preparedQuery("SELECT id FROM sessions WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(session.id())))
+                .compose(locked -> {
+                  AtomicInteger refusedWhileLocked = new AtomicInteger();
+                  AtomicBoolean released = new AtomicBoolean();
+                  Promise<Void> firstRefusals = Promise.promise();
+                  List<Future<Object>> appends = new ArrayList<>();
+                  for (int i = 0; i < sent; i++) {
+                    appends.add(request(vertx, Addresses.MESSAGE_APPEND, new AppendMessage(user, session.id(), "user", null, "m" + i))
+                        .onFailure(e -> {
+                          if (!released.get() && TestSupport.status(e) == 503 && refusedWhileLocked.incrementAndGet() == 20) {
+                            firstRefusals.tryComplete();
+                          }
+                        }));
+                  }
+                  // Refused or not within a second, the lock goes (well inside statement and connection timeouts).
+                  long timer = vertx.setTimer(1_000, t -> firstRefusals.tryComplete());
+                  return firstRefusals.future()
+                      .compose(v -> {
+                        vertx.cancelTimer(timer);
+                        released.set(true);
+                        return tx.commit();
+                      })
+                      .compose(v -> Future.join(appends).otherwiseEmpty())
+                      .map(v -> {
+                        long stored = appends.stream().filter(Future::succeeded).count();
+                        List<Integer> statuses = appends.stream().filter(Future::failed).map(f -> TestSupport.status(f.cause())).distinct().toList();
+                        ctx.verify(() -> {
+                          assertTrue(refusedWhileLocked.get() >= 20, "refused while the lock was held: " + refusedWhileLocked.get());
+                          assertTrue(stored >= 1 && stored + refusedWhileLocked.get() <= sent, "stored: " + stored);
+                          assertTrue(statuses.isEmpty() || statuses.equals(List.of(503)), "statuses: " + statuses);
+                        });
+                        return null;
+                      });
+                })
+                .eventually(conn::close))))
+            .eventually(() -> vertx.undeploy(deployment)))
+        .eventually(locker::close)
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   /** Fails when {@code answer} takes longer than {@link #FAST_MS}. */

@@ -18,6 +18,7 @@ import io.genesis.gateway.bus.ServiceClient;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Objects;
+import io.genesis.common.log.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Exchanges {
   private static final Logger LOG = LoggerFactory.getLogger(Exchanges.class);
+  /** Fails together with everything else when the session store is overloaded: a line a second, not one per reply. */
+  private static final ThrottledLog KEPT_AGENT = ThrottledLog.warn(LOG);
 
   private final ServiceClient services;
   private final SessionRoutes sessions;
@@ -127,7 +130,7 @@ final class Exchanges {
     }
     return services.request(Addresses.SESSION_SET_AGENT, new SetSessionAgent(turn.ref().userId(), turn.ref().sessionId(), agentId))
         .recover(failure -> {
-          LOG.warn("session {} keeps its agent: {}", turn.ref().sessionId(), failure.getMessage());
+          KEPT_AGENT.log("session {} keeps its agent: {}", turn.ref().sessionId(), failure.getMessage());
           return Future.succeededFuture();
         });
   }

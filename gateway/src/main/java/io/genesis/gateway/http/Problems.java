@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.genesis.common.log.ThrottledLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  /** 503s come in floods under overload: a line a second with a count, not one per request. */
+  private static final ThrottledLog UNAVAILABLE = ThrottledLog.warn(LOG);
   private static final CharSequence PROBLEM_JSON = HttpHeaders.createOptimized(Problem.MEDIA_TYPE);
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   /** The longest request line answered (as Netty's default); longer gets 414. */
@@ -175,6 +178,11 @@ public final class Problems {
     if (failure instanceof ServiceException service) {
       if (service.retryAfterSeconds() > 0) {
         ctx.response().headers().set(RETRY_AFTER, Integer.toString(service.retryAfterSeconds()));
+      }
+      if (service.status() == 503) {
+        UNAVAILABLE.log("request {} {} {} refused: {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),
+            service.getMessage());
+        return Problem.of(service.status(), withRequestId(service.getMessage(), RequestIds.of(ctx)));
       }
       if (service.status() >= 500) {
         LOG.warn("request {} {} {} failed: {}", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(),

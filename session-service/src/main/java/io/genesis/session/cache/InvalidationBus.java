@@ -10,6 +10,8 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,6 +32,8 @@ public final class InvalidationBus {
   static final long MIN_BACKOFF_MS = 100;
   static final long MAX_BACKOFF_MS = 10_000;
   static final long PUBLISH_TIMEOUT_MS = 300;
+  private static final String DELETE_THEN_PUBLISH =
+      "redis.call('DEL', unpack(KEYS)) return redis.call('PUBLISH', ARGV[1], ARGV[2])";
   static final long FIRST_SUBSCRIBE_WAIT_MS = 2_000;
 
   private final Vertx vertx;
@@ -72,6 +76,27 @@ public final class InvalidationBus {
         .<Void>mapEmpty()
         .otherwise(e -> {
           LOG.debug("cache invalidation not published: {}", e.toString());
+          return null;
+        });
+  }
+
+  /**
+   * Deletes {@code keys} and then publishes {@code event}, in one Redis round trip (a script, so the
+   * delete is done before any instance hears of it and could reload the old value). Never fails, as
+   * {@link #publish}: the second pass and the TTLs bound what a lost one leaves stale.
+   */
+  public Future<Void> deleteThenPublish(List<String> keys, JsonObject event) {
+    List<String> args = new ArrayList<>(keys.size() + 4);
+    args.add(DELETE_THEN_PUBLISH);
+    args.add(Integer.toString(keys.size()));
+    args.addAll(keys);
+    args.add(CHANNEL);
+    args.add(event.copy().put("origin", instanceId).encode());
+    return publisher.eval(args)
+        .timeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .otherwise(e -> {
+          LOG.debug("cache invalidation not applied in Redis: {}", e.toString());
           return null;
         });
   }

@@ -15,6 +15,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -89,17 +90,44 @@ public final class SessionCaches {
     return invalidateOnce(sessionId, withMessages);
   }
 
+  /**
+   * After a committed append, which answered the session as it left it: as {@link #invalidate}, except
+   * that this process's L1 gets that session in place of dropping it (see
+   * {@link TwoLayerCache#replaceLocal}), so the next message of the conversation finds it there; the
+   * second pass drops from L1 only a value older than it. Redis and the other instances drop both
+   * keys, as after any write. Never fails.
+   */
+  public Future<Void> afterAppend(SessionView written, long appendStartedNanos) {
+    String id = written.id();
+    vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> {
+      sessions.invalidateLocalIf(id, cached -> cached.updatedAt().isBefore(written.updatedAt()));
+      messages.invalidateLocal(id);
+      bus.deleteThenPublish(keys(id), event(id));
+    });
+    sessions.replaceLocal(id, written, appendStartedNanos, Comparator.comparing(SessionView::updatedAt));
+    messages.invalidateLocal(id);
+    return bus.deleteThenPublish(keys(id), event(id));
+  }
+
+  private static List<String> keys(String sessionId) {
+    return List.of(KEY_PREFIX + "session:" + sessionId, KEY_PREFIX + "messages:" + sessionId);
+  }
+
+  private static JsonObject event(String sessionId) {
+    return new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", new JsonArray().add(SESSIONS).add(MESSAGES));
+  }
+
   private Future<Void> invalidateOnce(String sessionId, boolean withMessages) {
-    List<Future<Void>> deletes = new ArrayList<>(2);
     JsonArray caches = new JsonArray().add(SESSIONS);
-    deletes.add(sessions.invalidate(sessionId));
+    List<String> keys = new ArrayList<>(2);
+    sessions.invalidateLocal(sessionId);
+    keys.add(KEY_PREFIX + "session:" + sessionId);
     if (withMessages) {
-      deletes.add(messages.invalidate(sessionId));
+      messages.invalidateLocal(sessionId);
+      keys.add(KEY_PREFIX + "messages:" + sessionId);
       caches.add(MESSAGES);
     }
-    // Publish only once the keys are gone, or another instance could reload the old value from Redis.
-    return Future.all(deletes).compose(deleted ->
-        bus.publish(new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches))).mapEmpty();
+    return bus.deleteThenPublish(keys, new JsonObject().put("sessionIds", new JsonArray().add(sessionId)).put("caches", caches));
   }
 
   /**

@@ -12,7 +12,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -92,16 +94,26 @@ public final class TwoLayerCache<V> {
     l2Set(id, value);
   }
 
-  /** Drops the id from L1 and L2; never fails (a Redis error is logged and the TTL bounds staleness). */
-  public Future<Void> invalidate(String id) {
-    invalidateLocal(id);
-    return redis.del(List.of(keyPrefix + id))
-        .timeout(L2_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
-        .otherwise(e -> {
-          LOG.debug("L2 delete of {}{} failed: {}", keyPrefix, id, e.toString());
-          return null;
-        });
+  /**
+   * After a write of this process that answered the row as it left it: puts {@code written} in L1 in
+   * place of what is there, unless it is older than that ({@code newer} orders two values of an id),
+   * or any invalidation of the id (local or from another instance) came since the write started,
+   * when the entry is dropped instead: another write may have come in between. Either way, loads
+   * in flight no longer store what they read (as after {@link #invalidateLocal}).
+   */
+  public void replaceLocal(String id, V written, long writeStartedNanos, Comparator<V> newer) {
+    if (fresh(id, writeStartedNanos)) {
+      l1.asMap().merge(id, written, (cached, value) -> newer.compare(value, cached) >= 0 ? value : cached);
+    } else {
+      l1.invalidate(id);
+    }
+    recentInvalidations.put(id, System.nanoTime());
+  }
+
+  /** Drops the id from this process's L1 only when its value there is {@code stale}. */
+  public void invalidateLocalIf(String id, Predicate<V> stale) {
+    recentInvalidations.put(id, System.nanoTime());
+    l1.asMap().computeIfPresent(id, (key, cached) -> stale.test(cached) ? null : cached);
   }
 
   /** Drops the id from this process only (another instance already cleared L2). */

@@ -13,15 +13,23 @@ import java.util.concurrent.TimeUnit;
  * database outage must fail requests fast (503), never queue them without end.
  */
 public final class PgPools {
-  /** Connections per verticle instance; appends are one statement, so a few go a long way. */
-  static final int MAX_SIZE = 8;
+  /**
+   * Connections of the session service: two a core on this project's 2-core reference machine, as
+   * many as the perf ceiling's pools hold together, so that the ratio compares like with like.
+   */
+  static final int MAX_SIZE = 16;
   /** Requests waiting for a connection beyond this fail at once instead of piling up. */
   static final int MAX_WAIT_QUEUE = 256;
   /**
-   * How long a request may wait for a pooled connection (and a new connection may take). With the
-   * statement cap this keeps every database step under the gateway's 5 s event-bus timeout, so the
-   * service answers before the gateway gives up: a write is never committed after its caller was
-   * told 503.
+   * How long a request may wait for a pooled connection. A queue that does not move within this is
+   * overload: the request answers 503 (the gateway adds Retry-After) instead of waiting its way into
+   * the gateway's timeout, and what is admitted keeps a short wait.
+   */
+  static final int LEASE_TIMEOUT_MS = 500;
+  /**
+   * How long establishing a new connection may take. With the statement cap this keeps every
+   * database step under the gateway's 5 s event-bus timeout, so the service answers before the
+   * gateway gives up: a write is never committed after its caller was told 503.
    */
   static final int CONNECTION_TIMEOUT_MS = 1_500;
   /** Server-side cap on one statement, so a stuck query cannot hold a connection for ever. */
@@ -38,12 +46,13 @@ public final class PgPools {
   public static Pool create(Vertx vertx, String pgUrl) {
     PgConnectOptions connect = PgConnectOptions.fromUri(pgUrl)
         .addProperty("application_name", "genesis-session")
-        .addProperty("statement_timeout", STATEMENT_TIMEOUT_MS);
+        .addProperty("statement_timeout", STATEMENT_TIMEOUT_MS)
+        .setCachePreparedStatements(true); // every statement is one of a fixed set: parse each once a connection
     PoolOptions pool = new PoolOptions()
         .setName("genesis-session-pg")
         .setMaxSize(MAX_SIZE)
         .setMaxWaitQueueSize(MAX_WAIT_QUEUE)
-        .setConnectionTimeout(CONNECTION_TIMEOUT_MS)
+        .setConnectionTimeout(LEASE_TIMEOUT_MS)
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
         .setIdleTimeout(5)
         .setIdleTimeoutUnit(TimeUnit.MINUTES)

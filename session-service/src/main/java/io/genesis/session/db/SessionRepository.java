@@ -44,11 +44,16 @@ public final class SessionRepository {
   private static final String SET_AGENT = "UPDATE sessions SET agent_id = $3, "
       + "updated_at = CASE WHEN agent_id IS DISTINCT FROM $3 THEN " + NEXT_TIME + " ELSE updated_at END "
       + "WHERE id = $1 AND user_id = $2 RETURNING " + SESSION_COLUMNS;
-  /** Bumps the session and inserts the message in one statement; the message time is the new updated_at. */
+  /**
+   * Bumps the session and inserts the message in one statement; the message time is the new
+   * updated_at. Answers the message and, as {@code s_*} columns, the session as this write left it.
+   */
   private static final String APPEND_MESSAGE = "WITH s AS (UPDATE sessions SET updated_at = " + NEXT_TIME
-      + " WHERE id = $1 AND user_id = $2 AND is_active RETURNING id, updated_at) "
-      + "INSERT INTO messages (id, session_id, user_id, role, agent_id, content, created_at, partial, key_id) "
-      + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at, $7, $8 FROM s RETURNING " + MESSAGE_COLUMNS;
+      + " WHERE id = $1 AND user_id = $2 AND is_active RETURNING " + SESSION_COLUMNS + "), "
+      + "m AS (INSERT INTO messages (id, session_id, user_id, role, agent_id, content, created_at, partial, key_id) "
+      + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at, $7, $8 FROM s RETURNING " + MESSAGE_COLUMNS + ") "
+      + "SELECT m.*, s.user_id AS s_user_id, s.agent_id AS s_agent_id, s.title AS s_title, s.is_active AS s_is_active, "
+      + "s.created_at AS s_created_at, s.updated_at AS s_updated_at, s.key_id AS s_key_id FROM m, s";
   private static final String MESSAGE_KEY = "SELECT created_at, id FROM messages WHERE id = $2 AND session_id = $1";
   private static final String COUNTS = "SELECT (SELECT count(DISTINCT user_id) FROM sessions) AS users, "
       + "(SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM messages) AS messages";
@@ -111,12 +116,25 @@ public final class SessionRepository {
     return pool.preparedQuery(SET_AGENT).execute(Tuple.of(id, userId, agentId)).map(this::firstSession);
   }
 
+  /** A stored message and its session as the append left it. */
+  public record Appended(MessageView message, SessionView session) {}
+
   /** Stores a message in an active session of the user; null when there is no such active session. */
-  public Future<MessageView> appendMessage(UUID sessionId, String userId, UUID messageId, String role,
-                                           String agentId, String content, boolean partial) {
+  public Future<Appended> appendMessage(UUID sessionId, String userId, UUID messageId, String role,
+                                        String agentId, String content, boolean partial) {
     Tuple args = Tuple.of(sessionId, userId, messageId, role, agentId, cipher.encrypt(messageId.toString(), content))
         .addBoolean(partial).addString(cipher.keyId());
-    return pool.preparedQuery(APPEND_MESSAGE).execute(args).map(rows -> rows.size() == 0 ? null : toMessage(rows.iterator().next()));
+    return pool.preparedQuery(APPEND_MESSAGE).execute(args).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      String id = sessionId.toString();
+      SessionView session = new SessionView(id, row.getString("s_user_id"), row.getString("s_agent_id"),
+          open("sessions", id, row.getString("s_title"), row.getString("s_key_id")), row.getBoolean("s_is_active"),
+          row.getOffsetDateTime("s_created_at").toInstant(), row.getOffsetDateTime("s_updated_at").toInstant());
+      return new Appended(toMessage(row), session);
+    });
   }
 
   /** The listing position of a message of this session, or null when the session holds no such message. */
