@@ -2,7 +2,6 @@ package io.genesis.agent;
 
 import io.genesis.agent.metrics.AgentMeters;
 import io.genesis.common.metrics.Meters;
-import io.genesis.agent.coach.OfflineCoach;
 import io.genesis.agent.model.ModelBackend;
 import io.genesis.agent.definition.AgentDefinition;
 import io.genesis.agent.model.OfflineBackend;
@@ -44,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@link Addresses#AGENT_STREAM} and {@link Addresses#AGENT_HEALTH}. Loads the agent definitions (built
  * in, or {@code agentsDir}) before it registers its consumers; start completes once they are all
  * registered. A set {@code agentsDir} is then watched and reloaded when its files change
- * ({@link AgentsWatcher}). Never logs message content.
+ * ({@link AgentsWatcher}). Deployed with one instance per core: the instances share one registry, one
+ * watcher and the upstream's admission ({@link AgentProcess}); each streams on its own event loop. Never
+ * logs message content.
  */
 public final class AgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
@@ -56,7 +57,7 @@ public final class AgentVerticle extends VerticleBase {
   private ReplyService replies;
   private ModelBackend backend;
   private StreamHub streams;
-  private AgentsWatcher watcher;
+  private AgentProcess process;
   private long shutdownGraceMillis;
   /** Unregistered first when stopping, so new streams and health checks go to other instances. */
   private List<MessageConsumer<?>> admitting = List.of();
@@ -76,31 +77,42 @@ public final class AgentVerticle extends VerticleBase {
     GenesisConfig config = GenesisConfig.fromJson(config());
     shutdownGraceMillis = config.shutdownGraceMillis();
     String agentsDir = config.agentsDir() == null || config.agentsDir().isBlank() ? null : config.agentsDir().trim();
-    watcher = agentsDir == null ? null : new AgentsWatcher(vertx, agentsDir, agentsPollInterval);
-    return (watcher == null ? AgentLoader.load(vertx, null) : watcher.load())
-        .compose(loaded -> {
-          requireModels(config, loaded);
-          registry = new LiveRegistry(loaded);
+    AgentProcess.Joined joined = AgentProcess.join(vertx, context, config);
+    process = joined.process();
+    if (joined.loads()) {
+      // One loader and one watcher per process, whatever the number of instances.
+      AgentsWatcher watcher = agentsDir == null ? null : new AgentsWatcher(vertx, agentsDir, agentsPollInterval);
+      process.watcher = watcher;
+      (watcher == null ? AgentLoader.load(vertx, null) : watcher.load())
+          .map(loaded -> {
+            requireModels(config, loaded);
+            LiveRegistry live = new LiveRegistry(loaded);
+            if (watcher != null) {
+              watcher.watch(live);
+            }
+            return live;
+          })
+          .onComplete(process.registry);
+    }
+    return process.registry(context)
+        .compose(live -> {
+          registry = live;
           backend = backend(config);
           replies = new ReplyService(registry);
-          streams = new StreamHub(vertx, replies, backend, new AgentMeters(Meters.registry(vertx)));
+          streams = new StreamHub(vertx, replies, backend, new AgentMeters(Meters.registry(vertx)), process.activeStreams);
           return registerConsumers();
         })
         .onSuccess(done -> {
-          if (watcher != null) {
-            watcher.watch(registry);
+          if (joined.loads()) {
+            LOG.info("agent service ready: {} agents, version {}, source {}, model backend {}", registry.current().size(),
+                registry.current().version(), agentsDir == null ? "built-in" : agentsDir + " (watched)",
+                config.modelBaseUrl() == null ? backend.name() : backend.name() + " " + Redaction.url(config.modelBaseUrl()));
           }
-          LOG.info("agent service ready: {} agents, version {}, source {}, model backend {}", registry.current().size(),
-              registry.current().version(), agentsDir == null ? "built-in" : agentsDir + " (watched)",
-              config.modelBaseUrl() == null ? backend.name() : backend.name() + " " + Redaction.url(config.modelBaseUrl()));
         });
   }
 
   @Override
   public Future<?> stop() {
-    if (watcher != null) {
-      watcher.stop();
-    }
     admitting.forEach(MessageConsumer::unregister);
     // Live streams run on until the process's shutdown deadline; then each ends with a 503 and what it
     // generated, which the gateway stores as a partial reply.
@@ -109,6 +121,9 @@ public final class AgentVerticle extends VerticleBase {
     return drained.eventually(() -> {
       if (backend != null) {
         backend.close();
+      }
+      if (process != null) {
+        process.leave(vertx, context);
       }
       return Future.succeededFuture();
     });
@@ -121,12 +136,13 @@ public final class AgentVerticle extends VerticleBase {
 
   /** The watcher of {@code agentsDir}; empty with the built-in definitions. */
   public Optional<AgentsWatcher> watcher() {
-    return Optional.ofNullable(watcher);
+    return Optional.ofNullable(process == null ? null : process.watcher);
   }
 
   private ModelBackend backend(GenesisConfig config) {
-    OfflineBackend offline = new OfflineBackend(vertx, OfflineCoach.monitored(Meters.registry(vertx)), config.model().offlineTokenDelayMillis());
-    return config.modelBaseUrl() == null ? offline : new UpstreamBackend(vertx, UpstreamConfig.from(config), offline);
+    OfflineBackend offline = new OfflineBackend(vertx, process.coach, config.model().offlineTokenDelayMillis());
+    return config.modelBaseUrl() == null ? offline
+        : new UpstreamBackend(vertx, UpstreamConfig.from(config), offline, process.admission);
   }
 
   /** With an upstream, every agent needs a model: its own, or GENESIS_MODEL_NAME. */

@@ -44,7 +44,7 @@ class AgentStreamTest {
   }
 
   @Test
-  @DisplayName("deltas flow only against credit: one credit, one delta; more credit, the rest, adding up to the reply")
+  @DisplayName("deltas flow only against credit: one credit, one delta (the first token, at once); more credit, the rest, adding up to the reply")
   void credit(Vertx vertx, VertxTestContext ctx) {
     StreamProbe probe = new StreamProbe(vertx);
     vertx.deployVerticle(new AgentVerticle(), paced(0))
@@ -63,9 +63,54 @@ class AgentStreamTest {
         .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
           assertEquals(Messages.EVENT_END, last.type());
           assertFalse(last.partial());
-          assertTrue(probe.deltas.size() > 10, "deltas: " + probe.deltas.size());
           assertEquals(last.result().text(), String.join("", probe.deltas));
-          assertEquals(probe.deltas.size(), last.usage().completionTokens());
+          assertTrue(last.usage().completionTokens() > 10, "tokens: " + last.usage());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("batching: the tokens the model writes in one turn go as one delta; the first token goes alone, at once")
+  void batches(Vertx vertx, VertxTestContext ctx) {
+    vertx.deployVerticle(new AgentVerticle(), paced(0))
+        .compose(id -> StreamProbe.run(vertx, ASK, false))
+        .onComplete(ctx.succeeding(probe -> ctx.verify(() -> {
+          ReplyEvent end = probe.last.future().result();
+          String text = end.result().text();
+          // the offline coach writes its whole answer in one turn: the first token, then one batch of the rest
+          assertEquals(2, probe.deltas.size(), "deltas: " + probe.deltas);
+          assertEquals(text.substring(0, text.indexOf(' ') + 1), probe.deltas.get(0), "the first token alone");
+          assertEquals(text, String.join("", probe.deltas));
+          assertTrue(end.usage().completionTokens() > 10, "usage counts tokens, not batches: " + end.usage());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("batching keeps backpressure: out of credit, the model pauses and nothing more is sent; more credit, it goes on")
+  void batchesPause(Vertx vertx, VertxTestContext ctx) {
+    StreamProbe probe = new StreamProbe(vertx);
+    vertx.deployVerticle(new AgentVerticle(), paced(5))
+        .compose(id -> probe.open(ASK, false))
+        .compose(opened -> {
+          probe.credit(2);
+          return probe.nextDelta();
+        })
+        .compose(first -> probe.nextDelta())
+        .compose(second -> vertx.eventBus().request(Addresses.AGENT_HEALTH, Empty.INSTANCE))
+        .compose(health -> {
+          ctx.verify(() -> {
+            assertEquals(2, probe.deltas.size(), "two credits, two deltas");
+            assertFalse(probe.last.future().isComplete(), "paused, not ended");
+          });
+          probe.credit(1_000);
+          return probe.last.future();
+        })
+        .onComplete(ctx.succeeding(last -> ctx.verify(() -> {
+          assertEquals(Messages.EVENT_END, last.type());
+          assertFalse(last.partial());
+          assertTrue(probe.deltas.size() >= 3, "went on after the pause: " + probe.deltas.size());
+          assertEquals(last.result().text(), String.join("", probe.deltas));
           ctx.completeNow();
         })));
   }

@@ -159,7 +159,9 @@ public final class Genesis implements AutoCloseable {
           .onSuccess(ids::add);
     }
     if (services.contains(Service.AGENT)) {
-      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(), new DeploymentOptions().setConfig(json)))
+      // One per core like the gateway: replies stream on every event loop, not all on one.
+      chain = chain.compose(v -> vertx.deployVerticle(() -> new AgentVerticle(), new DeploymentOptions().setConfig(json)
+              .setInstances(perCore())))
           .onSuccess(ids::add);
     }
     Integer operatorPort = operatorPort(config, services);
@@ -192,8 +194,11 @@ public final class Genesis implements AutoCloseable {
 
   /** One gateway per core, all on the same port (with port 0: one free port they share). */
   private static Future<String> deployGateways(Vertx vertx, GenesisConfig config) {
-    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(GatewayVerticle::new, new DeploymentOptions().setConfig(config.toJson()).setInstances(instances));
+    return vertx.deployVerticle(GatewayVerticle::new, new DeploymentOptions().setConfig(config.toJson()).setInstances(perCore()));
+  }
+
+  private static int perCore() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   public Vertx vertx() {

@@ -355,6 +355,21 @@ class ApiTest {
       assertTrue(body.contains("\"agentId\":\"aura\""), "meta names the answering agent: " + body);
       assertEquals(2, http.get("/api/v1/sessions/" + id + "/messages", token).bodyAsJsonObject().getJsonArray("items").size());
     }
+
+    @Test
+    @DisplayName("text the model writes at once streams in batches: the first token alone, then the rest as one delta, adding up to the stored reply")
+    void eventStreamBatches() {
+      String token = http.token(user());
+      String id = createSession(token, new JsonObject().put("agentId", "volt")).getString("id");
+      HttpResponse<Buffer> response = http.send(HttpMethod.POST, "/api/v1/sessions/" + id + "/messages", token,
+          new JsonObject().put("content", "I ran 10k in 50:00, what pace is that?").toBuffer(),
+          Map.of("Content-Type", "application/json", "Accept", "text/event-stream"));
+      SseEvents events = SseEvents.parse(response.bodyAsString());
+      String reply = events.first("done").getString("content");
+      assertEquals(2, events.named("delta").size(), response.bodyAsString());
+      assertEquals(reply.substring(0, reply.indexOf(' ') + 1), events.named("delta").get(0).data().getString("text"));
+      assertEquals(reply, events.deltaText());
+    }
   }
 
   @Nested

@@ -74,7 +74,9 @@ class UpstreamModelTest {
     String token = http.token("u-" + UUID.randomUUID());
     String id = http.newSession(token, "blaze");
     SseEvents first = SseEvents.parse(send(token, id, "How do I squat deeper?", SSE).bodyAsString());
-    assertEquals(12, first.named("delta").size());
+    // as fast as possible: the tokens that arrive together go out together, never more deltas than tokens
+    int deltas = first.named("delta").size();
+    assertTrue(deltas >= 1 && deltas <= 12, "deltas: " + deltas);
     assertEquals(FakeUpstream.text(12), first.first("done").getString("content"));
 
     SseEvents second = SseEvents.parse(send(token, id, "And my knees?", SSE).bodyAsString());

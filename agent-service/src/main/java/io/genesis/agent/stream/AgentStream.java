@@ -19,8 +19,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * One streamed reply on the agent side: a {@link ReplySink} that forwards each delta to the caller's
- * inbox while the caller has credit, and ends with exactly one {@code end} or {@code error} event.
+ * One streamed reply on the agent side: a {@link ReplySink} that forwards what the model writes to the
+ * caller's inbox in batches, and ends with exactly one {@code end} or {@code error} event. The first
+ * piece goes out at once; later pieces gather until the end of the event-loop turn that wrote them,
+ * then go as one {@code delta} event carrying all their text. A credit is one such event (a batch, not
+ * a token): with none left the text waits, and the model pauses, until the caller grants more.
  * Nothing is generated before the first credit. A caller that never sends credit, or stops sending it
  * for {@link #STALL_MILLIS}, is treated as gone: the stream ends with an error. While the model is
  * silent, an {@code alive} event goes out every {@link #HEARTBEAT_MILLIS}, so the caller can tell a
@@ -43,8 +46,12 @@ final class AgentStream implements ReplySink {
   private long startedAt;
   private final Promise<Void> cancelled = Promise.promise();
   private final StringBuilder text = new StringBuilder();
+  /** What the model wrote that has not gone out yet. */
+  private final StringBuilder pending = new StringBuilder();
   private int credits;
+  /** The pieces the model wrote (its tokens, for the usage estimate), not the batches sent. */
   private int deltas;
+  private boolean flushQueued;
   private boolean started;
   private boolean ended;
   private Handler<Void> resume;
@@ -76,7 +83,10 @@ final class AgentStream implements ReplySink {
     credits += more;
     if (!started) {
       start();
-    } else if (resume != null) {
+      return;
+    }
+    flush();
+    if (credits > 0 && resume != null) {
       Handler<Void> next = resume;
       resume = null;
       vertx.cancelTimer(deadline);
@@ -129,10 +139,33 @@ final class AgentStream implements ReplySink {
       meters.firstToken(prepared.route().agent().id(), call.backend(), !prepared.route().handoffs().isEmpty(),
           System.nanoTime() - startedAt);
     }
-    if (!collect) {
-      credits--;
-      send(ReplyEvent.delta(streamId, piece));
+    if (collect) {
+      return;
     }
+    pending.append(piece);
+    if (deltas == 1) {
+      flush(); // the first token is not held back
+    } else if (!flushQueued && credits > 0) {
+      flushQueued = true;
+      vertx.runOnContext(turnEnded -> {
+        flushQueued = false;
+        flush();
+      });
+    }
+  }
+
+  /** Sends what is pending as one delta, if the caller has credit for it. */
+  private void flush() {
+    if (credits > 0 && !pending.isEmpty() && !ended) {
+      credits--;
+      sendPending();
+    }
+  }
+
+  private void sendPending() {
+    String batch = pending.toString();
+    pending.setLength(0);
+    send(ReplyEvent.delta(streamId, batch));
   }
 
   @Override
@@ -158,6 +191,9 @@ final class AgentStream implements ReplySink {
       return;
     }
     ended = true;
+    if (!pending.isEmpty()) {
+      sendPending(); // the text the model wrote before it ended reaches the caller ahead of the end, credit or not
+    }
     vertx.cancelTimer(deadline);
     vertx.cancelTimer(heartbeat);
     call.release();

@@ -120,7 +120,10 @@ public final class Messages {
   public static final String CONTROL_CREDIT = "credit";
   public static final String CONTROL_CANCEL = "cancel";
 
-  /** {@code credit}: the caller can take {@code credits} more deltas; {@code cancel}: stop and end now. */
+  /**
+   * {@code credit}: the caller can take {@code credits} more {@code delta} events (each a batch: all the text
+   * written since the last one); {@code cancel}: stop and end now.
+   */
   public record StreamControl(String streamId, String type, int credits) {}
 
   public static final String EVENT_DELTA = "delta";
@@ -133,7 +136,7 @@ public final class Messages {
    * One event of a streamed reply.
    *
    * <ul>
-   *   <li>{@code delta}: {@code text} is new text.</li>
+   *   <li>{@code delta}: {@code text} is new text: everything the model wrote since the previous delta.</li>
    *   <li>{@code end}: {@code result} is the whole reply; {@code partial} when it was cut short by a
    *       cancel (what was generated until then); {@code finishReason} {@code length} when the model was
    *       stopped at a size limit (null: it finished).</li>

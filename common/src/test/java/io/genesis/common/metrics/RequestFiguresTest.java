@@ -143,6 +143,11 @@ class RequestFiguresTest {
     assertEquals("genesis.gateway.stream.inbox.*",
         Meters.addressKind("genesis.gateway.stream.inbox.01a24cf6-f7f6-7312-a26b-4d288f18cffb"));
     assertEquals("genesis.session.get", Meters.addressKind("genesis.session.get"));
+    assertEquals("genesis.agent.stream.control.*",
+        Meters.addressKind("genesis.agent.stream.control.01A24CF6-F7F6-7312-A26B-4D288F18CFFB"));
+    assertEquals("x.01a24cf6_f7f6-7312-a26b-4d288f18cffb", Meters.addressKind("x.01a24cf6_f7f6-7312-a26b-4d288f18cffb"));
+    assertEquals("x01a24cf6-f7f6-7312-a26b-4d288f18cffb", Meters.addressKind("x01a24cf6-f7f6-7312-a26b-4d288f18cffb"));
+    assertEquals("__vertx.reply.12", Meters.addressKind("__vertx.reply.12"));
     assertEquals("/api/v1/agents", Meters.lastRoute("/api/v1/>/api/v1/>/api/v1/agents"));
   }
 

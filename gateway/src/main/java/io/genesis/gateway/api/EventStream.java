@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Server-Sent Events answer to a message ({@code Accept: text/event-stream}): {@code meta},
- * {@code handoff}, then a {@code delta} per token as the model writes it, then {@code done} (the stored
+ * {@code handoff}, then {@code delta}s as the model writes (the first token alone, then what it wrote
+ * since the last delta, in one event), then {@code done} (the stored
  * reply) or {@code error} (a problem), and the stream ends. A comment goes out at once and every 15 s,
  * so proxies and clients do not time out while the model thinks. A client that goes away cancels the
  * reply; what was generated is stored, marked partial.

@@ -16,12 +16,13 @@ import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
- * One reply streaming from the agent service. Deltas flow only against credit: the gateway grants
- * {@link #WINDOW} at a time and grants more only while the client keeps up ({@link Target#full()}), so a
+ * One reply streaming from the agent service. Deltas flow only against credit, a credit being one
+ * {@code delta} event, which carries all the text the model wrote since the last one (a batch of tokens):
+ * each is written to the client as one event, frame or chunk. The gateway grants {@link #WINDOW} at a time and grants more only while the client keeps up ({@link Target#full()}), so a
  * slow reader pauses the model instead of filling memory. The stream ends once, with an {@link Ending}.
  */
 public final class ReplyStream {
-  /** Deltas the agent service may send ahead of the client. */
+  /** Delta events (batches) the agent service may send ahead of the client. */
   static final int WINDOW = 32;
   /** How long a cancelled stream waits for the agent's own end before ending with what it has. */
   static final long CANCEL_GRACE_MILLIS = 5_000;

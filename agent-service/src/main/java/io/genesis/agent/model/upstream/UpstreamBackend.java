@@ -32,9 +32,22 @@ public final class UpstreamBackend implements ModelBackend {
   private final OfflineBackend offline;
   private final HttpClient client;
   private final Breaker breaker;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger inFlight;
+  private final boolean ownsAdmission;
 
   public UpstreamBackend(Vertx vertx, UpstreamConfig config, OfflineBackend offline) {
+    this(vertx, config, offline, new Admission(vertx, config), true);
+  }
+
+  /**
+   * A backend of one agent-verticle instance: its own HTTP client (on its event loop), and the process's
+   * {@code admission}, shared by every instance, so that {@code maxConcurrent} and the breaker are per upstream.
+   */
+  public UpstreamBackend(Vertx vertx, UpstreamConfig config, OfflineBackend offline, Admission admission) {
+    this(vertx, config, offline, admission, false);
+  }
+
+  private UpstreamBackend(Vertx vertx, UpstreamConfig config, OfflineBackend offline, Admission admission, boolean owns) {
     this.vertx = vertx;
     this.config = config;
     this.offline = offline;
@@ -42,7 +55,23 @@ public final class UpstreamBackend implements ModelBackend {
     this.client = vertx.createHttpClient(
         new HttpClientOptions().setConnectTimeout(settings.connectTimeoutMillis()).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(settings.maxConcurrent()));
-    this.breaker = new Breaker(vertx, Redaction.url(config.baseUrl()), settings);
+    this.breaker = admission.breaker;
+    this.inFlight = admission.inFlight;
+    this.ownsAdmission = owns;
+  }
+
+  /** The calls in flight and the circuit breaker of one upstream, shared by the backends of a process. */
+  public static final class Admission {
+    private final Breaker breaker;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public Admission(Vertx vertx, UpstreamConfig config) {
+      this.breaker = new Breaker(vertx, Redaction.url(config.baseUrl()), config.settings());
+    }
+
+    public void close() {
+      breaker.close();
+    }
   }
 
   @Override
@@ -80,7 +109,9 @@ public final class UpstreamBackend implements ModelBackend {
 
   @Override
   public void close() {
-    breaker.close();
+    if (ownsAdmission) {
+      breaker.close();
+    }
     client.close();
   }
 
