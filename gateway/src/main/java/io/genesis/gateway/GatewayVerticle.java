@@ -91,14 +91,15 @@ public final class GatewayVerticle extends VerticleBase {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
     shutdownGraceMillis = config.shutdownGraceMillis();
-    // One step after another: each hands work to a worker thread at start (see RateLimiting).
     observatory = config.observability().metricsEnabled() ? Observatory.of(vertx) : null;
     replies = new ReplyStreams(vertx, STREAM_SILENCE_MILLIS, observatory);
-    return replies.listen().completion()
-        .compose(inbox -> RateLimiting.create(vertx, config)).onSuccess(limits -> rateLimits = limits)
-        .compose(limits -> TokenVerifier.create(vertx, config))
-        .compose(verifier -> OpenApi.load(vertx).compose(api -> Compression.compressors(vertx)
-            .compose(compressors -> listen(config, verifier, api, compressors))));
+    // The independent set-up steps run at once: together they are most of the time to ready.
+    Future<RateLimiting> limits = RateLimiting.create(vertx, config).onSuccess(created -> rateLimits = created);
+    Future<TokenVerifier> verifier = TokenVerifier.create(vertx, config);
+    Future<OpenApi> api = OpenApi.load(vertx);
+    Future<List<CompressionOptions>> compressors = Compression.compressors(vertx);
+    return Future.all(replies.listen().completion(), limits, verifier, api, compressors)
+        .compose(ready -> listen(config, verifier.result(), api.result(), compressors.result()));
   }
 
   private Future<HttpServer> listen(GenesisConfig config, TokenVerifier verifier, OpenApi api,

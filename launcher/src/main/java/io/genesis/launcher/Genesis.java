@@ -147,34 +147,43 @@ public final class Genesis implements AutoCloseable {
     }
   }
 
-  /** Session service first (it migrates the schema), then agents, then the gateway. */
+  /**
+   * Every service at once: they meet only over the event bus, and the gateway logs its ready line only
+   * once every service answers, so the session service's migrations overlap the others' start-up. The
+   * ids keep the order session, agents, operator, gateway, so that {@link #close} stops the gateway first.
+   */
   private static Future<Deployments> deploy(Vertx vertx, GenesisConfig config, Set<Service> services) {
     JsonObject json = config.toJson();
-    List<String> ids = new ArrayList<>();
-    Future<?> chain = Future.succeededFuture();
+    List<Future<String>> deployments = new ArrayList<>();
     if (services.contains(Service.SESSION)) {
       // Alone, it serves gateways of other processes, which may be draining when it is told to stop.
       boolean servesOthers = !services.contains(Service.GATEWAY);
-      chain = chain.compose(v -> vertx.deployVerticle(new SessionVerticle(servesOthers), new DeploymentOptions().setConfig(json)))
-          .onSuccess(ids::add);
+      deployments.add(vertx.deployVerticle(new SessionVerticle(servesOthers), new DeploymentOptions().setConfig(json)));
     }
     if (services.contains(Service.AGENT)) {
       // One per core like the gateway: replies stream on every event loop, not all on one.
-      chain = chain.compose(v -> vertx.deployVerticle(() -> new AgentVerticle(), new DeploymentOptions().setConfig(json)
-              .setInstances(perCore())))
-          .onSuccess(ids::add);
+      deployments.add(vertx.deployVerticle(() -> new AgentVerticle(), new DeploymentOptions().setConfig(json)
+          .setInstances(perCore())));
     }
     Integer operatorPort = operatorPort(config, services);
     if (operatorPort != null) {
-      chain = chain.compose(v -> vertx.deployVerticle(new OperatorVerticle(operatorPort), new DeploymentOptions().setConfig(json)))
-          .onSuccess(ids::add);
+      deployments.add(vertx.deployVerticle(new OperatorVerticle(operatorPort), new DeploymentOptions().setConfig(json)));
     }
-    if (!services.contains(Service.GATEWAY)) {
-      return chain.map(v -> new Deployments(ids, -1));
+    boolean gateway = services.contains(Service.GATEWAY);
+    if (gateway) {
+      deployments.add(deployGateways(vertx, config));
     }
-    return chain.compose(v -> deployGateways(vertx, config)).onSuccess(ids::add)
-        .map(id -> new Deployments(ids, (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP)
-            .get(GatewayVerticle.PORT_KEY)));
+    return Future.join(deployments).transform(done -> {
+      List<String> ids = new ArrayList<>();
+      deployments.stream().filter(Future::succeeded).forEach(d -> ids.add(d.result()));
+      if (done.failed()) {
+        // Stop what did start before failing with the first cause.
+        Throwable cause = deployments.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(done.cause());
+        return Future.join(ids.stream().map(vertx::undeploy).toList()).transform(ignored -> Future.failedFuture(cause));
+      }
+      int port = gateway ? (Integer) vertx.sharedData().getLocalMap(GatewayVerticle.SHARED_MAP).get(GatewayVerticle.PORT_KEY) : -1;
+      return Future.succeededFuture(new Deployments(ids, port));
+    });
   }
 
   /**
