@@ -51,9 +51,9 @@ public final class SessionCaches {
     this.vertx = vertx;
     this.redis = redis;
     this.sessions = new TwoLayerCache<>(SESSIONS, KEY_PREFIX + "session:", SessionView.class,
-        Caffeine.newBuilder().maximumSize(L1_MAX_SESSIONS).expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
+        Caffeine.newBuilder().executor(Runnable::run).maximumSize(L1_MAX_SESSIONS).expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
     this.messages = new TwoLayerCache<>(MESSAGES, KEY_PREFIX + "messages:", FirstPage.class,
-        Caffeine.newBuilder().maximumWeight(L1_MAX_MESSAGE_WEIGHT).<String, FirstPage>weigher((id, page) -> page.weight())
+        Caffeine.newBuilder().executor(Runnable::run).maximumWeight(L1_MAX_MESSAGE_WEIGHT).<String, FirstPage>weigher((id, page) -> page.weight())
             .expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
     this.bus = new InvalidationBus(vertx, subscriberClient, redis, instanceId, this::applyRemote, this::clearLocal);
   }

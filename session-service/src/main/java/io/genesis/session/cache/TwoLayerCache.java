@@ -58,7 +58,9 @@ public final class TwoLayerCache<V> {
     this.cipher = cipher;
     this.l2TtlSeconds = Long.toString(l2Ttl.toSeconds());
     this.counters = new CacheCounters(name);
-    this.recentInvalidations = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
+    // Maintenance on the writing thread: with the default executor a burst of writes (a retention batch)
+    // fills Caffeine's write buffer and the event loop parks on the lock a pool thread holds.
+    this.recentInvalidations = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
   }
 
   /** L1, else L2, else {@code loader} (which may answer null: nothing is cached then). */
