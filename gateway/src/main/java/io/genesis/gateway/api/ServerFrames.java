@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
+import io.genesis.common.log.ThrottledLog;
 import io.genesis.gateway.http.InvalidRequest;
 import io.genesis.gateway.http.Problems;
 import org.slf4j.Logger;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerFrames {
   private static final Logger LOG = LoggerFactory.getLogger(ServerFrames.class);
+  /** Failures come in floods under overload (every socket, every frame): a line a second with a count. */
+  private static final ThrottledLog FAILED = ThrottledLog.warn(LOG);
 
   private ServerFrames() {}
 
@@ -65,7 +68,7 @@ final class ServerFrames {
     }
     if (failure instanceof ServiceException service) {
       if (service.status() >= 500) {
-        LOG.warn("websocket request {} failed: {}", requestId, service.getMessage());
+        FAILED.log("websocket request {} failed: {}", requestId, service.getMessage());
       }
       return error(requestId, Problem.of(service.status(), service.getMessage()), service.retryAfterSeconds());
     }
