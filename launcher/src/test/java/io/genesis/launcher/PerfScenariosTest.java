@@ -143,6 +143,18 @@ class PerfScenariosTest {
   }
 
   @Test
+  @DisplayName("streaming --transport openai streams GENESIS's stateless /v1/chat/completions, model = the agent")
+  void streamingOpenAi(Vertx vertx, VertxTestContext ctx) {
+    check(ctx, run(vertx, new StreamingScenario(), url(app), "--transport", "openai", "--agent", "sage", "--vus", "2",
+        "--iterations", "12", "--users", "2"), summary -> {
+      clean(summary, "stream", 12);
+      ttftWithin(summary, "stream");
+      assertTrue(value(summary, "deltas").getDouble("min") > 1);
+      assertEquals("openai", summary.getJsonObject("result").getString("transport"));
+    });
+  }
+
+  @Test
   @DisplayName("streaming --against upstream reads an OpenAI stream: each of the fake's 12 tokens is a delta")
   void streamingUpstream(Vertx vertx, VertxTestContext ctx) {
     FakeUpstreamOptions fast = FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(0).withTokens(12);

@@ -70,7 +70,8 @@ public final class PerfMain {
                                then --messages 3 times a streamed message and the history, then the sessions
                                (--think 0ms between steps, --list-sessions true|false)
         streaming              streamed replies, --vus 15 (the seeds' 15 conversations) for 30s, over
-                               --transport sse|ws; time to first token (ttft), deltas, tokens per second;
+                               --transport sse|ws|openai (GENESIS's stateless /v1/chat/completions, model
+                               --agent); time to first token (ttft), deltas, tokens per second;
                                --against upstream talks straight to an OpenAI-compatible server (--model NAME)
         connections            opens --held 1000 idle WebSockets (--transport ws) or SSE streams (sse, with a
                                slow model) at --open-rate 200/s, keeps --active 5 of them chatting for

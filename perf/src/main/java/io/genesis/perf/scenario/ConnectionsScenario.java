@@ -51,6 +51,9 @@ public final class ConnectionsScenario implements Scenario {
     if (options.against() == Against.UPSTREAM || (options.against() == Against.CEILING && transport == Transport.SSE)) {
       throw new IllegalArgumentException("connections runs --against genesis, or --against ceiling with --transport ws");
     }
+    if (transport == Transport.OPENAI) {
+      throw new IllegalArgumentException("connections holds --transport ws or sse");
+    }
     if (transport == Transport.WS && active > 0 && held == 0) {
       throw new IllegalArgumentException("--active chats on the held sockets: --held must be at least 1");
     }

@@ -23,7 +23,8 @@ import java.util.List;
  * {@code stream} (from the iteration's intended start to the end of the reply), with its time to first
  * delta ({@code ttft}), its {@code deltas} and {@code tokensPerSecond}. Over {@code --transport sse}
  * (a POST per message) or {@code ws} (one socket per user, opened before the clock; message i goes to
- * socket i mod users, a closed socket is reopened when its turn comes). {@code --against ceiling} streams
+ * socket i mod users, a closed socket is reopened when its turn comes), or {@code openai} (GENESIS's stateless
+ * {@code POST /v1/chat/completions}, {@code stream: true}, model {@code --agent}: nothing is stored). {@code --against ceiling} streams
  * perf's ceiling route ({@code POST /sse}: 60 deltas, nothing behind) and {@code --against upstream} an
  * OpenAI-compatible server straight ({@code POST …/v1/chat/completions}, e.g. the fake upstream): the same
  * load against each gives the floor and the model's own share, so what GENESIS adds is the difference.
@@ -39,6 +40,9 @@ public final class StreamingScenario implements Scenario {
     String model = args.string("--model", FakeUpstream.MODEL);
     if (transport == Transport.WS && options.against() == Against.UPSTREAM) {
       throw new IllegalArgumentException("--transport ws needs --against genesis or ceiling (upstreams stream SSE only)");
+    }
+    if (transport == Transport.OPENAI && options.against() == Against.CEILING) {
+      throw new IllegalArgumentException("--transport openai needs --against genesis or upstream (the ceiling has no /v1 route)");
     }
     int conversations = Seeds.streaming().getInteger("concurrentConversations");
     LoadModel load = options.model(args, LoadModel.closed(conversations, 30, Long.MAX_VALUE, 0));
@@ -104,7 +108,7 @@ public final class StreamingScenario implements Scenario {
           : Future.succeededFuture(Users.anonymous(options.users()));
       return prepared.compose(created -> {
         users = created;
-        if (transport == Transport.SSE) {
+        if (transport != Transport.WS) {
           return Future.succeededFuture();
         }
         return Users.bounded(created.size(), i -> ChatSocketClient.connect(wsClient, wsTemplate, created.get(i).token()))
@@ -120,16 +124,20 @@ public final class StreamingScenario implements Scenario {
       long i = sent++;
       String content = message != null ? message : Prompts.get(i);
       Future<StreamReply> reply = switch (options.against()) {
-        case UPSTREAM -> Future.succeededFuture(SseStream.send(http, completionsPath(), null, upstreamBody(content), Dialect.OPENAI));
+        case UPSTREAM -> Future.succeededFuture(SseStream.send(http, completionsPath(), null, completionBody(model, content),
+            Dialect.OPENAI));
         case CEILING -> transport == Transport.SSE
             ? Future.succeededFuture(SseStream.send(http, "/sse", null, body(content), Dialect.GENESIS))
             : socket((int) (i % users.size())).map(socket -> socket.send(null, content));
         case GENESIS -> {
           User user = users.get((int) (i % users.size()));
-          yield transport == Transport.SSE
-              ? Future.succeededFuture(SseStream.send(http, "/api/v1/sessions/" + user.sessionId() + "/messages",
-                  user.token(), body(content), Dialect.GENESIS))
-              : socket((int) (i % users.size())).map(socket -> socket.send(user.sessionId(), content));
+          yield switch (transport) {
+            case SSE -> Future.succeededFuture(SseStream.send(http, "/api/v1/sessions/" + user.sessionId() + "/messages",
+                user.token(), body(content), Dialect.GENESIS));
+            case WS -> socket((int) (i % users.size())).map(socket -> socket.send(user.sessionId(), content));
+            case OPENAI -> Future.succeededFuture(SseStream.send(http, "/v1/chat/completions", user.token(),
+                completionBody(agent, content), Dialect.OPENAI));
+          };
         }
       };
       return reply.transform(ready -> {
@@ -163,7 +171,7 @@ public final class StreamingScenario implements Scenario {
       return new JsonObject().put("content", content).toBuffer();
     }
 
-    private Buffer upstreamBody(String content) {
+    private static Buffer completionBody(String model, String content) {
       return new JsonObject().put("model", model).put("stream", true)
           .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", content)))
           .toBuffer();
