@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Where the cores went during a benchmark row: CPU used by GENESIS's JVM, its embedded PostgreSQL (the
+# postmaster and every backend), its embedded Redis and the load generator, read from /proc once a second.
+#
+#   scripts/cpu-split.sh watch DATA_DIR GENESIS_PID PERF_PID OUT   # samples until PERF_PID exits (run it in the background)
+#   scripts/cpu-split.sh cores OUT FROM TO                         # cores each used between FROM and TO s after the first sample
+#   scripts/cpu-split.sh tail OUT SECONDS                          # the same over SECONDS ending 1 s before the last sample
+#
+# A sample line: ms-since-epoch group pid ticks (utime + stime of the process and its threads). PostgreSQL is
+# found from DATA_DIR/postgres/postmaster.pid, Redis by the port in GENESIS's "embedded Redis on" log line
+# (pass its log as GENESIS_LOG), so neither is confused with servers of the machine.
+set -euo pipefail
+hz=$(getconf CLK_TCK)
+
+ticks() { # pid -> utime+stime, clock ticks
+  [ -r "/proc/$1/stat" ] && sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true
+}
+
+sample() { # data genesis perf redis -> lines
+  local now; now=$(date +%s%3N)
+  local t; t=$(ticks "$2"); [ -n "$t" ] && echo "$now genesis $2 $t"
+  t=$(ticks "$3"); [ -n "$t" ] && echo "$now perf $3 $t"
+  [ -n "$4" ] && { t=$(ticks "$4"); [ -n "$t" ] && echo "$now redis $4 $t"; }
+  local master; master=$(head -1 "$1/postgres/postmaster.pid" 2>/dev/null || true)
+  if [ -n "$master" ]; then
+    for pid in "$master" $(ps -o pid= --ppid "$master"); do
+      t=$(ticks "$pid"); [ -n "$t" ] && echo "$now postgres $pid $t"
+    done
+  fi
+  return 0
+}
+
+watch_row() { # data genesis perf out
+  local redis="" port
+  port=$(grep -o 'embedded Redis on 127.0.0.1:[0-9]*' "${GENESIS_LOG:-/dev/null}" 2>/dev/null | head -1 | sed 's/.*://' || true)
+  [ -n "$port" ] && redis=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+  : > "$4"
+  while kill -0 "$3" 2>/dev/null; do
+    sample "$1" "$2" "$3" "$redis" >> "$4"
+    sleep 1
+  done
+}
+
+cores() { # out from to
+  awk -v hz="$hz" -v from="$2" -v to="$3" '
+    NR == 1 { t0 = $1 }
+    { s = ($1 - t0) / 1000
+      if (s <= from) { first[$3] = $4; t1 = $1 }
+      if (s <= to) { last[$3] = $4; grp[$3] = $2; t2 = $1 } }
+    END {
+      secs = (t2 - t1) / 1000
+      if (secs <= 0) { print "no window"; exit 1 }
+      for (p in last) { used[grp[p]] += last[p] - ((p in first) ? first[p] : 0) }
+      for (g in used) printf "%s %.3f\n", g, used[g] / hz / secs
+    }' "$1"
+}
+
+tail_window() { # out seconds: the run's measured phase, when perf's report follows its last second
+  local last; last=$(awk 'NR == 1 { t0 = $1 } { t = $1 } END { printf "%.3f", (t - t0) / 1000 }' "$1")
+  cores "$1" "$(awk -v l="$last" -v s="$2" 'BEGIN { printf "%.3f", l - 1 - s }')" "$(awk -v l="$last" 'BEGIN { printf "%.3f", l - 1 }')"
+}
+
+case "${1:-}" in
+  watch) shift; watch_row "$@" ;;
+  cores) shift; cores "$@" ;;
+  tail) shift; tail_window "$@" ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
+esac
