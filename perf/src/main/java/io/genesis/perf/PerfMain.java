@@ -16,6 +16,7 @@ import io.genesis.perf.scenario.StressScenario;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.genesis.perf.report.BenchTable;
+import io.genesis.perf.report.JfrTop;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -88,6 +89,10 @@ public final class PerfMain {
                                (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379); without
                                one, its routes answer 503; it fills schema perf_ceiling, emptying its inserts table
       """ + FakeUpstreamArgs.USAGE + """
+        profile FILE.jfr [--threads vert.x-eventloop] [--package io.genesis] [--top 25]
+                               where a JFR recording's CPU samples went: by thread group, the top methods
+                               by self samples and by inclusive samples (the --package methods), as shares
+                               of the samples of the --threads kept (Java 17's jfr has no view command)
         table DIR              the results table of docs/PERFORMANCE.md (Markdown) from the summaries
                                scripts/bench.sh wrote to DIR (NAME-genesis.json, NAME-ceiling.json, NAME-genesis.cmd)
 
@@ -109,6 +114,7 @@ public final class PerfMain {
       case "ceiling" -> ceiling(ceilingOptions(options));
       case "fake-upstream" -> fakeUpstream(fakeUpstreamOptions(options));
       case "table" -> table(options);
+      case "profile" -> profile(options);
       default -> {
         if (!SCENARIOS.containsKey(args[0])) {
           fail("unknown command '" + args[0] + "'");
@@ -137,7 +143,7 @@ public final class PerfMain {
       return head + section(command) + "\n" + RunOptions.USAGE;
     }
     return switch (command) {
-      case "ceiling", "table" -> head + section(command);
+      case "ceiling", "table", "profile" -> head + section(command);
       case "fake-upstream" -> head + FakeUpstreamArgs.USAGE;
       default -> null;
     };
@@ -225,6 +231,33 @@ public final class PerfMain {
       System.exit(FAILED);
     }
     System.out.print(BenchTable.render(summaries, commands));
+  }
+
+  /** Reads a JFR recording on the main thread (no event loop here) and prints where its CPU samples went. */
+  private static void profile(List<String> options) {
+    if (options.isEmpty() || options.size() % 2 == 0) {
+      fail("profile takes a .jfr file, then options in pairs");
+    }
+    Map<String, String> flags = new LinkedHashMap<>(Map.of("--threads", "vert.x-eventloop", "--package", "io.genesis", "--top", "25"));
+    for (int i = 1; i < options.size(); i += 2) {
+      if (!flags.containsKey(options.get(i))) {
+        fail("profile: unknown option '" + options.get(i) + "'");
+      }
+      flags.put(options.get(i), options.get(i + 1));
+    }
+    int top;
+    try {
+      top = Integer.parseInt(flags.get("--top"));
+    } catch (NumberFormatException e) {
+      fail("profile: --top must be a number");
+      return;
+    }
+    try {
+      System.out.print(JfrTop.read(Path.of(options.get(0)), flags.get("--threads")).render(top, flags.get("--package")));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("perf: cannot read the recording " + options.get(0) + ": " + e.getMessage());
+      System.exit(FAILED);
+    }
   }
 
   private static void fakeUpstream(FakeUpstreamOptions options) {

@@ -39,7 +39,7 @@ class PerfHelpTest {
 
   @ParameterizedTest(name = "{0} --help")
   @ValueSource(strings = {"baseline", "stress", "spike", "soak", "journey", "streaming", "connections", "ceiling",
-      "fake-upstream", "table"})
+      "fake-upstream", "table", "profile"})
   void commandHelp(String name) throws Exception {
     Run help = run(name, "--help");
     assertEquals(0, help.code(), () -> help.out() + help.err());
