@@ -2,10 +2,13 @@ package io.genesis.perf.scenario;
 
 import io.genesis.perf.load.Workload.Iteration;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -20,8 +23,12 @@ import java.util.concurrent.TimeoutException;
  * it was due). Every request is recorded by name with its outcome.
  */
 public final class HttpTarget {
-  static final CharSequence JSON = "application/json";
-  private static final CharSequence RETRY_AFTER = "Retry-After";
+  static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence AUTHORIZATION = HttpHeaders.createOptimized("Authorization");
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence ACCEPT = HttpHeaders.createOptimized("Accept");
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
   private final HttpClient client;
   private final String host;
   private final int port;
@@ -47,7 +54,10 @@ public final class HttpTarget {
     return port;
   }
 
-  /** What came back: the status, the whole body, and whether a {@code Retry-After} header came with it. */
+  /**
+   * What came back: the status, the whole body (null when not kept), and whether a {@code Retry-After}
+   * header came with a {@code 429} or {@code 503}.
+   */
   public record Answer(int status, Buffer body, boolean retryAfter) {
     public JsonObject json() {
       return body.toJsonObject();
@@ -64,20 +74,57 @@ public final class HttpTarget {
   }
 
   /**
+   * A request to send many times, built once (as wrk does): its headers are validated once into a
+   * read-only map that every request shares instead of copying. {@code json}: it carries a JSON body.
+   * Never change the options returned.
+   */
+  public RequestOptions prepare(HttpMethod method, String uri, String token, boolean json) {
+    return prepared(method, uri, token, json ? JSON : null, json ? JSON : null);
+  }
+
+  /** A POST of a JSON message whose answer streams as Server-Sent Events, built once (see {@link #prepare}). */
+  public RequestOptions prepareStream(String uri, String token) {
+    return prepared(HttpMethod.POST, uri, token, JSON, EVENT_STREAM);
+  }
+
+  private RequestOptions prepared(HttpMethod method, String uri, String token, CharSequence contentType,
+                                  CharSequence accept) {
+    MultiMap headers = HttpHeaders.headers();
+    if (token != null) {
+      headers.add(AUTHORIZATION, HttpHeaders.createOptimized("Bearer " + token));
+    }
+    if (contentType != null) {
+      headers.add(CONTENT_TYPE, contentType);
+    }
+    if (accept != null) {
+      headers.add(ACCEPT, accept);
+    }
+    return new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri).setIdleTimeout(timeoutMillis)
+        .setHeaders(headers.copy(false));
+  }
+
+  /**
    * Sends one request timed from {@code startNanos} (the iteration's intended start for its first
    * request), records it as {@code name}, and completes with the answer; a status of 400 or more, a
    * timeout or a connection failure is recorded as an error and fails the future.
    */
   public Future<Answer> send(Iteration iteration, String name, long startNanos, HttpMethod method, String uri,
                              String token, Buffer body) {
-    RequestOptions options = options(method, uri, token);
-    if (body != null) {
-      options.putHeader("Content-Type", JSON).putHeader("Accept", JSON);
-    }
-    return client.request(options)
+    return send(iteration, name, startNanos, prepare(method, uri, token, body != null), body, true);
+  }
+
+  /**
+   * The same for a {@linkplain #prepare prepared} request; {@code keepBody} false skips gathering the
+   * body (it is read to its end and dropped as it comes), for callers that check only the status: the
+   * answer's body is then null.
+   */
+  public Future<Answer> send(Iteration iteration, String name, long startNanos, RequestOptions prepared, Buffer body,
+                             boolean keepBody) {
+    return client.request(prepared)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes,
-            response.headers().contains(RETRY_AFTER))))
+        .compose(response -> keepBody
+            ? response.body().map(bytes -> answer(response, bytes))
+            : response.end().map(end -> answer(response, null)))
         .transform(outcome -> {
           long end = System.nanoTime();
           if (outcome.failed()) {
@@ -91,8 +138,14 @@ public final class HttpTarget {
             iteration.recorder().withoutRetryAfter(name, iteration.stage(), startNanos);
           }
           return ok ? Future.succeededFuture(answer)
-              : Future.failedFuture(method + " " + uri + " answered " + answer.status());
+              : Future.failedFuture(prepared.getMethod() + " " + prepared.getURI() + " answered " + answer.status());
         });
+  }
+
+  /** Looks for {@code Retry-After} only on a refusal, the one answer where it matters. */
+  private static Answer answer(HttpClientResponse response, Buffer body) {
+    int status = response.statusCode();
+    return new Answer(status, body, (status == 429 || status == 503) && response.headers().contains(RETRY_AFTER));
   }
 
   /** For set-up: a JSON call that must succeed, not recorded. */

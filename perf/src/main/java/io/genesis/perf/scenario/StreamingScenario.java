@@ -10,6 +10,7 @@ import io.genesis.perf.scenario.Users.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -74,6 +75,10 @@ public final class StreamingScenario implements Scenario {
     private final WebSocketClient wsClient;
     private final WebSocketConnectOptions wsTemplate;
     private List<User> users = List.of();
+    /** GENESIS over SSE: each user's message request, built once. */
+    private final List<RequestOptions> userStreams = new ArrayList<>();
+    private RequestOptions ceilingStream;
+    private final Buffer messageBody;
     private final List<Future<ChatSocketClient>> sockets = new ArrayList<>();
     private long sent;
     private long reconnects;
@@ -88,6 +93,7 @@ public final class StreamingScenario implements Scenario {
       this.agent = agent;
       this.message = message;
       this.model = model;
+      this.messageBody = message == null ? null : Prompts.body(message);
       boolean ws = transport == Transport.WS;
       this.wsClient = ws ? vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
           .setMaxConnections(options.users() + 64)) : null;
@@ -96,6 +102,9 @@ public final class StreamingScenario implements Scenario {
 
     @Override
     public Future<Void> setUp() {
+      if (options.against() == Against.CEILING && transport == Transport.SSE) {
+        ceilingStream = http.prepareStream("/sse", null);
+      }
       if (options.against() == Against.UPSTREAM || (options.against() == Against.CEILING && transport == Transport.SSE)) {
         return Future.succeededFuture();
       }
@@ -105,6 +114,8 @@ public final class StreamingScenario implements Scenario {
       return prepared.compose(created -> {
         users = created;
         if (transport == Transport.SSE) {
+          created.forEach(user -> userStreams.add(http.prepareStream(
+              "/api/v1/sessions/" + user.sessionId() + "/messages", user.token())));
           return Future.succeededFuture();
         }
         return Users.bounded(created.size(), i -> ChatSocketClient.connect(wsClient, wsTemplate, created.get(i).token()))
@@ -122,13 +133,13 @@ public final class StreamingScenario implements Scenario {
       Future<StreamReply> reply = switch (options.against()) {
         case UPSTREAM -> Future.succeededFuture(SseStream.send(http, completionsPath(), null, upstreamBody(content), Dialect.OPENAI));
         case CEILING -> transport == Transport.SSE
-            ? Future.succeededFuture(SseStream.send(http, "/sse", null, body(content), Dialect.GENESIS))
+            ? Future.succeededFuture(SseStream.send(http, ceilingStream, body(i), Dialect.GENESIS))
             : socket((int) (i % users.size())).map(socket -> socket.send(null, content));
         case GENESIS -> {
           User user = users.get((int) (i % users.size()));
           yield transport == Transport.SSE
-              ? Future.succeededFuture(SseStream.send(http, "/api/v1/sessions/" + user.sessionId() + "/messages",
-                  user.token(), body(content), Dialect.GENESIS))
+              ? Future.succeededFuture(SseStream.send(http, userStreams.get((int) (i % users.size())), body(i),
+                  Dialect.GENESIS))
               : socket((int) (i % users.size())).map(socket -> socket.send(user.sessionId(), content));
         }
       };
@@ -159,8 +170,9 @@ public final class StreamingScenario implements Scenario {
       return current;
     }
 
-    private static Buffer body(String content) {
-      return new JsonObject().put("content", content).toBuffer();
+    /** Message {@code i}'s body: {@code --message}, or prompt {@code i}, encoded once. */
+    private Buffer body(long i) {
+      return messageBody != null ? messageBody : Prompts.bodyOf(i);
     }
 
     private Buffer upstreamBody(String content) {
