@@ -6,6 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -28,8 +29,11 @@ public final class HttpTarget {
   private static final CharSequence AUTHORIZATION = HttpHeaders.createOptimized("Authorization");
   private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
   private static final CharSequence ACCEPT = HttpHeaders.createOptimized("Accept");
+  private static final CharSequence CONNECTION = HttpHeaders.createOptimized("Connection");
   private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
-  private final HttpClient client;
+  private final HttpClientAgent client;
+  /** The connections of the requests built once ({@link #prepare}), kept by perf; the client's pool serves the rest. */
+  private final Connections connections;
   private final String host;
   private final int port;
   private final long timeoutMillis;
@@ -40,6 +44,7 @@ public final class HttpTarget {
     this.timeoutMillis = timeout.toMillis();
     this.client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(connections));
+    this.connections = new Connections(client, host, port, connections);
   }
 
   public HttpClient client() {
@@ -110,36 +115,51 @@ public final class HttpTarget {
    */
   public Future<Answer> send(Iteration iteration, String name, long startNanos, HttpMethod method, String uri,
                              String token, Buffer body) {
-    return send(iteration, name, startNanos, prepare(method, uri, token, body != null), body, true);
+    RequestOptions options = prepare(method, uri, token, body != null);
+    Future<Answer> answered = client.request(options)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.body().map(bytes -> answer(response, bytes)));
+    return recorded(iteration, name, startNanos, options, answered);
   }
 
   /**
-   * The same for a {@linkplain #prepare prepared} request; {@code keepBody} false skips gathering the
-   * body (it is read to its end and dropped as it comes), for callers that check only the status: the
-   * answer's body is then null.
+   * The same for a request built once ({@link #prepare}), on a connection of its own ({@link Connections})
+   * and without gathering the body (it is read to its end and dropped as it comes): the answer's body
+   * is null, for callers that check only the status.
    */
-  public Future<Answer> send(Iteration iteration, String name, long startNanos, RequestOptions prepared, Buffer body,
-                             boolean keepBody) {
-    return client.request(prepared)
+  public Future<Answer> send(Iteration iteration, String name, long startNanos, RequestOptions prepared, Buffer body) {
+    Future<Answer> answered = connections.acquire().compose(connection -> connection.request(prepared)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> keepBody
-            ? response.body().map(bytes -> answer(response, bytes))
-            : response.end().map(end -> answer(response, null)))
-        .transform(outcome -> {
-          long end = System.nanoTime();
-          if (outcome.failed()) {
-            iteration.recorder().request(name, iteration.stage(), startNanos, end, failureOf(outcome.cause()));
-            return Future.failedFuture(outcome.cause());
-          }
-          Answer answer = outcome.result();
-          boolean ok = answer.status() < 400;
-          iteration.recorder().request(name, iteration.stage(), startNanos, end, ok ? null : String.valueOf(answer.status()));
-          if ((answer.status() == 429 || answer.status() == 503) && !answer.retryAfter()) {
-            iteration.recorder().withoutRetryAfter(name, iteration.stage(), startNanos);
-          }
-          return ok ? Future.succeededFuture(answer)
-              : Future.failedFuture(prepared.getMethod() + " " + prepared.getURI() + " answered " + answer.status());
-        });
+        .compose(response -> response.end().map(end -> answer(response, null))
+            .andThen(read -> connections.release(connection, read.succeeded() && !closes(response))))
+        .onFailure(e -> connections.release(connection, false)));
+    return recorded(iteration, name, startNanos, prepared, answered);
+  }
+
+  /** Records the outcome of {@code answered}; a status of 400 or more fails it. */
+  private static Future<Answer> recorded(Iteration iteration, String name, long startNanos, RequestOptions options,
+                                         Future<Answer> answered) {
+    return answered.transform(outcome -> {
+      long end = System.nanoTime();
+      if (outcome.failed()) {
+        iteration.recorder().request(name, iteration.stage(), startNanos, end, failureOf(outcome.cause()));
+        return Future.failedFuture(outcome.cause());
+      }
+      Answer answer = outcome.result();
+      boolean ok = answer.status() < 400;
+      iteration.recorder().request(name, iteration.stage(), startNanos, end, ok ? null : String.valueOf(answer.status()));
+      if ((answer.status() == 429 || answer.status() == 503) && !answer.retryAfter()) {
+        iteration.recorder().withoutRetryAfter(name, iteration.stage(), startNanos);
+      }
+      return ok ? Future.succeededFuture(answer)
+          : Future.failedFuture(options.getMethod() + " " + options.getURI() + " answered " + answer.status());
+    });
+  }
+
+  /** Whether the server said it closes the connection after this answer. */
+  private static boolean closes(HttpClientResponse response) {
+    String connection = response.getHeader(CONNECTION);
+    return connection != null && connection.equalsIgnoreCase("close");
   }
 
   /** Looks for {@code Retry-After} only on a refusal, the one answer where it matters. */
@@ -169,6 +189,6 @@ public final class HttpTarget {
   }
 
   public Future<Void> close() {
-    return client.close();
+    return connections.close().transform(closed -> client.close());
   }
 }

@@ -82,7 +82,7 @@ public final class MixWorkload implements Workload {
     RequestKind kind = kinds.get(k);
     long i = sent++;
     return http.send(iteration, kind.label(), iteration.intendedNanos(), requests[(int) (i % users.size())][k],
-        kind.body(i), false).mapEmpty();
+        kind.body(i)).mapEmpty();
   }
 
   private int pick() {

@@ -11,17 +11,23 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Requests built once and sent many times carry the same headers and body each time, and are recorded as before. */
+/**
+ * Requests built once and sent many times carry the same headers and body each time, take turns on the
+ * connections allowed, and are recorded as before.
+ */
 @ExtendWith(VertxExtension.class)
 class HttpTargetTest {
   /** Echoes what it received as JSON; {@code /refuse} answers 503, with {@code Retry-After} unless {@code ?bare}. */
@@ -47,25 +53,57 @@ class HttpTargetTest {
   }
 
   @Test
-  @DisplayName("a prepared POST sent three times at once carries its token, its JSON headers and the shared body each time")
+  @DisplayName("a prepared POST sent five times at once over two connections carries its token, its JSON headers and the shared body each time")
   void preparedRequestsRepeat(Vertx vertx, VertxTestContext ctx) {
     Recorder recorder = new Recorder(Long.MIN_VALUE);
     Iteration iteration = new Iteration(System.nanoTime(), 0, recorder);
-    echo(vertx).compose(server -> {
-      HttpTarget http = target(vertx, server);
+    List<JsonObject> received = new ArrayList<>();
+    Set<SocketAddress> clients = new HashSet<>();
+    vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      clients.add(request.connection().remoteAddress());
+      received.add(new JsonObject().put("method", request.method().name()).put("uri", request.uri())
+          .put("authorization", request.getHeader("Authorization")).put("contentType", request.getHeader("Content-Type"))
+          .put("accept", request.getHeader("Accept")).put("body", body.toString()));
+      request.response().end("{}");
+    })).listen(0, "127.0.0.1").compose(server -> {
+      HttpTarget http = new HttpTarget(vertx, URI.create("http://127.0.0.1:" + server.actualPort()), 2, Duration.ofSeconds(10));
       RequestOptions prepared = http.prepare(HttpMethod.POST, "/api/v1/sessions/s1/messages", "t0k3n", true);
       List<Future<HttpTarget.Answer>> answers = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        answers.add(http.send(iteration, "message", System.nanoTime(), prepared, Prompts.bodyOf(1), true));
+      for (int i = 0; i < 5; i++) {
+        answers.add(http.send(iteration, "message", System.nanoTime(), prepared, Prompts.bodyOf(1)));
       }
-      return Future.all(answers).map(all -> answers.stream().map(answer -> answer.result().json()).toList())
-          .eventually(http::close);
-    }).onComplete(ctx.succeeding(echoes -> ctx.verify(() -> {
+      return Future.all(answers).eventually(http::close);
+    }).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
       JsonObject expected = new JsonObject().put("method", "POST").put("uri", "/api/v1/sessions/s1/messages")
           .put("authorization", "Bearer t0k3n").put("contentType", "application/json").put("accept", "application/json")
           .put("body", new JsonObject().put("content", Prompts.get(1)).encode());
-      assertEquals(List.of(expected, expected, expected), echoes);
-      assertEquals(3, recorder.named("message").count());
+      assertEquals(List.of(expected, expected, expected, expected, expected), received);
+      assertEquals(2, clients.size(), "the five requests took turns on the two connections allowed");
+      assertEquals(5, recorder.named("message").count());
+      assertEquals(0, recorder.all().errorCount());
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("a connection the server closes is not reused: the next request opens another")
+  void closedConnectionsReplaced(Vertx vertx, VertxTestContext ctx) {
+    Recorder recorder = new Recorder(Long.MIN_VALUE);
+    Iteration iteration = new Iteration(System.nanoTime(), 0, recorder);
+    Set<SocketAddress> clients = new HashSet<>();
+    vertx.createHttpServer().requestHandler(request -> {
+      clients.add(request.connection().remoteAddress());
+      request.response().putHeader("Connection", "close").end("bye");
+    }).listen(0, "127.0.0.1").compose(server -> {
+      HttpTarget http = new HttpTarget(vertx, URI.create("http://127.0.0.1:" + server.actualPort()), 1, Duration.ofSeconds(10));
+      RequestOptions prepared = http.prepare(HttpMethod.GET, "/health/live", null, false);
+      return http.send(iteration, "health", System.nanoTime(), prepared, null)
+          .compose(first -> http.send(iteration, "health", System.nanoTime(), prepared, null))
+          .compose(second -> http.send(iteration, "health", System.nanoTime(), prepared, null))
+          .eventually(http::close);
+    }).onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
+      assertEquals(200, answer.status());
+      assertEquals(3, clients.size());
       assertEquals(0, recorder.all().errorCount());
       ctx.completeNow();
     })));
@@ -79,11 +117,11 @@ class HttpTargetTest {
     echo(vertx).compose(server -> {
       HttpTarget http = target(vertx, server);
       Future<HttpTarget.Answer> ok = http.send(iteration, "agents", System.nanoTime(),
-          http.prepare(HttpMethod.GET, "/api/v1/agents", "t", false), null, false);
+          http.prepare(HttpMethod.GET, "/api/v1/agents", "t", false), null);
       Future<HttpTarget.Answer> refused = http.send(iteration, "agents", System.nanoTime(),
-          http.prepare(HttpMethod.GET, "/refuse", "t", false), null, false);
+          http.prepare(HttpMethod.GET, "/refuse", "t", false), null);
       Future<HttpTarget.Answer> bare = http.send(iteration, "agents", System.nanoTime(),
-          http.prepare(HttpMethod.GET, "/refuse?bare", "t", false), null, false);
+          http.prepare(HttpMethod.GET, "/refuse?bare", "t", false), null);
       return Future.join(ok, refused, bare).transform(done -> ok).eventually(http::close);
     }).onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
       assertEquals(200, answer.status());
