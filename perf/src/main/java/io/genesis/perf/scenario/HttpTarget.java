@@ -21,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The server under test, over one Vert.x {@link HttpClient} with a large connection pool (an open
  * model needs a connection per request in flight; a request waiting for one is still timed from when
- * it was due). Every request is recorded by name with its outcome.
+ * it was due); the requests built once ({@link #prepare}) go over {@link Connections} of the same size
+ * instead. Every request is recorded by name with its outcome.
  */
 public final class HttpTarget {
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
