@@ -2,10 +2,14 @@ package io.genesis.perf.scenario;
 
 import io.genesis.perf.load.Workload.Iteration;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -17,12 +21,20 @@ import java.util.concurrent.TimeoutException;
 /**
  * The server under test, over one Vert.x {@link HttpClient} with a large connection pool (an open
  * model needs a connection per request in flight; a request waiting for one is still timed from when
- * it was due). Every request is recorded by name with its outcome.
+ * it was due); the requests built once ({@link #prepare}) go over {@link Connections} of the same size
+ * instead. Every request is recorded by name with its outcome.
  */
 public final class HttpTarget {
-  static final CharSequence JSON = "application/json";
-  private static final CharSequence RETRY_AFTER = "Retry-After";
-  private final HttpClient client;
+  static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence AUTHORIZATION = HttpHeaders.createOptimized("Authorization");
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence ACCEPT = HttpHeaders.createOptimized("Accept");
+  private static final CharSequence CONNECTION = HttpHeaders.createOptimized("Connection");
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
+  private final HttpClientAgent client;
+  /** The connections of the requests built once ({@link #prepare}), kept by perf; the client's pool serves the rest. */
+  private final Connections connections;
   private final String host;
   private final int port;
   private final long timeoutMillis;
@@ -33,6 +45,7 @@ public final class HttpTarget {
     this.timeoutMillis = timeout.toMillis();
     this.client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(connections));
+    this.connections = new Connections(client, host, port, connections);
   }
 
   public HttpClient client() {
@@ -47,7 +60,10 @@ public final class HttpTarget {
     return port;
   }
 
-  /** What came back: the status, the whole body, and whether a {@code Retry-After} header came with it. */
+  /**
+   * What came back: the status, the whole body (null when not kept), and whether a {@code Retry-After}
+   * header came with a {@code 429} or {@code 503}.
+   */
   public record Answer(int status, Buffer body, boolean retryAfter) {
     public JsonObject json() {
       return body.toJsonObject();
@@ -64,35 +80,93 @@ public final class HttpTarget {
   }
 
   /**
+   * A request to send many times, built once (as wrk does): its headers are validated once into a
+   * read-only map that every request shares instead of copying. {@code json}: it carries a JSON body.
+   * Never change the options returned.
+   */
+  public RequestOptions prepare(HttpMethod method, String uri, String token, boolean json) {
+    return prepared(method, uri, token, json ? JSON : null, json ? JSON : null);
+  }
+
+  /** A POST of a JSON message whose answer streams as Server-Sent Events, built once (see {@link #prepare}). */
+  public RequestOptions prepareStream(String uri, String token) {
+    return prepared(HttpMethod.POST, uri, token, JSON, EVENT_STREAM);
+  }
+
+  private RequestOptions prepared(HttpMethod method, String uri, String token, CharSequence contentType,
+                                  CharSequence accept) {
+    MultiMap headers = HttpHeaders.headers();
+    if (token != null) {
+      headers.add(AUTHORIZATION, HttpHeaders.createOptimized("Bearer " + token));
+    }
+    if (contentType != null) {
+      headers.add(CONTENT_TYPE, contentType);
+    }
+    if (accept != null) {
+      headers.add(ACCEPT, accept);
+    }
+    return new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(uri).setIdleTimeout(timeoutMillis)
+        .setHeaders(headers.copy(false));
+  }
+
+  /**
    * Sends one request timed from {@code startNanos} (the iteration's intended start for its first
    * request), records it as {@code name}, and completes with the answer; a status of 400 or more, a
    * timeout or a connection failure is recorded as an error and fails the future.
    */
   public Future<Answer> send(Iteration iteration, String name, long startNanos, HttpMethod method, String uri,
                              String token, Buffer body) {
-    RequestOptions options = options(method, uri, token);
-    if (body != null) {
-      options.putHeader("Content-Type", JSON).putHeader("Accept", JSON);
-    }
-    return client.request(options)
+    RequestOptions options = prepare(method, uri, token, body != null);
+    Future<Answer> answered = client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes,
-            response.headers().contains(RETRY_AFTER))))
-        .transform(outcome -> {
-          long end = System.nanoTime();
-          if (outcome.failed()) {
-            iteration.recorder().request(name, iteration.stage(), startNanos, end, failureOf(outcome.cause()));
-            return Future.failedFuture(outcome.cause());
-          }
-          Answer answer = outcome.result();
-          boolean ok = answer.status() < 400;
-          iteration.recorder().request(name, iteration.stage(), startNanos, end, ok ? null : String.valueOf(answer.status()));
-          if ((answer.status() == 429 || answer.status() == 503) && !answer.retryAfter()) {
-            iteration.recorder().withoutRetryAfter(name, iteration.stage(), startNanos);
-          }
-          return ok ? Future.succeededFuture(answer)
-              : Future.failedFuture(method + " " + uri + " answered " + answer.status());
-        });
+        .compose(response -> response.body().map(bytes -> answer(response, bytes)));
+    return recorded(iteration, name, startNanos, options, answered);
+  }
+
+  /**
+   * The same for a request built once ({@link #prepare}), on a connection of its own ({@link Connections})
+   * and without gathering the body (it is read to its end and dropped as it comes): the answer's body
+   * is null, for callers that check only the status.
+   */
+  public Future<Answer> send(Iteration iteration, String name, long startNanos, RequestOptions prepared, Buffer body) {
+    Future<Answer> answered = connections.acquire().compose(connection -> connection.request(prepared)
+        .compose(request -> body == null ? request.send() : request.send(body))
+        .compose(response -> response.end().map(end -> answer(response, null))
+            .andThen(read -> connections.release(connection, read.succeeded() && !closes(response))))
+        .onFailure(e -> connections.release(connection, false)));
+    return recorded(iteration, name, startNanos, prepared, answered);
+  }
+
+  /** Records the outcome of {@code answered}; a status of 400 or more fails it. */
+  private static Future<Answer> recorded(Iteration iteration, String name, long startNanos, RequestOptions options,
+                                         Future<Answer> answered) {
+    return answered.transform(outcome -> {
+      long end = System.nanoTime();
+      if (outcome.failed()) {
+        iteration.recorder().request(name, iteration.stage(), startNanos, end, failureOf(outcome.cause()));
+        return Future.failedFuture(outcome.cause());
+      }
+      Answer answer = outcome.result();
+      boolean ok = answer.status() < 400;
+      iteration.recorder().request(name, iteration.stage(), startNanos, end, ok ? null : String.valueOf(answer.status()));
+      if ((answer.status() == 429 || answer.status() == 503) && !answer.retryAfter()) {
+        iteration.recorder().withoutRetryAfter(name, iteration.stage(), startNanos);
+      }
+      return ok ? Future.succeededFuture(answer)
+          : Future.failedFuture(options.getMethod() + " " + options.getURI() + " answered " + answer.status());
+    });
+  }
+
+  /** Whether the server said it closes the connection after this answer. */
+  private static boolean closes(HttpClientResponse response) {
+    String connection = response.getHeader(CONNECTION);
+    return connection != null && connection.equalsIgnoreCase("close");
+  }
+
+  /** Looks for {@code Retry-After} only on a refusal, the one answer where it matters. */
+  private static Answer answer(HttpClientResponse response, Buffer body) {
+    int status = response.statusCode();
+    return new Answer(status, body, (status == 429 || status == 503) && response.headers().contains(RETRY_AFTER));
   }
 
   /** For set-up: a JSON call that must succeed, not recorded. */
@@ -116,6 +190,6 @@ public final class HttpTarget {
   }
 
   public Future<Void> close() {
-    return client.close();
+    return connections.close().transform(closed -> client.close());
   }
 }

@@ -4,7 +4,6 @@ import io.genesis.perf.scenario.RunOptions.Against;
 import io.genesis.perf.scenario.Users.User;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The single requests of the request-level scenarios (baseline, stress, spike, soak), each with the
@@ -26,14 +25,16 @@ public enum RequestKind {
 
   private final HttpMethod method;
   private final String ceilingPath;
+  private final String label;
 
   RequestKind(HttpMethod method, String ceilingPath) {
     this.method = method;
     this.ceilingPath = ceilingPath;
+    this.label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return label;
   }
 
   public static RequestKind of(String name) {
@@ -68,7 +69,8 @@ public enum RequestKind {
     };
   }
 
+  /** The body of request {@code i}: a message with prompt {@code i} for a POST, else none. Shared: never change it. */
   public Buffer body(long i) {
-    return method == HttpMethod.POST ? new JsonObject().put("content", Prompts.get(i)).toBuffer() : null;
+    return method == HttpMethod.POST ? Prompts.bodyOf(i) : null;
   }
 }

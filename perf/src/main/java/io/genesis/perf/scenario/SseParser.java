@@ -2,13 +2,16 @@ package io.genesis.perf.scenario;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 /**
  * Server-Sent Events read as the chunks arrive. A chunk may end anywhere, even inside a UTF-8
  * character: bytes wait until their line is complete (a {@code \n} byte is never part of a multi-byte
  * character), lines end with LF or CRLF, and a blank line dispatches the event with its name (null
  * when it had none) and its {@code data} lines joined by {@code \n}. Comments ({@code : keep-alive})
- * and other fields are skipped; an event with neither name nor data is not dispatched.
+ * and other fields are skipped; an event with neither name nor data is not dispatched. Lines are read
+ * as bytes: the usual names are not decoded anew, and an event's data is decoded into a string only
+ * for the names that need it (the others get an empty string).
  */
 final class SseParser {
   /** Receives each complete event. */
@@ -16,13 +19,24 @@ final class SseParser {
     void event(String name, String data);
   }
 
+  private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+  private static final String[] KNOWN_NAMES = {"delta", "done", "error", "meta"};
   private final Listener listener;
+  private final Predicate<String> needsData;
   private Buffer pending = Buffer.buffer();
   private String name;
-  private StringBuilder data;
+  /** The event's data lines so far, joined by {@code \n}; null before its first. */
+  private Buffer data;
 
   SseParser(Listener listener) {
+    this(listener, name -> true);
+  }
+
+  /** {@code needsData}: whether an event of this name (null for none) needs its data. */
+  SseParser(Listener listener, Predicate<String> needsData) {
     this.listener = listener;
+    this.needsData = needsData;
   }
 
   void feed(Buffer chunk) {
@@ -32,30 +46,62 @@ final class SseParser {
     for (int i = 0; i < length; i++) {
       if (bytes.getByte(i) == '\n') {
         int lineEnd = i > lineStart && bytes.getByte(i - 1) == '\r' ? i - 1 : i;
-        line(bytes.getString(lineStart, lineEnd, StandardCharsets.UTF_8.name()));
+        line(bytes, lineStart, lineEnd);
         lineStart = i + 1;
       }
     }
     pending = lineStart == length ? Buffer.buffer() : bytes.getBuffer(lineStart, length);
   }
 
-  private void line(String line) {
-    if (line.isEmpty()) {
+  private void line(Buffer bytes, int start, int end) {
+    if (start == end) {
       if (name != null || data != null) {
-        listener.event(name, data == null ? "" : data.toString());
+        listener.event(name, data == null || !needsData.test(name) ? "" : data.toString(StandardCharsets.UTF_8));
       }
       name = null;
       data = null;
-    } else if (line.startsWith("event:")) {
-      name = value(line, 6);
-    } else if (line.startsWith("data:")) {
-      String value = value(line, 5);
-      data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+    } else if (startsWith(bytes, start, end, EVENT)) {
+      name = name(bytes, valueStart(bytes, start + EVENT.length, end), end);
+    } else if (startsWith(bytes, start, end, DATA)) {
+      int from = valueStart(bytes, start + DATA.length, end);
+      data = data == null ? Buffer.buffer(end - from) : data.appendByte((byte) '\n');
+      data.appendBuffer(bytes, from, end - from);
     }
   }
 
-  /** The field's value: after the colon, without one leading space. */
-  private static String value(String line, int colon) {
-    return line.length() > colon && line.charAt(colon) == ' ' ? line.substring(colon + 1) : line.substring(colon);
+  private static boolean startsWith(Buffer bytes, int start, int end, byte[] prefix) {
+    if (end - start < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes.getByte(start + i) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Where the field's value starts: after the colon, without one leading space. */
+  private static int valueStart(Buffer bytes, int afterColon, int end) {
+    return afterColon < end && bytes.getByte(afterColon) == ' ' ? afterColon + 1 : afterColon;
+  }
+
+  /** The event's name: one of the usual ones without decoding, else decoded. */
+  private static String name(Buffer bytes, int from, int end) {
+    for (String known : KNOWN_NAMES) {
+      if (known.length() == end - from && matches(bytes, from, known)) {
+        return known;
+      }
+    }
+    return bytes.getString(from, end, StandardCharsets.UTF_8.name());
+  }
+
+  private static boolean matches(Buffer bytes, int from, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      if (bytes.getByte(from + i) != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

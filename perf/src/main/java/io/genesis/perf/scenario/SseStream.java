@@ -1,7 +1,6 @@
 package io.genesis.perf.scenario;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
@@ -19,10 +18,14 @@ final class SseStream {
 
   /** POSTs {@code body} to {@code uri} asking for {@code text/event-stream}; the reply ends with the stream. */
   static StreamReply send(HttpTarget http, String uri, String token, Buffer body, Dialect dialect) {
+    return send(http, http.prepareStream(uri, token), body, dialect);
+  }
+
+  /** The same with the request built once ({@link HttpTarget#prepareStream}). */
+  static StreamReply send(HttpTarget http, RequestOptions prepared, Buffer body, Dialect dialect) {
     StreamReply reply = new StreamReply();
-    RequestOptions options = http.options(HttpMethod.POST, uri, token)
-        .putHeader("Content-Type", HttpTarget.JSON).putHeader("Accept", "text/event-stream");
-    http.client().request(options)
+    String uri = prepared.getURI();
+    http.client().request(prepared)
         .compose(request -> {
           reply.cancelWith(() -> request.connection().close());
           return request.send(body);
@@ -35,9 +38,10 @@ final class SseStream {
             return;
           }
           reply.opened();
-          SseParser parser = new SseParser(dialect == Dialect.GENESIS
-              ? (name, data) -> genesisEvent(reply, name, data)
-              : (name, data) -> openAiEvent(reply, data));
+          // GENESIS's deltas and done are known by their name: only an error's data is read
+          SseParser parser = dialect == Dialect.GENESIS
+              ? new SseParser((name, data) -> genesisEvent(reply, name, data), "error"::equals)
+              : new SseParser((name, data) -> openAiEvent(reply, data));
           response.handler(parser::feed);
           response.exceptionHandler(e -> reply.fail(HttpTarget.failureOf(e), String.valueOf(e.getMessage())));
           response.endHandler(end -> reply.fail("protocol", "POST " + uri + ": the stream ended without done"));

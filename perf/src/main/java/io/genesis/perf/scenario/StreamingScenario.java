@@ -10,6 +10,7 @@ import io.genesis.perf.scenario.Users.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -78,6 +79,10 @@ public final class StreamingScenario implements Scenario {
     private final WebSocketClient wsClient;
     private final WebSocketConnectOptions wsTemplate;
     private List<User> users = List.of();
+    /** GENESIS over SSE: each user's message request, built once. */
+    private final List<RequestOptions> userStreams = new ArrayList<>();
+    private RequestOptions ceilingStream;
+    private final Buffer messageBody;
     private final List<Future<ChatSocketClient>> sockets = new ArrayList<>();
     private long sent;
     private long reconnects;
@@ -92,6 +97,7 @@ public final class StreamingScenario implements Scenario {
       this.agent = agent;
       this.message = message;
       this.model = model;
+      this.messageBody = message == null ? null : Prompts.body(message);
       boolean ws = transport == Transport.WS;
       this.wsClient = ws ? vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
           .setMaxConnections(options.users() + 64)) : null;
@@ -100,6 +106,9 @@ public final class StreamingScenario implements Scenario {
 
     @Override
     public Future<Void> setUp() {
+      if (options.against() == Against.CEILING && transport == Transport.SSE) {
+        ceilingStream = http.prepareStream("/sse", null);
+      }
       if (options.against() == Against.UPSTREAM || (options.against() == Against.CEILING && transport == Transport.SSE)) {
         return Future.succeededFuture();
       }
@@ -108,6 +117,10 @@ public final class StreamingScenario implements Scenario {
           : Future.succeededFuture(Users.anonymous(options.users()));
       return prepared.compose(created -> {
         users = created;
+        if (transport == Transport.SSE) {
+          created.forEach(user -> userStreams.add(http.prepareStream(
+              "/api/v1/sessions/" + user.sessionId() + "/messages", user.token())));
+        }
         if (transport != Transport.WS) {
           return Future.succeededFuture();
         }
@@ -127,13 +140,13 @@ public final class StreamingScenario implements Scenario {
         case UPSTREAM -> Future.succeededFuture(SseStream.send(http, completionsPath(), null, completionBody(model, content),
             Dialect.OPENAI));
         case CEILING -> transport == Transport.SSE
-            ? Future.succeededFuture(SseStream.send(http, "/sse", null, body(content), Dialect.GENESIS))
+            ? Future.succeededFuture(SseStream.send(http, ceilingStream, body(i), Dialect.GENESIS))
             : socket((int) (i % users.size())).map(socket -> socket.send(null, content));
         case GENESIS -> {
           User user = users.get((int) (i % users.size()));
           yield switch (transport) {
-            case SSE -> Future.succeededFuture(SseStream.send(http, "/api/v1/sessions/" + user.sessionId() + "/messages",
-                user.token(), body(content), Dialect.GENESIS));
+            case SSE -> Future.succeededFuture(SseStream.send(http, userStreams.get((int) (i % users.size())), body(i),
+                Dialect.GENESIS));
             case WS -> socket((int) (i % users.size())).map(socket -> socket.send(user.sessionId(), content));
             case OPENAI -> Future.succeededFuture(SseStream.send(http, "/v1/chat/completions", user.token(),
                 completionBody(agent, content), Dialect.OPENAI));
@@ -167,8 +180,9 @@ public final class StreamingScenario implements Scenario {
       return current;
     }
 
-    private static Buffer body(String content) {
-      return new JsonObject().put("content", content).toBuffer();
+    /** Message {@code i}'s body: {@code --message}, or prompt {@code i}, encoded once. */
+    private Buffer body(long i) {
+      return messageBody != null ? messageBody : Prompts.bodyOf(i);
     }
 
     private static Buffer completionBody(String model, String content) {

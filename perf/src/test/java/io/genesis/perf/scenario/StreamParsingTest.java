@@ -49,6 +49,17 @@ class StreamParsingTest {
   }
 
   @Test
+  @DisplayName("an event whose name needs no data gets an empty string; one that needs it gets its data decoded")
+  void sseDataOnlyWhereNeeded() {
+    List<Event> events = new ArrayList<>();
+    SseParser parser = new SseParser((name, data) -> events.add(new Event(name, data)), "error"::equals);
+    parser.feed(Buffer.buffer("event: delta\ndata: {\"text\":\"é\"}\n\nevent: error\r\ndata: {\"status\":503,\n"
+        + "data: \"detail\":\"down\"}\n\nevent: odd-name\ndata: x\n\n"));
+    assertEquals(List.of(new Event("delta", ""), new Event("error", "{\"status\":503,\n\"detail\":\"down\"}"),
+        new Event("odd-name", "")), events);
+  }
+
+  @Test
   @DisplayName("an OpenAI chunk is a delta when its content is a non-empty string; the role chunk and the last chunk are not")
   void openAiDeltas() {
     assertTrue(SseStream.isOpenAiDelta("{\"choices\":[{\"delta\":{\"content\":\"Keep \"}}]}"));
