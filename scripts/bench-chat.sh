@@ -221,10 +221,14 @@ pids+=($FAKE_PID)
 wait_for "$OUT/fake.log" "listening"
 FAKE_URL=$(grep -o 'http://127.0.0.1:[0-9]*[^ ]*' "$OUT/fake.log" | head -1)
 start_genesis 3 GENESIS_MODEL_BASE_URL="$FAKE_URL" GENESIS_MODEL_NAME=fake-model GENESIS_MODEL_MAX_CONCURRENT=5000
+# One stream in flight per conversation, as people chat: a reply streams for about 4.2 s (200 ms to the first
+# token, then 200 tokens at 50/s), so 5 s of arrivals get a conversation each. With fewer, several streams of
+# one conversation overlap, and their appends queue on the session's row (see docs/PERFORMANCE.md).
 for rate in $OVERHEAD_RATES; do
   LOAD="--rate $rate $OVERHEAD --connections 8000 --timeout 20s"
+  conversations=$(( rate * 5 > 100 ? rate * 5 : 100 ))
   run overhead-$rate upstream streaming $LOAD
-  run overhead-$rate genesis streaming --transport sse --users 100 $LOAD
+  run overhead-$rate genesis streaming --transport sse --users $conversations $LOAD
   held_rate overhead-$rate-genesis || { echo "GENESIS did not hold $rate streams/s: no higher rate tried"; break; }
 done
 stop_genesis
