@@ -125,7 +125,7 @@ table() {
     [ -f "$OUT/$us.json" ] || continue
     local a b; a=$(fig $gs .values.ttft.p99); b=$(fig $us .values.ttft.p99)
     echo "- $rate/s: $(ms "$a") − $(ms "$b") = $( [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.1f ms", a - b }' || echo —);" \
-      "errors $(fig $gs .latency.stream.errors) of $(fig $gs .latency.stream.count), unfinished $(fig $gs .unfinished), late $(fig $gs .late.count) of $(fig $gs .started)$(held_rate $gs && echo ': held' || echo ': not held')$(held_rate $us || echo "; straight to the fake upstream not held either ($(fig $us .latency.stream.errors) errors, $(fig $us .unfinished) unfinished, $(fig $us .dropped) dropped)")"
+      "errors $(fig $gs .latency.stream.errors) of $(fig $gs .latency.stream.count), unfinished $(fig $gs .unfinished), late $(fig $gs .late.count) of $(fig $gs .started)$(held_rate $gs && echo ': held' || echo ': not held')$(held_rate $us || echo "; straight to the fake upstream not held either ($(fig $us ".latency.stream.errors // 0") errors, $(fig $us .unfinished) unfinished, $(fig $us .dropped) dropped)")"
   done
 }
 
