@@ -149,7 +149,7 @@ public final class GatewayVerticle extends VerticleBase {
         ctx.next();
       }
     });
-    router.route().handler(new Admission(Admission.MAX_IN_FLIGHT, WebSocketRoute.PATH));
+    router.route().handler(Admission.adaptive(WebSocketRoute.PATH, config.maxBodyBytes()));
     readiness.mount(router);
     router.get("/openapi.json").handler(api::serve);
     PerformanceRoutes.mountMetrics(router, vertx);

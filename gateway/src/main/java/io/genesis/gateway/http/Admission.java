@@ -1,38 +1,87 @@
 package io.genesis.gateway.http;
 
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.AIMDLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
+import com.netflix.concurrency.limits.limit.window.PercentileSampleWindowFactory;
+import com.netflix.concurrency.limits.limiter.AbstractLimiter;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.genesis.common.error.ServiceException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Load shedding at the door: past {@link #MAX_IN_FLIGHT} requests in flight on this gateway instance,
- * a new one is answered 503 with {@code Retry-After: 1} at once, before authentication, the rate
- * limiter or any service sees it. Under a spike this keeps what is admitted fast, and the refusals
- * cost next to nothing, instead of every request queueing behind the others into timeouts.
+ * Load shedding at the door: past this gateway instance's concurrency limit, a new request is answered
+ * 503 with {@code Retry-After: 1} at once, before authentication, the rate limiter or any service sees
+ * it. Nothing waits at the door, so a refusal costs next to nothing and what is admitted only waits for
+ * the few others admitted with it.
+ *
+ * <p>The limit adapts to latency (Netflix concurrency-limits, {@link #adaptive}): every
+ * {@value #WINDOW_MILLIS} ms window of at least ten answers, if the slowest tenth of them took longer
+ * than {@value #LATENCY_BUDGET_MILLIS} ms, or one was a 503/504 from behind the door (a queue there full or
+ * too slow), the limit shrinks by a tenth; otherwise, while the requests in flight use at least half of it, it grows
+ * by one, up to {@value #MAX_IN_FLIGHT} and never under {@value #MIN_IN_FLIGHT}. So under a spike the
+ * gateway admits what the services behind it answer within the budget and refuses the rest, instead of
+ * letting a fixed number in flight queue for the database until its own time-outs answer slow 503s.
  *
  * <p>Streams (WebSocket, {@code Accept: text/event-stream}, the OpenAI-compatible routes, which may
  * stream) are not counted: they are long by design and have their own admission (the model's
- * concurrency limit). Health, the document and the metrics always answer. One instance per event
- * loop, so the count is a plain field.
+ * concurrency limit). Health, the document and the metrics always answer. A message's JSON reply counts
+ * in flight but does not steer the limit: its time is mostly the model's generation, which says nothing
+ * about this process's load. One instance per event loop.
  */
 public final class Admission implements Handler<RoutingContext> {
-  /**
-   * Per gateway instance (one per core). Above what a 64-connection client keeps in flight on two
-   * cores; low enough that what is admitted waits for at most a few dozen others.
-   */
+  /** The most requests one gateway instance (one per core) holds in flight, however fast they are. */
   public static final int MAX_IN_FLIGHT = 64;
+  /** The fewest: a burst of slow answers must not starve the instance of requests to learn from. */
+  static final int MIN_IN_FLIGHT = 8;
+  /** What the slowest tenth of a window's admitted requests may take before the limit shrinks. */
+  static final long LATENCY_BUDGET_MILLIS = 50;
+  static final long WINDOW_MILLIS = 100;
+  private static final double SHRINK = 0.9;
+  private static final double PERCENTILE = 0.9;
+  private static final int MAX_SAMPLES_A_WINDOW = 1_000;
   private static final ServiceException BUSY = new ServiceException(503, "the server is busy; retry in a moment", 1);
   private static final Set<String> ALWAYS = Set.of("/health/live", "/health/ready", "/openapi.json", "/metrics");
+  private static final String MESSAGES = "/messages";
 
-  private final int limit;
+  private final Limiter<Void> limiter;
   private final String webSocketPath;
-  private int inFlight;
+  private final long maxBodyBytes;
 
-  public Admission(int limit, String webSocketPath) {
-    this.limit = limit;
+  /** @param maxBodyBytes the largest body a refused request may declare and still keep its connection */
+  public Admission(Limiter<Void> limiter, String webSocketPath, long maxBodyBytes) {
+    this.limiter = limiter;
     this.webSocketPath = webSocketPath;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** The gateway's admission: the latency-driven limit described above, starting at {@link #MAX_IN_FLIGHT}. */
+  public static Admission adaptive(String webSocketPath, long maxBodyBytes) {
+    return adaptive(webSocketPath, maxBodyBytes, System::nanoTime);
+  }
+
+  static Admission adaptive(String webSocketPath, long maxBodyBytes, Supplier<Long> nanoClock) {
+    Limit budget = AIMDLimit.newBuilder().initialLimit(MAX_IN_FLIGHT).maxLimit(MAX_IN_FLIGHT).minLimit(MIN_IN_FLIGHT)
+        .backoffRatio(SHRINK).timeout(LATENCY_BUDGET_MILLIS, TimeUnit.MILLISECONDS).build();
+    Limit windowed = WindowedLimit.newBuilder()
+        .minWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS).maxWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS)
+        .sampleWindowFactory(PercentileSampleWindowFactory.of(PERCENTILE, MAX_SAMPLES_A_WINDOW)).build(budget);
+    return new Admission(SimpleLimiter.newBuilder().named("gateway-admission").clock(nanoClock).limit(windowed).build(), webSocketPath, maxBodyBytes);
+  }
+
+  /** The current limit (-1 for a limiter that does not tell). */
+  int limit() {
+    return limiter instanceof AbstractLimiter<?> adjustable ? adjustable.getLimit() : -1;
   }
 
   @Override
@@ -41,13 +90,58 @@ public final class Admission implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    if (inFlight >= limit) {
+    Optional<Limiter.Listener> admitted = limiter.acquire(null);
+    if (admitted.isEmpty()) {
+      refuse(ctx);
+      return;
+    }
+    boolean steers = !isMessage(ctx);
+    ctx.addEndHandler(ended -> report(admitted.get(), ended, ctx.response().getStatusCode(), steers));
+    ctx.next();
+  }
+
+  /**
+   * A refusal answered before the body was read closes the connection (see {@link Problems#send}). A small
+   * body of declared length (a chat message) is read and dropped first, so the refusal keeps the connection
+   * for the client's retry instead of costing it a new one under the very overload being shed.
+   */
+  private void refuse(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    long declared = declaredLength(request);
+    if (request.isEnded() || declared < 0 || declared > maxBodyBytes) {
       ctx.fail(BUSY);
       return;
     }
-    inFlight++;
-    ctx.addEndHandler(ended -> inFlight--);
-    ctx.next();
+    request.handler(dropped -> {}).endHandler(ended -> ctx.fail(BUSY));
+    request.resume();
+  }
+
+  /** The Content-Length of a body sent whole (-1: chunked, absent or unreadable). */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null || request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** What the answer says about this process's load: a 503/504 from behind is a drop; a 4xx or a cut connection, nothing. */
+  private static void report(Limiter.Listener listener, AsyncResult<Void> ended, int status, boolean steers) {
+    if (!steers || ended.failed() || (status >= 400 && status < 500)) {
+      listener.onIgnore();
+    } else if (status == 503 || status == 504) {
+      listener.onDropped();
+    } else {
+      listener.onSuccess();
+    }
+  }
+
+  private static boolean isMessage(RoutingContext ctx) {
+    return ctx.request().method() == HttpMethod.POST && ctx.request().path().endsWith(MESSAGES);
   }
 
   private boolean exempt(RoutingContext ctx) {
