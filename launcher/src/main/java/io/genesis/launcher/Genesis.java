@@ -158,7 +158,10 @@ public final class Genesis implements AutoCloseable {
     if (services.contains(Service.SESSION)) {
       // Alone, it serves gateways of other processes, which may be draining when it is told to stop.
       boolean servesOthers = !services.contains(Service.GATEWAY);
-      deployments.add(vertx.deployVerticle(new SessionVerticle(servesOthers), new DeploymentOptions().setConfig(json)));
+      // One per core like the gateway: row decoding, encryption and JSON on every event loop; the
+      // instances share one pool, one L1 and one invalidation subscriber.
+      deployments.add(vertx.deployVerticle(() -> new SessionVerticle(servesOthers), new DeploymentOptions().setConfig(json)
+          .setInstances(perCore())));
     }
     if (services.contains(Service.AGENT)) {
       // One per core like the gateway: replies stream on every event loop, not all on one.

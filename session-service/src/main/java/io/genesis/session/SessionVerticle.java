@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * is tolerated (caches miss, the subscriber retries). Failed requests carry the HTTP status the
  * gateway should answer: 400 bad input, 404 no such session of this user, 409 append to a closed
  * session, 503 database unavailable, 500 a bug. Health never fails: it names the failing check.
+ *
+ * <p>Deployed with one instance per core: each registers the same consumers (the event bus takes turns
+ * between them) and serves on its own event loop; they share the schema migration, the cipher, the
+ * caches and their subscriber, the retention job ({@link SessionProcess}) and the PostgreSQL pool.
  */
 public final class SessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
@@ -59,10 +63,7 @@ public final class SessionVerticle extends VerticleBase {
   private MessageConsumer<?> healthConsumer;
 
   private Pool pool;
-  private RedisClients redis;
-  private SessionCaches caches;
-  private RetentionJob retention;
-  private FieldCipher cipher;
+  private SessionProcess process;
 
   public SessionVerticle() {
     this(false);
@@ -85,45 +86,63 @@ public final class SessionVerticle extends VerticleBase {
     require("GENESIS_PG_URL", config.pgUrl());
     require("GENESIS_REDIS_URL", config.redisUrl());
     require("GENESIS_ENCRYPTION_KEY", config.encryptionKey());
+    SessionProcess.Joined joined = SessionProcess.join(vertx, context);
+    process = joined.process();
+    if (joined.builds()) {
+      buildShared(config).onComplete(process.ready);
+    }
+    return process.shared(context)
+        .compose(shared -> {
+          pool = PgPools.create(vertx, config.pgUrl()); // this instance's lease of the process's one pool
+          return startWith(shared, config, joined.builds());
+        })
+        .recover(e -> closeAll().transform(closed -> Future.failedFuture(e)));
+  }
+
+  /** Once per process: the schema, the cipher, the Redis clients, the caches and their subscriber. */
+  private Future<SessionProcess.Shared> buildShared(GenesisConfig config) {
     // The schema is migrated before the reactive pool exists, so nothing is served on an old schema.
     return Migrations.run(vertx, config.pgUrl())
         .recover(e -> Future.failedFuture(new IllegalStateException("session-service: cannot migrate the database schema"
             + " (GENESIS_PG_URL " + PgPools.describe(config.pgUrl()) + "): " + e.getMessage(), e)))
-        .onSuccess(applied -> pool = PgPools.create(vertx, config.pgUrl()))
         .compose(applied -> FieldCipher.create(vertx, config))
-        .compose(created -> {
-          cipher = created;
-          return RedisClients.create(vertx, config.redisUrl());
-        })
-        .compose(clients -> startWith(clients, config))
-        .recover(e -> closeAll().transform(closed -> Future.failedFuture(e)));
+        .compose(cipher -> RedisClients.create(vertx, config.redisUrl()).compose(clients -> {
+          process.redis = clients;
+          String instanceId = Ids.newId().toString();
+          SessionCaches caches = new SessionCaches(vertx, RedisAPI.api(clients.pooled()), clients.subscriber(), instanceId, cipher);
+          process.caches = caches;
+          caches.bindMetrics(Meters.registry(vertx));
+          return caches.start().map(v -> new SessionProcess.Shared(cipher, clients, caches, instanceId));
+        }));
   }
 
-  private Future<?> startWith(RedisClients clients, GenesisConfig config) {
-    redis = clients;
-    String instanceId = Ids.newId().toString();
-    RedisAPI redisApi = RedisAPI.api(clients.pooled());
-    caches = new SessionCaches(vertx, redisApi, clients.subscriber(), instanceId, cipher);
-    caches.bindMetrics(Meters.registry(vertx));
-    SessionRepository repository = new SessionRepository(pool, cipher);
+  private Future<?> startWith(SessionProcess.Shared shared, GenesisConfig config, boolean builds) {
+    SessionCaches caches = shared.caches();
+    RedisAPI redisApi = RedisAPI.api(shared.redis().pooled());
+    SessionRepository repository = new SessionRepository(pool, shared.cipher());
     SessionService service = new SessionService(repository, caches);
     HealthProbe health = new HealthProbe(repository, redisApi);
     AuditService audit = new AuditService(new AuditRepository(pool));
-    retention = new RetentionJob(vertx, repository, caches, audit, config.privacy());
-    retention.bindMetrics(Meters.registry(vertx));
     UserExport export = new UserExport(repository);
     UserErasure erasure = new UserErasure(repository, caches, audit);
-    return caches.start()
-        .compose(v -> register(service, health, export, erasure))
+    return register(service, caches, health, export, erasure)
         .compose(v -> registerAudit(audit))
-        .onSuccess(v -> retention.start())
-        .onSuccess(v -> LOG.info("session service {} ready (encryption key id {})", instanceId, cipher.keyId()));
+        .onSuccess(v -> {
+          if (builds) {
+            // One retention job per process, on this instance's event loop and pool lease.
+            RetentionJob retention = new RetentionJob(vertx, repository, caches, audit, config.privacy());
+            retention.bindMetrics(Meters.registry(vertx));
+            process.retention = retention;
+            retention.start();
+            LOG.info("session service {} ready (encryption key id {})", shared.instanceId(), shared.cipher().keyId());
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
-    if (retention != null) {
-      retention.stop();
+    if (process != null) {
+      process.stopRetention();
     }
     if (!servesOtherProcesses || healthConsumer == null) {
       return closeAll(); // the gateway of this process has stored its replies by now: the pools close last
@@ -136,9 +155,9 @@ public final class SessionVerticle extends VerticleBase {
     return held.future().compose(v -> closeAll());
   }
 
-  /** The retention job of this instance (tests run it on demand). */
+  /** The retention job of this process (tests run it on demand). */
   RetentionJob retention() {
-    return retention;
+    return process == null ? null : process.retention;
   }
 
   private Future<?> registerAudit(AuditService audit) {
@@ -146,7 +165,8 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.AUDIT_LIST, ListAudit.class, audit::list).completion());
   }
 
-  private Future<?> register(SessionService service, HealthProbe health, UserExport export, UserErasure erasure) {
+  private Future<?> register(SessionService service, SessionCaches caches, HealthProbe health, UserExport export,
+                             UserErasure erasure) {
     healthConsumer = serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check());
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.SESSION_CREATE, CreateSession.class, service::create),
@@ -183,11 +203,13 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
+  /** Releases this instance's pool lease; the last instance out also closes what the process shares. */
   private Future<Void> closeAll() {
-    Future<Void> cachesClosed = caches == null ? Future.succeededFuture() : caches.stop();
-    return cachesClosed
-        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
-        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    Future<Void> leaseClosed = pool == null ? Future.succeededFuture() : pool.close();
+    pool = null;
+    SessionProcess joined = process;
+    process = null;
+    return leaseClosed.eventually(() -> joined == null ? Future.succeededFuture() : joined.leave(vertx, context));
   }
 
   private static void require(String setting, String value) {

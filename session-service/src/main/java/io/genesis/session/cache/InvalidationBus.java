@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * ignored. A dropped connection is re-established with a bounded backoff; after a re-subscription
  * {@code onResubscribed} runs, since invalidations may have been missed meanwhile.
  *
+ * <p>One per process: the instances of the session service share it (and the L1 it clears). Its
+ * connection's callbacks run on the context that started it; {@link #stop} may come from another.
+ *
  * <p>vertx-redis-client 5.0.x hands pushed messages ({@code ["message", channel, payload]}, and the
  * {@code ["subscribe", channel, n]} confirmations) to {@link RedisConnection#handler}.
  */
@@ -43,11 +46,11 @@ public final class InvalidationBus {
   private final Consumer<JsonObject> onRemote;
   private final Runnable onResubscribed;
   private final Promise<Void> firstAttempt = Promise.promise();
-  private RedisConnection connection;
+  private volatile RedisConnection connection;
   private boolean subscribedOnce;
-  private boolean stopped;
+  private volatile boolean stopped;
   private long backoffMs = MIN_BACKOFF_MS;
-  private long reconnectTimer = -1;
+  private volatile long reconnectTimer = -1;
 
   public InvalidationBus(Vertx vertx, Redis subscriberClient, RedisAPI publisher, String instanceId,
                          Consumer<JsonObject> onRemote, Runnable onResubscribed) {

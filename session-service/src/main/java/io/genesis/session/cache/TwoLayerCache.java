@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * at debug), and L2 is skipped for a moment after an error so an outage costs no latency.
  *
  * <p>A value loaded while the same id is being invalidated is not stored (the load may have read
- * the row before the write): invalidations are remembered for a while with their time.
+ * the row before the write): invalidations are remembered for a while with their time. L1 is shared
+ * by the instances of a process, which run on different threads: every change of an id's L1 entry
+ * and every record of its invalidation happen inside one {@code compute} on that id (under the map's
+ * lock for the id), so a load on one thread cannot store a value that an invalidation on another
+ * thread has just dropped.
  *
  * <p>L2 values are JSON encrypted with {@link FieldCipher}, bound to their Redis key: no plaintext
  * content sits in Redis. One that cannot be decrypted (a key retired since) is a miss.
@@ -75,15 +79,12 @@ public final class TwoLayerCache<V> {
     return l2Get(id).compose(shared -> {
       if (shared != null) {
         counters.l2Hit();
-        if (fresh(id, started)) {
-          l1.put(id, shared);
-        }
+        storeIfFresh(id, shared, started);
         return Future.succeededFuture(shared);
       }
       counters.l2Miss();
       return loader.get().onSuccess(loaded -> {
-        if (loaded != null && fresh(id, started)) {
-          l1.put(id, loaded);
+        if (loaded != null && storeIfFresh(id, loaded, started)) {
           l2Set(id, loaded);
         }
       });
@@ -104,24 +105,27 @@ public final class TwoLayerCache<V> {
    * in flight no longer store what they read (as after {@link #invalidateLocal}).
    */
   public void replaceLocal(String id, V written, long writeStartedNanos, Comparator<V> newer) {
-    if (fresh(id, writeStartedNanos)) {
-      l1.asMap().merge(id, written, (cached, value) -> newer.compare(value, cached) >= 0 ? value : cached);
-    } else {
-      l1.invalidate(id);
-    }
-    recentInvalidations.put(id, System.nanoTime());
+    l1.asMap().compute(id, (key, cached) -> {
+      V kept = !fresh(id, writeStartedNanos) ? null : cached == null || newer.compare(written, cached) >= 0 ? written : cached;
+      recentInvalidations.put(id, System.nanoTime());
+      return kept;
+    });
   }
 
   /** Drops the id from this process's L1 only when its value there is {@code stale}. */
   public void invalidateLocalIf(String id, Predicate<V> stale) {
-    recentInvalidations.put(id, System.nanoTime());
-    l1.asMap().computeIfPresent(id, (key, cached) -> stale.test(cached) ? null : cached);
+    l1.asMap().compute(id, (key, cached) -> {
+      recentInvalidations.put(id, System.nanoTime());
+      return cached == null || stale.test(cached) ? null : cached;
+    });
   }
 
   /** Drops the id from this process only (another instance already cleared L2). */
   public void invalidateLocal(String id) {
-    recentInvalidations.put(id, System.nanoTime());
-    l1.invalidate(id);
+    l1.asMap().compute(id, (key, cached) -> {
+      recentInvalidations.put(id, System.nanoTime());
+      return null;
+    });
   }
 
   /** Drops all of L1 (after missing invalidations, e.g. while the subscriber was disconnected). */
@@ -158,6 +162,24 @@ public final class TwoLayerCache<V> {
 
   public JsonObject stats() {
     return counters.toJson(l1::estimatedSize);
+  }
+
+  /**
+   * Puts a loaded value in L1 unless the id was invalidated since the load started; true when stored.
+   * A clear of all of L1 may miss an entry being stored at that moment: such a store looks again and
+   * takes its value back out.
+   */
+  private boolean storeIfFresh(String id, V value, long started) {
+    boolean[] stored = {false};
+    l1.asMap().compute(id, (key, cached) -> {
+      stored[0] = fresh(id, started);
+      return stored[0] ? value : cached;
+    });
+    if (stored[0] && allInvalidatedAt - started >= 0) {
+      l1.asMap().remove(id, value);
+      return false;
+    }
+    return stored[0];
   }
 
   private boolean fresh(String id, long started) {

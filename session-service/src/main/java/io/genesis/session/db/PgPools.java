@@ -43,12 +43,18 @@ public final class PgPools {
     return options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
   }
 
+  /**
+   * A lease of the process's one pool (a Vert.x shared pool, by name): the instances of the service
+   * each take one, on their own event loop, and the pool closes with the last lease. {@link #MAX_SIZE}
+   * connections in all; each query's result comes back on the caller's context.
+   */
   public static Pool create(Vertx vertx, String pgUrl) {
     PgConnectOptions connect = PgConnectOptions.fromUri(pgUrl)
         .addProperty("application_name", "genesis-session")
         .addProperty("statement_timeout", STATEMENT_TIMEOUT_MS)
         .setCachePreparedStatements(true); // every statement is one of a fixed set: parse each once a connection
     PoolOptions pool = new PoolOptions()
+        .setShared(true)
         .setName("genesis-session-pg")
         .setMaxSize(MAX_SIZE)
         .setMaxWaitQueueSize(MAX_WAIT_QUEUE)
