@@ -3,8 +3,9 @@
 # GENESIS (java -jar launcher/target/genesis.jar, embedded PostgreSQL and Redis, durable commits, rate
 # limit raised so every request is admitted, access log at warn) beside perf's bare Vert.x `ceiling`
 # server on GENESIS's own PostgreSQL and Redis. Writes each run's summary to $OUT/NAME-AGAINST.json
-# (console summary .txt, command .cmd) and the table (row, GENESIS, ceiling, ratio, target, met) to
-# $OUT/table.md. Every load is bounded in time; the script stops what it starts. About 11 minutes.
+# (console summary .txt, command .cmd, the cores each process used .cpu, see scripts/cpu-split.sh) and the
+# table (row, GENESIS, ceiling, ratio, target, met, then where the cores went) to $OUT/table.md. Every load
+# is bounded in time; the script stops what it starts. About 13 minutes.
 #
 #   mvn -B -DskipTests package && scripts/bench-chat.sh
 #   QUICK=1 scripts/bench-chat.sh          # every row with tiny loads, to check the script (~3 min)
@@ -13,7 +14,8 @@
 # Phases: (1) GENESIS and the ceiling: POST …/messages, agents, history (cached and older pages), streamed
 # exchanges over SSE and WebSocket, stress, spike; (2) GENESIS restarted on the same data directory (time to
 # ready, warm) and 10,000 held WebSockets on the fresh process, then on the ceiling; (3) the fake upstream,
-# GENESIS restarted again in front of it (time to ready), first-token overhead at rising open rates.
+# GENESIS restarted again in front of it (time to ready), first-token overhead at rising open rates, on a
+# stored session's SSE stream and on the stateless /v1/chat/completions stream.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +30,8 @@ if [ -n "$QUICK" ]; then
   HELD="--held 500 --open-rate 500 --active 25 --hold 3s"
   OVERHEAD_RATES=${OVERHEAD_RATES:-20}; OVERHEAD="--duration 3s --warmup 1s"
 else
-  CLOSED="--duration 10s --warmup 3s"; STREAMS="--duration 12s --warmup 3s"
+  # 8 s of warm-up: with 3 s the generator's own code still ran interpreted at the slower rows (JFR of perf)
+  CLOSED="--duration 10s --warmup 8s"; STREAMS="--duration 12s --warmup 8s"
   STRESS="--start-rate 250 --step 250 --step-duration 3s --max-rate 5000 --warmup 3s"
   SPIKE="--base-rate 100 --spike-rate 1500 --before 10s --spike 10s --after 10s --warmup 3s"
   HELD="--held 10000 --open-rate 1000 --active 500 --hold 20s"
@@ -108,7 +111,15 @@ table() {
     fi
   done
   [ -n "$gt" ] && [ -n "$ut" ] && over=$(awk -v a="$gt" -v b="$ut" 'BEGIN { printf "%+.1f", a - b }')
-  echo "| gateway overhead on a stream from \`fake-upstream\`: first token p99 through GENESIS − straight, at the highest open rate held both ways | ${reached:+$(ms "$gt") at $reached streams/s}$( [ -z "$reached" ] && echo "no rate held (see below)") | ${reached:+$(ms "$ut") straight to the fake upstream} | ${over:+$over ms} | < 1 ms at 1,000 streams/s | $(yes eval '[ "$reached" = 1000 ] && lt "$over" 1') |"
+  echo "| gateway overhead on a stored session's stream (SSE) from \`fake-upstream\`: first token p99 through GENESIS − straight, at the highest open rate held both ways | ${reached:+$(ms "$gt") at $reached streams/s}$( [ -z "$reached" ] && echo "no rate held (see below)") | ${reached:+$(ms "$ut") straight to the fake upstream} | ${over:+$over ms} | < 1 ms at 1,000 streams/s | $(yes eval '[ "$reached" = 1000 ] && lt "$over" 1') |"
+  reached=""; gt=""; ut=""; over=""
+  for rate in $rates; do
+    if held_rate overhead-v1-$rate-genesis && held_rate overhead-$rate-upstream; then
+      reached=$rate; gt=$(fig overhead-v1-$rate-genesis .values.ttft.p99); ut=$(fig overhead-$rate-upstream .values.ttft.p99)
+    fi
+  done
+  [ -n "$gt" ] && [ -n "$ut" ] && over=$(awk -v a="$gt" -v b="$ut" 'BEGIN { printf "%+.1f", a - b }')
+  echo "| gateway overhead on a stateless \`/v1/chat/completions\` stream from \`fake-upstream\` (nothing stored: what LLM gateways measure), the same way | ${reached:+$(ms "$gt") at $reached streams/s}$( [ -z "$reached" ] && echo "no rate held (see below)") | ${reached:+$(ms "$ut") straight to the fake upstream} | ${over:+$over ms} | < 1 ms at 1,000 streams/s | $(yes eval '[ "$reached" = 1000 ] && lt "$over" 1') |"
   local held rss crss; held=$(fig connections-genesis .result.heldAtEnd); rss=$(fig connections-genesis .server.rssMbMax)
   crss=$(fig connections-ceiling .server.rssMbMax)
   echo "| idle WebSockets held, $(fig connections-genesis .result.active) of them chatting: held at the end, server RSS max | $(n "$held") of $(n "$(fig connections-genesis .result.target)"), $(n "$rss") MB | $(n "$(fig connections-ceiling .result.heldAtEnd)") of $(n "$(fig connections-ceiling .result.target)"), $(n "$crss") MB | RSS ×$(ratio "$rss" "$crss") | 10,000 held, 5 % chatting, RSS < 1,024 MB | $(yes eval '[ "$held" = 10000 ] && lt "$rss" 1024') |"
@@ -121,11 +132,36 @@ table() {
   echo "Gateway overhead by open rate (streams/s: first token p99 through GENESIS − straight = overhead; GENESIS's stream errors, unfinished, sent > 10 ms late):"
   echo
   for rate in $rates; do
+    local vs=overhead-v1-$rate-genesis
+    [ -f "$OUT/$vs.json" ] && echo "- $rate/s, stateless \`/v1\`: $(ms "$(fig $vs .values.ttft.p99)") − $(ms "$(fig overhead-$rate-upstream .values.ttft.p99)"); errors $(fig $vs '.latency.stream.errors // 0') of $(fig $vs .latency.stream.count), unfinished $(fig $vs .unfinished)$(held_rate $vs && echo ': held' || echo ': not held')"
     local gs=overhead-$rate-genesis us=overhead-$rate-upstream
     [ -f "$OUT/$us.json" ] || continue
     local a b; a=$(fig $gs .values.ttft.p99); b=$(fig $us .values.ttft.p99)
     echo "- $rate/s: $(ms "$a") − $(ms "$b") = $( [ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.1f ms", a - b }' || echo —);" \
       "errors $(fig $gs .latency.stream.errors) of $(fig $gs .latency.stream.count), unfinished $(fig $gs .unfinished), late $(fig $gs .late.count) of $(fig $gs .started)$(held_rate $gs && echo ': held' || echo ': not held')$(held_rate $us || echo "; straight to the fake upstream not held either ($(fig $us ".latency.stream.errors // 0") errors, $(fig $us .unfinished) unfinished, $(fig $us .dropped) dropped)")"
+  done
+}
+
+cores() { # the cores each process used during a row's last measured seconds, and CPU ms per request
+  local file=$OUT/$1.cpu rate; rate=$(fig "$1" .rate.achieved)
+  [ -s "$file" ] && [ -n "$rate" ] || return 0
+  scripts/cpu-split.sh tail "$file" "$2" 2>/dev/null | sort | awk -v r="$rate" -v row="$1" '
+    { c[$1] = $2; all += $2 }
+    END { printf "- %s (%.0f/s): cores", row, r
+          n = split("server postgres redis perf", g, " ")
+          for (i = 1; i <= n; i++) if (g[i] in c) printf " %s %.2f,", g[i], c[g[i]]
+          printf " all %.2f; CPU ms a request:", all
+          for (i = 1; i <= n; i++) if (g[i] in c && r > 0) printf " %s %.2f,", g[i], c[g[i]] * 1000 / r
+          printf " all %.2f\n", (r > 0 ? all * 1000 / r : 0) }'
+}
+
+cores_list() {
+  echo
+  echo "Where the cores went in each row's last 8 measured seconds (from /proc: the server — GENESIS or the ceiling —, GENESIS's embedded PostgreSQL and Redis, the load generator) and the CPU that makes per request or stream:"
+  echo
+  for row in message-genesis message-ceiling agents-genesis agents-ceiling history-genesis history-old-genesis \
+      history-old-ceiling streaming-sse-genesis streaming-ws-genesis; do
+    cores "$row" 8
   done
 }
 
@@ -135,7 +171,7 @@ held_rate() { # a streaming summary: under 1 % of streams failed, none dropped b
   lt "$(fig "$s" .latency.stream.errorRate)" 0.01 && [ "$(fig "$s" .dropped)" = 0 ] && [ "$(fig "$s" .unfinished)" = 0 ]
 }
 
-if [ -n "${TABLE_ONLY:-}" ]; then table | tee "$OUT/table.md"; exit 0; fi
+if [ -n "${TABLE_ONLY:-}" ]; then { table; cores_list; } | tee "$OUT/table.md"; exit 0; fi
 
 # ------------------------------------------------------------------------------------------- the run
 . scripts/bench-common.sh
@@ -144,9 +180,11 @@ echo "open files limit for what this script starts: $(ulimit -n)"
 began=$(date +%s)
 
 genesis_pid=""
+genesis_log=""
 start_genesis() { # start number, then extra environment; writes $OUT/ready-N.ms (ms from launch to the ready line)
   local nth=$1; shift
   local log="$OUT/genesis-$nth.log" t0
+  genesis_log=$log
   t0=$(date +%s%3N)
   env GENESIS_DATA_DIR="$OUT/data" GENESIS_HTTP_PORT="$PORT" GENESIS_RATE_LIMIT_PER_MINUTE=10000000 \
       GENESIS_LOG_FORMAT=text GENESIS_LOG_LEVELS=genesis.access=warn GENESIS_SHUTDOWN_GRACE=2s "$@" \
@@ -179,8 +217,10 @@ run() { # name, against (genesis|ceiling|upstream), scenario, options…
   [ "$against" = upstream ] && target="$FAKE_URL" && pid=$FAKE_PID
   echo "$scenario $* --against $against" > "$OUT/$name-$against.cmd"
   java -jar "$PERF_JAR" "$scenario" --target "$target" --against "$against" --server-pid "$pid" --quiet \
-      --json "$OUT/$name-$against.json" "$@" > "$OUT/$name-$against.txt" 2>&1 \
-    || echo "$name against $against: exit $? (see $OUT/$name-$against.txt)"
+      --json "$OUT/$name-$against.json" "$@" > "$OUT/$name-$against.txt" 2>&1 &
+  local perf=$!
+  GENESIS_LOG="$genesis_log" scripts/cpu-split.sh watch "$OUT/data" "$pid" "$perf" "$OUT/$name-$against.cpu" || true
+  wait "$perf" || echo "$name against $against: exit $? (see $OUT/$name-$against.txt)"
   echo "$name against $against: done ($(date +%T), $(( $(date +%s) - began )) s)"
 }
 
@@ -223,13 +263,22 @@ pids+=($FAKE_PID)
 wait_for "$OUT/fake.log" "listening"
 FAKE_URL=$(grep -o 'http://127.0.0.1:[0-9]*[^ ]*' "$OUT/fake.log" | head -1)
 start_genesis 3 GENESIS_MODEL_BASE_URL="$FAKE_URL" GENESIS_MODEL_NAME=fake-model GENESIS_MODEL_MAX_CONCURRENT=5000
+sse_on=1; v1_on=1 # a kind of stream GENESIS did not hold at one rate is not tried at a higher one
 for rate in $OVERHEAD_RATES; do
   LOAD="--rate $rate $OVERHEAD --connections 8000 --timeout 20s"
   run overhead-$rate upstream streaming $LOAD
-  run overhead-$rate genesis streaming --transport sse --users 100 $LOAD
-  held_rate overhead-$rate-genesis || { echo "GENESIS did not hold $rate streams/s: no higher rate tried"; break; }
+  if [ -n "$v1_on" ]; then
+    run overhead-v1-$rate genesis streaming --transport openai --agent volt --users 100 $LOAD
+    held_rate overhead-v1-$rate-genesis || { echo "GENESIS did not hold $rate stateless streams/s"; v1_on=""; }
+  fi
+  if [ -n "$sse_on" ]; then
+    run overhead-$rate genesis streaming --transport sse --users 100 $LOAD
+    held_rate overhead-$rate-genesis || { echo "GENESIS did not hold $rate session streams/s"; sse_on=""; }
+  fi
+  [ -n "$v1_on$sse_on" ] || break
+  held_rate overhead-$rate-upstream || { echo "the generator did not drive the fake upstream at $rate streams/s: no higher rate tried"; break; }
 done
 stop_genesis
 
 echo "whole run: $(( $(date +%s) - began )) s" | tee "$OUT/duration.txt"
-table | tee "$OUT/table.md"
+{ table; cores_list; } | tee "$OUT/table.md"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Where the cores went during a benchmark row: CPU used by GENESIS's JVM, its embedded PostgreSQL (the
-# postmaster and every backend), its embedded Redis and the load generator, read from /proc once a second.
+# Where the cores went during a benchmark row: CPU used by the server under load (GENESIS's JVM, or perf's
+# ceiling), GENESIS's embedded PostgreSQL (the postmaster and every backend) and Redis, and the load generator,
+# read from /proc once a second.
 #
-#   scripts/cpu-split.sh watch DATA_DIR GENESIS_PID PERF_PID OUT   # samples until PERF_PID exits (run it in the background)
+#   scripts/cpu-split.sh watch DATA_DIR SERVER_PID PERF_PID OUT    # samples until PERF_PID exits
 #   scripts/cpu-split.sh cores OUT FROM TO                         # cores each used between FROM and TO s after the first sample
 #   scripts/cpu-split.sh tail OUT SECONDS                          # the same over SECONDS ending 1 s before the last sample
 #
-# A sample line: ms-since-epoch group pid ticks (utime + stime of the process and its threads). PostgreSQL is
-# found from DATA_DIR/postgres/postmaster.pid, Redis by the port in GENESIS's "embedded Redis on" log line
-# (pass its log as GENESIS_LOG), so neither is confused with servers of the machine.
+# A sample line: ms-since-epoch group (server, perf, postgres, redis) pid ticks (utime + stime of the process and
+# its threads). PostgreSQL is found from GENESIS's DATA_DIR/postgres/postmaster.pid, Redis by the port in its
+# "embedded Redis on" log line (pass the log as GENESIS_LOG), so neither is confused with the machine's own.
 set -euo pipefail
 hz=$(getconf CLK_TCK)
 
@@ -16,9 +17,9 @@ ticks() { # pid -> utime+stime, clock ticks
   [ -r "/proc/$1/stat" ] && sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || true
 }
 
-sample() { # data genesis perf redis -> lines
+sample() { # data server perf redis -> lines
   local now; now=$(date +%s%3N)
-  local t; t=$(ticks "$2"); [ -n "$t" ] && echo "$now genesis $2 $t"
+  local t; t=$(ticks "$2"); [ -n "$t" ] && echo "$now server $2 $t"
   t=$(ticks "$3"); [ -n "$t" ] && echo "$now perf $3 $t"
   [ -n "$4" ] && { t=$(ticks "$4"); [ -n "$t" ] && echo "$now redis $4 $t"; }
   local master; master=$(head -1 "$1/postgres/postmaster.pid" 2>/dev/null || true)
@@ -30,7 +31,7 @@ sample() { # data genesis perf redis -> lines
   return 0
 }
 
-watch_row() { # data genesis perf out
+watch_row() { # data server perf out
   local redis="" port
   port=$(grep -o 'embedded Redis on 127.0.0.1:[0-9]*' "${GENESIS_LOG:-/dev/null}" 2>/dev/null | head -1 | sed 's/.*://' || true)
   [ -n "$port" ] && redis=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
@@ -64,5 +65,5 @@ case "${1:-}" in
   watch) shift; watch_row "$@" ;;
   cores) shift; cores "$@" ;;
   tail) shift; tail_window "$@" ;;
-  *) sed -n '2,11p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac
