@@ -57,65 +57,66 @@ final class QuickCheck {
 
   /** The quick check of {@code schema}, or null when it uses a keyword or a value this does not know. */
   static QuickCheck of(JsonObject schema) {
-    Set<String> types = new HashSet<>();
-    Integer minLength = null;
-    Integer maxLength = null;
-    boolean notBlank = false;
-    boolean uuid = false;
-    Map<String, QuickCheck> properties = new LinkedHashMap<>();
-    List<String> required = new ArrayList<>();
-    boolean closed = false;
+    Keywords keywords = new Keywords();
     for (Map.Entry<String, Object> entry : schema) {
       String keyword = entry.getKey();
-      Object value = entry.getValue();
-      if (ANNOTATIONS.contains(keyword) || keyword.startsWith("x-")) {
-        continue;
-      }
-      switch (keyword) {
-        case "type" -> {
-          if (!types(value, types)) {
-            return null;
-          }
-        }
-        case "minLength" -> minLength = count(value);
-        case "maxLength" -> maxLength = count(value);
-        case "pattern" -> notBlank = NOT_BLANK.equals(value);
-        case "format" -> uuid = UUID.equals(value);
-        case "additionalProperties" -> closed = Boolean.FALSE.equals(value);
-        case "required" -> {
-          if (!(value instanceof JsonArray names) || !names.stream().allMatch(String.class::isInstance)) {
-            return null;
-          }
-          names.forEach(name -> required.add((String) name));
-        }
-        case "properties" -> {
-          if (!(value instanceof JsonObject object)) {
-            return null;
-          }
-          for (Map.Entry<String, Object> property : object) {
-            QuickCheck check = property.getValue() instanceof JsonObject sub ? of(sub) : null;
-            if (check == null) {
-              return null;
-            }
-            properties.put(property.getKey(), check);
-          }
-        }
-        default -> {
-          return null;
-        }
-      }
-      boolean known = (minLength == null || minLength >= 0) && (maxLength == null || maxLength >= 0)
-          && (!keyword.equals("pattern") || notBlank) && (!keyword.equals("format") || uuid)
-          && (!keyword.equals("additionalProperties") || closed || Boolean.TRUE.equals(value));
-      if (!known) {
+      boolean annotation = ANNOTATIONS.contains(keyword) || keyword.startsWith("x-");
+      if (!annotation && !keywords.read(keyword, entry.getValue())) {
         return null;
       }
     }
-    if (types.isEmpty()) {
-      return null;
+    return keywords.types.isEmpty() ? null : new QuickCheck(Set.copyOf(keywords.types), keywords.minLength,
+        keywords.maxLength, keywords.notBlank, keywords.uuid, Map.copyOf(keywords.properties),
+        List.copyOf(keywords.required), keywords.closed);
+  }
+
+  /** The keywords of one schema as they are read. */
+  private static final class Keywords {
+    final Set<String> types = new HashSet<>();
+    Integer minLength;
+    Integer maxLength;
+    boolean notBlank;
+    boolean uuid;
+    final Map<String, QuickCheck> properties = new LinkedHashMap<>();
+    final List<String> required = new ArrayList<>();
+    boolean closed;
+
+    /** Reads one keyword; false when this does not know it or its value. */
+    boolean read(String keyword, Object value) {
+      return switch (keyword) {
+        case "type" -> types(value, types);
+        case "minLength" -> (minLength = count(value)) >= 0;
+        case "maxLength" -> (maxLength = count(value)) >= 0;
+        case "pattern" -> notBlank = NOT_BLANK.equals(value);
+        case "format" -> uuid = UUID.equals(value);
+        case "additionalProperties" -> (closed = Boolean.FALSE.equals(value)) || Boolean.TRUE.equals(value);
+        case "required" -> required(value);
+        case "properties" -> properties(value);
+        default -> false;
+      };
     }
-    return new QuickCheck(Set.copyOf(types), minLength, maxLength, notBlank, uuid, Map.copyOf(properties),
-        List.copyOf(required), closed);
+
+    private boolean required(Object value) {
+      if (!(value instanceof JsonArray names) || !names.stream().allMatch(String.class::isInstance)) {
+        return false;
+      }
+      names.forEach(name -> required.add((String) name));
+      return true;
+    }
+
+    private boolean properties(Object value) {
+      if (!(value instanceof JsonObject object)) {
+        return false;
+      }
+      for (Map.Entry<String, Object> property : object) {
+        QuickCheck check = property.getValue() instanceof JsonObject sub ? of(sub) : null;
+        if (check == null) {
+          return false;
+        }
+        properties.put(property.getKey(), check);
+      }
+      return true;
+    }
   }
 
   /** A length bound as a whole number, or -1 when it is none this knows. */

@@ -18,6 +18,9 @@ import java.io.IOException;
  * is left to the tree readers below, which give the answers and the failures they always gave.
  */
 final class Chunks {
+  /** Marks a delta whose content is not a string or null, or is given twice (compared by identity). */
+  private static final String NOT_PLAIN = new String("not plain");
+
   private Chunks() {}
 
   /** What the exchange takes from a chunk of the usual shape. */
@@ -108,9 +111,6 @@ final class Chunks {
     }
     return new Plain(content, finishReason, null);
   }
-
-  /** Marks a delta whose content is not a string or null, or is given twice. */
-  private static final String NOT_PLAIN = new String("not plain");
 
   private static String deltaContent(JsonParser parser) throws IOException {
     String content = null;
