@@ -3,6 +3,7 @@ package io.genesis.agent.routing;
 import io.genesis.agent.coach.calc.Texts;
 import io.genesis.agent.definition.AgentDefinition;
 import io.genesis.agent.definition.Keyword;
+import io.genesis.agent.definition.KeywordText;
 import io.genesis.agent.registry.AgentRegistry;
 import io.genesis.common.bus.Messages.Handoff;
 import io.genesis.common.error.ServiceException;
@@ -86,7 +87,7 @@ public final class AgentRouter {
 
   /** Every agent's score for {@code text}, in registry order. */
   public List<KeywordScore> scores(String text) {
-    String normalized = Texts.normalize(text == null ? "" : text);
+    KeywordText normalized = KeywordText.of(Texts.normalize(text == null ? "" : text));
     List<KeywordScore> scores = new ArrayList<>(registry.size());
     for (AgentDefinition agent : registry.definitions()) {
       scores.add(score(agent, normalized));
@@ -129,15 +130,18 @@ public final class AgentRouter {
         && candidate >= HANDOFF_RATIO * current;
   }
 
-  private static KeywordScore score(AgentDefinition agent, String text) {
+  private static KeywordScore score(AgentDefinition agent, KeywordText text) {
     int total = 0;
-    List<String> matched = new ArrayList<>();
+    List<String> matched = null;
     for (Keyword keyword : agent.keywords()) {
       if (keyword.matches(text)) {
         total += keyword.weight();
-        matched.add(keyword.phrase().replace("*", ""));
+        if (matched == null) {
+          matched = new ArrayList<>();
+        }
+        matched.add(keyword.label());
       }
     }
-    return new KeywordScore(agent.id(), total, matched);
+    return new KeywordScore(agent.id(), total, matched == null ? List.of() : matched);
   }
 }

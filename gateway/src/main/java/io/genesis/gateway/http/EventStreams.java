@@ -61,6 +61,11 @@ public final class EventStreams {
     };
   }
 
+  /** A new buffer that starts with the keep-alive comment: a stream's first write, its first events appended. */
+  public static Buffer startingWithKeepAlive() {
+    return Buffer.buffer(256).appendBuffer(KEEP_ALIVE);
+  }
+
   /** A comment line: proves the stream alive without being an event. */
   public static void ping(HttpServerResponse response) {
     if (!response.closed()) {

@@ -37,7 +37,8 @@ import java.util.Map;
  *
  * <p>Vert.x's {@code RequestValidator} stops at the first bad parameter and runs on a worker; this
  * uses the same contract model and JSON Schema validators (output format {@code Basic}, which lists
- * every error), on the event loop: validation is CPU only.
+ * every error), on the event loop: validation is CPU only. A value that a {@link QuickCheck} vouches for (a
+ * usual message, a session id) skips the validator, which then has nothing to report.
  */
 final class RequestValidation implements Handler<RoutingContext> {
   private static final String OPERATION_KEY = "genesis.openapi.operation";
@@ -155,6 +156,7 @@ final class RequestValidation implements Handler<RoutingContext> {
     final JsonObject schema;
     final String type;
     final Validator validator;
+    final QuickCheck quick;
 
     ParameterCheck(OpenAPIContract contract, Parameter parameter, int segment) {
       this.location = parameter.getIn();
@@ -164,6 +166,7 @@ final class RequestValidation implements Handler<RoutingContext> {
       this.schema = parameter.getOpenAPIModel().getJsonObject("schema", new JsonObject());
       this.type = schema.getValue("type") instanceof String t ? t : "string";
       this.validator = contract.getSchemaRepository().validator(parameter.getSchema());
+      this.quick = QuickCheck.of(contract.getSchemaRepository(), schema);
     }
 
     void check(RoutingContext ctx, String[] segments, Errors errors) {
@@ -203,6 +206,9 @@ final class RequestValidation implements Handler<RoutingContext> {
         errors.add(name, Messages.typeMessage(schema));
         return;
       }
+      if (quick != null && quick.certainlyValid(value)) {
+        return;
+      }
       OutputUnit result = validator.validate(value);
       if (!Boolean.TRUE.equals(result.getValid())) {
         errors.add(name, Messages.forParameter(schema, result));
@@ -236,10 +242,12 @@ final class RequestValidation implements Handler<RoutingContext> {
   private static final class BodyCheck {
     final JsonObject schema;
     final Validator validator;
+    final QuickCheck quick;
 
     BodyCheck(OpenAPIContract contract, MediaType mediaType) {
       this.schema = mediaType.getOpenAPIModel().getJsonObject("schema", new JsonObject());
       this.validator = contract.getSchemaRepository().validator(mediaType.getSchema());
+      this.quick = QuickCheck.of(contract.getSchemaRepository(), schema);
     }
 
     void check(RoutingContext ctx, Errors errors) {
@@ -260,9 +268,11 @@ final class RequestValidation implements Handler<RoutingContext> {
         }
       }
       Unicode.check(value, "", errors);
-      OutputUnit result = validator.validate(value);
-      if (!Boolean.TRUE.equals(result.getValid())) {
-        Messages.forBody(schema, result, errors);
+      if (quick == null || !quick.certainlyValid(value)) {
+        OutputUnit result = validator.validate(value);
+        if (!Boolean.TRUE.equals(result.getValid())) {
+          Messages.forBody(schema, result, errors);
+        }
       }
       if (errors.list.isEmpty() && value instanceof JsonObject object) {
         JsonBodies.remember(ctx, object);

@@ -157,6 +157,20 @@ final class Exchange {
       done.tryComplete();
       return;
     }
+    Chunks.Plain plain = Chunks.plain(data);
+    if (plain == null) {
+      handleTree(data);
+      return;
+    }
+    if (plain.usage() != null) {
+      answer.usage(plain.usage());
+    }
+    answer.finishReason(plain.finishReason());
+    content(plain.content());
+  }
+
+  /** A chunk of another shape than the usual, an error or not a chunk at all. */
+  private void handleTree(String data) {
     try {
       JsonObject chunk = new JsonObject(data);
       if (chunk.getValue("error") != null) {
@@ -168,16 +182,19 @@ final class Exchange {
         answer.usage(usage);
       }
       answer.finishReason(Chunks.finishReason(chunk));
-      String content = Chunks.content(chunk);
-      if (content != null && !content.isEmpty() && answer.delta(content)) {
-        full();
-        return;
-      }
-      if (answer.started()) {
-        armTokenTimer();
-      }
+      content(Chunks.content(chunk));
     } catch (DecodeException | ClassCastException | NullPointerException e) {
       fail(UpstreamFailure.malformed("an event that is not a chat.completion.chunk: " + data));
+    }
+  }
+
+  private void content(String content) {
+    if (content != null && !content.isEmpty() && answer.delta(content)) {
+      full();
+      return;
+    }
+    if (answer.started()) {
+      armTokenTimer();
     }
   }
 
