@@ -5,7 +5,7 @@
 #
 #   scripts/cpu-split.sh watch DATA_DIR SERVER_PID PERF_PID OUT    # samples until PERF_PID exits
 #   scripts/cpu-split.sh cores OUT FROM TO                         # cores each used between FROM and TO s after the first sample
-#   scripts/cpu-split.sh tail OUT SECONDS                          # the same over SECONDS ending 1 s before the last sample
+#   scripts/cpu-split.sh tail OUT SECONDS                          # the same over SECONDS ending 1 s before the last sample (or fewer)
 #
 # A sample line: ms-since-epoch group (server, perf, postgres, redis) pid ticks (utime + stime of the process and
 # its threads). PostgreSQL is found from GENESIS's DATA_DIR/postgres/postmaster.pid, Redis by the port in its
@@ -58,7 +58,8 @@ cores() { # out from to
 
 tail_window() { # out seconds: the run's measured phase, when perf's report follows its last second
   local last; last=$(awk 'NR == 1 { t0 = $1 } { t = $1 } END { printf "%.3f", (t - t0) / 1000 }' "$1")
-  cores "$1" "$(awk -v l="$last" -v s="$2" 'BEGIN { printf "%.3f", l - 1 - s }')" "$(awk -v l="$last" 'BEGIN { printf "%.3f", l - 1 }')"
+  cores "$1" "$(awk -v l="$last" -v s="$2" 'BEGIN { f = l - 1 - s; printf "%.3f", (f < 0 ? 0 : f) }')" \
+      "$(awk -v l="$last" 'BEGIN { printf "%.3f", l - 1 }')"
 }
 
 case "${1:-}" in
