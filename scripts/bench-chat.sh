@@ -24,14 +24,15 @@ PORT=${PORT:-18580}
 CEILING_PORT=${CEILING_PORT:-18581}
 QUICK=${QUICK:-}
 if [ -n "$QUICK" ]; then
-  CLOSED="--duration 3s --warmup 1s"; STREAMS="--duration 3s --warmup 1s"
+  CLOSED="--duration 3s --warmup 1s"; STREAMS="--duration 3s --warmup 1s"; WARM=2
   STRESS="--start-rate 200 --step 200 --step-duration 1s --max-rate 600 --warmup 1s"
   SPIKE="--base-rate 50 --spike-rate 300 --before 2s --spike 2s --after 2s --warmup 1s"
   HELD="--held 500 --open-rate 500 --active 25 --hold 3s"
   OVERHEAD_RATES=${OVERHEAD_RATES:-20}; OVERHEAD="--duration 3s --warmup 1s"
 else
-  # 8 s of warm-up: with 3 s the generator's own code still ran interpreted at the slower rows (JFR of perf)
-  CLOSED="--duration 10s --warmup 8s"; STREAMS="--duration 12s --warmup 8s"
+  # Seconds of each kind of load before any row is measured (see warm below), then 5 s of each row's own.
+  WARM=${WARM:-15}
+  CLOSED="--duration 10s --warmup 5s"; STREAMS="--duration 12s --warmup 5s"
   STRESS="--start-rate 250 --step 250 --step-duration 3s --max-rate 5000 --warmup 3s"
   SPIKE="--base-rate 100 --spike-rate 1500 --before 10s --spike 10s --after 10s --warmup 3s"
   HELD="--held 10000 --open-rate 1000 --active 500 --hold 20s"
@@ -234,7 +235,24 @@ CEILING_PID=$!
 pids+=($CEILING_PID)
 wait_for "$OUT/ceiling.log" "listening"
 
-C64="--vus 64 --users 64 $CLOSED"
+# Warm-up, unrecorded: every kind of request on GENESIS and the ceiling before the clock, so that both run
+# compiled code. On 2 cores the JIT compiler needs tens of seconds of load to settle, and it shares the cores
+# with the load: GENESIS's message row measured right after start ran at 389 req/s with the compiler taking
+# half a core, and at 1,337 req/s once warm (the same jar, a minute later).
+warm() { # against, scenario, options…
+  local against=$1 target="http://127.0.0.1:$PORT"; shift
+  [ "$against" = ceiling ] && target="http://127.0.0.1:$CEILING_PORT"
+  [ "$against" = upstream ] && target=$FAKE_URL
+  java -jar "$PERF_JAR" "$@" --target "$target" --against "$against" \
+      --warmup 0s --quiet >> "$OUT/warm-up.txt" 2>&1 || echo "warm-up $* against $against: exit $?"
+}
+C64="--vus 64 --users 64"
+for mix in message agents history history-old; do warm genesis baseline --mix $mix $C64 --duration ${WARM}s; done
+for t in sse ws; do warm genesis streaming --transport $t --vus 15 --users 15 --duration ${WARM}s; done
+for mix in message agents history-old; do warm ceiling baseline --mix $mix $C64 --duration ${WARM}s; done
+echo "warm-up: done ($(date +%T), $(( $(date +%s) - began )) s)"
+
+C64="$C64 $CLOSED"
 run message genesis baseline --mix message $C64
 run message ceiling baseline --mix message $C64
 run agents genesis baseline --mix agents $C64
@@ -263,6 +281,10 @@ pids+=($FAKE_PID)
 wait_for "$OUT/fake.log" "listening"
 FAKE_URL=$(grep -o 'http://127.0.0.1:[0-9]*[^ ]*' "$OUT/fake.log" | head -1)
 start_genesis 3 GENESIS_MODEL_BASE_URL="$FAKE_URL" GENESIS_MODEL_NAME=fake-model GENESIS_MODEL_MAX_CONCURRENT=5000
+FAKE_WARM="--rate 25 --duration ${WARM}s --connections 8000 --timeout 20s"
+warm upstream streaming $FAKE_WARM
+warm genesis streaming --transport openai --agent volt --users 100 $FAKE_WARM
+warm genesis streaming --transport sse --users 100 $FAKE_WARM
 sse_on=1; v1_on=1 # a kind of stream GENESIS did not hold at one rate is not tried at a higher one
 for rate in $OVERHEAD_RATES; do
   LOAD="--rate $rate $OVERHEAD --connections 8000 --timeout 20s"
