@@ -5,7 +5,7 @@
 # server on GENESIS's own PostgreSQL and Redis. Writes each run's summary to $OUT/NAME-AGAINST.json
 # (console summary .txt, command .cmd, the cores each process used .cpu, see scripts/cpu-split.sh) and the
 # table (row, GENESIS, ceiling, ratio, target, met, then where the cores went) to $OUT/table.md. Every load
-# is bounded in time; the script stops what it starts. About 13 minutes.
+# is bounded in time; the script stops what it starts. About 15 minutes.
 #
 #   mvn -B -DskipTests package && scripts/bench-chat.sh
 #   QUICK=1 scripts/bench-chat.sh          # every row with tiny loads, to check the script (~3 min)

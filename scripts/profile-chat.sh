@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Where a chat message's time goes (docs/PERFORMANCE.md, step 8): GENESIS on a fresh embedded data directory
-# (rate limit raised, access log at warn), driven by perf like scripts/bench-chat.sh's rows, each row under a
-# JFR recording (settings=profile) and a /proc account of the cores used by GENESIS, its PostgreSQL and Redis,
-# and perf. Prints, per row: the rate, the cores by process and CPU ms per request, then the event loops' top
-# self and inclusive frames (perf profile). Loopback only; about 2 minutes.
+# (rate limit raised, access log at warn), driven by perf like scripts/bench-chat.sh's rows: WARM seconds of
+# each row unrecorded (15), then each row under a JFR recording (settings=profile) and a /proc account of the
+# cores used by GENESIS, its PostgreSQL and Redis, and perf. Prints, per row: the rate, the cores by process and
+# CPU ms per request, then the event loops' top self and inclusive frames (perf profile). Loopback only; about
+# 3 minutes.
 #
 #   mvn -B -DskipTests package && scripts/profile-chat.sh
 #   ROWS="message sse" SECONDS_PER_ROW=20 scripts/profile-chat.sh
@@ -13,6 +14,7 @@ OUT=${OUT:-target/profile-chat}
 PORT=${PORT:-18582}
 ROWS=${ROWS:-message sse ws agents}
 SECONDS_PER_ROW=${SECONDS_PER_ROW:-20}
+WARM=${WARM:-15}
 . scripts/bench-common.sh
 
 GENESIS_DATA_DIR="$OUT/data" GENESIS_HTTP_PORT="$PORT" GENESIS_RATE_LIMIT_PER_MINUTE=10000000 GENESIS_LOG_FORMAT=text \
@@ -20,6 +22,23 @@ GENESIS_DATA_DIR="$OUT/data" GENESIS_HTTP_PORT="$PORT" GENESIS_RATE_LIMIT_PER_MI
 genesis=$!
 pids+=($genesis)
 wait_for "$OUT/genesis.log" "GENESIS ready on"
+
+args_of() { # a row's perf arguments
+  case $1 in
+    message) echo baseline --mix message --vus 64 --users 64 ;;
+    sse) echo streaming --transport sse --vus 15 --users 15 ;;
+    ws) echo streaming --transport ws --vus 15 --users 15 ;;
+    agents) echo baseline --mix agents --vus 64 --users 64 ;;
+    history) echo baseline --mix history --vus 64 --users 64 ;;
+    *) echo "unknown row $1 (message sse ws agents history)" >&2; exit 2 ;;
+  esac
+}
+
+# Warm-up, unrecorded: the JIT compiler settles before any profile (see docs/PERFORMANCE.md, step 8).
+for r in $ROWS; do
+  java -jar "$PERF_JAR" $(args_of "$r") --target "http://127.0.0.1:$PORT" --against genesis --duration "${WARM}s" \
+      --warmup 0s --quiet >> "$OUT/warm-up.txt" 2>&1 || true
+done
 
 row() { # name, perf arguments…
   local name=$1; shift
@@ -40,12 +59,5 @@ row() { # name, perf arguments…
 }
 
 for r in $ROWS; do
-  case $r in
-    message) row message baseline --mix message --vus 64 --users 64 ;;
-    sse) row sse streaming --transport sse --vus 15 --users 15 ;;
-    ws) row ws streaming --transport ws --vus 15 --users 15 ;;
-    agents) row agents baseline --mix agents --vus 64 --users 64 ;;
-    history) row history baseline --mix history --vus 64 --users 64 ;;
-    *) echo "unknown row $r (message sse ws agents history)" >&2; exit 2 ;;
-  esac
+  row "$r" $(args_of "$r")
 done 2>&1 | tee "$OUT/profile.txt"
