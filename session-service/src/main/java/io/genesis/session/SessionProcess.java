@@ -1,5 +1,6 @@
 package io.genesis.session;
 
+import io.genesis.common.process.PerDeployment;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.crypto.FieldCipher;
@@ -7,10 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the instances of one session-verticle deployment share (one instance per core): the migrated
@@ -19,12 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to stop closes it. The PostgreSQL pool is shared through Vert.x itself (a named shared pool, see
  * {@link io.genesis.session.db.PgPools}): each instance holds a lease, so it closes with the last.
  */
-final class SessionProcess implements Shareable {
+final class SessionProcess {
   private static final String MAP = "genesis.session.process";
 
   /** Completed by the building instance once everything shared is ready. */
   final Promise<Shared> ready = Promise.promise();
-  private final AtomicInteger users = new AtomicInteger();
   private final AtomicBoolean retentionStopped = new AtomicBoolean();
   /** Set by the building instance as it creates them, so that the last one out closes what exists. */
   volatile RedisClients redis;
@@ -38,18 +35,8 @@ final class SessionProcess implements Shareable {
 
   /** The deployment's shared state, and whether the caller is the instance that must build it. */
   static Joined join(Vertx vertx, Context context) {
-    LocalMap<String, SessionProcess> map = vertx.sharedData().getLocalMap(MAP);
-    String key = context.deploymentID();
-    synchronized (SessionProcess.class) {
-      SessionProcess process = map.get(key);
-      boolean first = process == null;
-      if (first) {
-        process = new SessionProcess();
-        map.put(key, process);
-      }
-      process.users.incrementAndGet();
-      return new Joined(process, first);
-    }
+    PerDeployment.Joined<SessionProcess> joined = PerDeployment.join(vertx, MAP, context, SessionProcess::new);
+    return new Joined(joined.shared(), joined.first());
   }
 
   record Joined(SessionProcess process, boolean builds) {}
@@ -71,11 +58,8 @@ final class SessionProcess implements Shareable {
 
   /** An instance stops; the last one closes the subscriber and the Redis clients. */
   Future<Void> leave(Vertx vertx, Context context) {
-    synchronized (SessionProcess.class) {
-      if (users.decrementAndGet() > 0) {
-        return Future.succeededFuture();
-      }
-      vertx.sharedData().<String, SessionProcess>getLocalMap(MAP).remove(context.deploymentID());
+    if (!PerDeployment.leave(vertx, MAP, context)) {
+      return Future.succeededFuture();
     }
     stopRetention();
     SessionCaches c = caches;
