@@ -227,13 +227,7 @@ run() { # name, against (genesis|ceiling|upstream), scenario, options…
 
 # Phase 1: a fresh data directory; the ceiling on GENESIS's own PostgreSQL and Redis.
 start_genesis 1
-PG_PORT=$(grep -o 'embedded PostgreSQL on 127.0.0.1:[0-9]*' "$OUT/genesis-1.log" | head -1 | sed 's/.*://')
-REDIS_PORT=$(grep -o 'embedded Redis on 127.0.0.1:[0-9]*' "$OUT/genesis-1.log" | head -1 | sed 's/.*://')
-java -jar "$PERF_JAR" ceiling --port "$CEILING_PORT" --pg-url "postgresql://postgres@127.0.0.1:$PG_PORT/postgres" \
-    --redis-url "redis://127.0.0.1:$REDIS_PORT" > "$OUT/ceiling.log" 2>&1 &
-CEILING_PID=$!
-pids+=($CEILING_PID)
-wait_for "$OUT/ceiling.log" "listening"
+start_ceiling "$OUT/genesis-1.log"
 
 # Warm-up, unrecorded: every kind of request on GENESIS and the ceiling before the clock, so that both run
 # compiled code. On 2 cores the JIT compiler needs tens of seconds of load to settle, and it shares the cores

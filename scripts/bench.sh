@@ -24,13 +24,7 @@ env GENESIS_DATA_DIR="$OUT/data" GENESIS_HTTP_PORT="$PORT" GENESIS_RATE_LIMIT_PE
 GENESIS_PID=$!
 pids+=($GENESIS_PID)
 wait_for "$OUT/genesis.log" "GENESIS ready on"
-PG_PORT=$(grep -o 'embedded PostgreSQL on 127.0.0.1:[0-9]*' "$OUT/genesis.log" | head -1 | sed 's/.*://')
-REDIS_PORT=$(grep -o 'embedded Redis on 127.0.0.1:[0-9]*' "$OUT/genesis.log" | head -1 | sed 's/.*://')
-java -jar "$PERF_JAR" ceiling --port "$CEILING_PORT" --pg-url "postgresql://postgres@127.0.0.1:$PG_PORT/postgres" \
-    --redis-url "redis://127.0.0.1:$REDIS_PORT" > "$OUT/ceiling.log" 2>&1 &
-CEILING_PID=$!
-pids+=($CEILING_PID)
-wait_for "$OUT/ceiling.log" "listening"
+start_ceiling "$OUT/genesis.log"
 
 # row NAME SCENARIO OPTIONS…: the scenario against GENESIS, then against the ceiling.
 row() {
