@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.embedded.TestServices;
-import io.genesis.session.crypto.FieldCipher;
+import io.genesis.common.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

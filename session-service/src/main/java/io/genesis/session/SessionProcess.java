@@ -3,7 +3,7 @@ package io.genesis.session;
 import io.genesis.common.process.PerDeployment;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
-import io.genesis.session.crypto.FieldCipher;
+import io.genesis.common.crypto.FieldCipher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

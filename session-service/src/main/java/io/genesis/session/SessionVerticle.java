@@ -21,7 +21,7 @@ import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.AuditRepository;
-import io.genesis.session.crypto.FieldCipher;
+import io.genesis.common.crypto.FieldCipher;
 import io.genesis.session.db.Migrations;
 import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;

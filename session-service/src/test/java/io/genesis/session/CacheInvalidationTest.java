@@ -16,7 +16,7 @@ import io.genesis.common.bus.Messages.SessionRef;
 import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.session.cache.InvalidationBus;
 import io.genesis.session.cache.SessionCaches;
-import io.genesis.session.crypto.FieldCipher;
+import io.genesis.common.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -12,6 +12,16 @@ public final class Addresses {
   public static final String SESSION_SET_AGENT = "genesis.session.set-agent";
   public static final String MESSAGE_APPEND = "genesis.session.message.append";
   public static final String MESSAGE_LIST = "genesis.session.message.list";
+  /** Messages by id ({@link Messages.GetMessages}), for replaying an idempotent request or ending a resumed stream. */
+  public static final String MESSAGE_GET = "genesis.session.message.get";
+  /** Claims an idempotency key ({@link Messages.IdempotencyClaim} → {@link Messages.ClaimResult}). */
+  public static final String IDEMPOTENCY_CLAIM = "genesis.session.idempotency.claim";
+  /** Records the outcome of a key's first request ({@link Messages.IdempotencyOutcome}). */
+  public static final String IDEMPOTENCY_FINISH = "genesis.session.idempotency.finish";
+  /** Frees a key whose first request stored nothing ({@link Messages.IdempotencyRelease}). */
+  public static final String IDEMPOTENCY_RELEASE = "genesis.session.idempotency.release";
+  /** The user's idempotency keys, for the export ({@link Messages.ExportKeysRequest} → {@link Messages.ExportedKeys}). */
+  public static final String USER_EXPORT_KEYS = "genesis.session.user.export-keys";
   /** Counts and cache figures of the session service. */
   public static final String SESSION_STATS = "genesis.session.stats";
   /** Hit and miss counts of the session service's caches, per cache and layer (cheap: no database). */

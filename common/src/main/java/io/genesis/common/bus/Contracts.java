@@ -23,7 +23,11 @@ public final class Contracts {
       Messages.StreamControl.class, Messages.ReplyEvent.class,
       Messages.AuditEntry.class, Messages.ListAudit.class, Messages.AuditView.class, Messages.AuditPage.class,
       Messages.ExportPageRequest.class, Messages.ExportChunk.class, Messages.ExportPage.class,
-      Messages.EraseUser.class, Messages.EraseResult.class);
+      Messages.EraseUser.class, Messages.EraseResult.class,
+      Messages.GetMessages.class, Messages.MessageList.class, Messages.IdempotencyClaim.class,
+      Messages.IdempotencyRecord.class, Messages.ClaimResult.class, Messages.IdempotencyOutcome.class,
+      Messages.IdempotencyRelease.class, Messages.ExportKeysRequest.class, Messages.ExportedKey.class,
+      Messages.ExportedKeys.class);
 
   /** Registers the codecs on this Vert.x instance; safe to call from every verticle that starts. */
   public static void register(Vertx vertx) {

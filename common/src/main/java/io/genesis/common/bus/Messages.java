@@ -35,13 +35,27 @@ public final class Messages {
   public static final String ROLE_USER = "user";
   public static final String ROLE_AGENT = "agent";
 
-  /** {@code partial}: an agent reply cut short; stored and shown as such. */
+  /**
+   * {@code partial}: an agent reply cut short; stored and shown as such. {@code id}: the id to store it
+   * under, chosen by the caller (null: the session service picks one); appending the same id twice stores
+   * it once and answers the stored message both times.
+   */
   public record AppendMessage(String userId, String sessionId, String role, String agentId, String content,
-                              boolean partial) {
+                              boolean partial, String id) {
     public AppendMessage(String userId, String sessionId, String role, String agentId, String content) {
-      this(userId, sessionId, role, agentId, content, false);
+      this(userId, sessionId, role, agentId, content, false, null);
+    }
+
+    public AppendMessage(String userId, String sessionId, String role, String agentId, String content, boolean partial) {
+      this(userId, sessionId, role, agentId, content, partial, null);
     }
   }
+
+  /** {@link Addresses#MESSAGE_GET}: messages of one of the user's sessions by id; those not stored are left out. */
+  public record GetMessages(String userId, String sessionId, List<String> ids) {}
+
+  /** The messages found, in the order asked. */
+  public record MessageList(List<MessageView> items) {}
 
   /** {@code before} is a message id: the page holds messages older than it. */
   public record ListMessages(String userId, String sessionId, int limit, String before) {}
@@ -169,6 +183,46 @@ public final class Messages {
     }
   }
 
+  // ---- idempotency keys (Addresses.IDEMPOTENCY_*): a retried request does its work once ----
+
+  public static final String IDEMPOTENCY_MESSAGES = "messages";
+  public static final String IDEMPOTENCY_COMPLETIONS = "completions";
+
+  /**
+   * Claims {@code key} for {@code userId}: decided by the table's primary key (user, key), never check-then-act.
+   *
+   * @param route {@link #IDEMPOTENCY_MESSAGES} or {@link #IDEMPOTENCY_COMPLETIONS}
+   * @param digest SHA-256 (hex) of the request's canonical body, salted with the user and key
+   * @param sessionId the session (null for completions)
+   * @param messageId the id the user's message will be stored under (null for completions)
+   * @param replyId the id the reply will be stored under (a completion's id for completions); also names the attempt
+   */
+  public record IdempotencyClaim(String userId, String key, String route, String digest, String sessionId,
+                                 String messageId, String replyId) {}
+
+  /**
+   * What a key was first used for. {@code outcome}: null while the first request runs; then a JSON text
+   * its route defines (decrypted: it is stored encrypted).
+   */
+  public record IdempotencyRecord(String key, String route, String digest, String sessionId, String messageId,
+                                  String replyId, String outcome, Instant createdAt) {
+    public boolean running() {
+      return outcome == null;
+    }
+  }
+
+  /** {@code claimed}: this request holds the key and does the work; else {@code existing} is the key's first use. */
+  public record ClaimResult(boolean claimed, IdempotencyRecord existing) {}
+
+  /** The first request of a key finished: {@code outcome} (JSON) is kept with it, encrypted, 24 h from its claim. */
+  public record IdempotencyOutcome(String userId, String key, String replyId, String outcome) {}
+
+  /**
+   * The first request of a key failed before it stored anything: the key is free again. Only the claim of
+   * the attempt {@code replyId} is released, and only while it has no outcome.
+   */
+  public record IdempotencyRelease(String userId, String key, String replyId) {}
+
   // ---- audit trail (Addresses.AUDIT_RECORD, Addresses.AUDIT_LIST): who, what, when; never content ----
 
   /** One audited action; {@code actor} is a user id or "system". Sent fire-and-forget. */
@@ -194,6 +248,17 @@ public final class Messages {
 
   /** Sessions by id, each with its messages by (created_at, id); {@code nextCursor} null on the last page. */
   public record ExportPage(List<ExportChunk> chunks, String nextCursor) {}
+
+  /**
+   * {@link Addresses#USER_EXPORT_KEYS}: the user's idempotency keys in use (the last 24 h), oldest first:
+   * the key, what it was used for and when; not the body digest, nor the outcome (the messages are exported).
+   */
+  public record ExportKeysRequest(String userId) {}
+
+  public record ExportedKey(String key, String route, String sessionId, String messageId, String replyId,
+                            Instant createdAt) {}
+
+  public record ExportedKeys(List<ExportedKey> items) {}
 
   /** {@link Addresses#USER_ERASE}: erases everything stored about {@code userId}. */
   public record EraseUser(String userId) {}

@@ -112,7 +112,9 @@ public final class ConfigLoader {
     HttpSettings d = HttpSettings.defaults();
     return new HttpSettings(
         s.integer("GENESIS_HTTP_HEADER_TIMEOUT_MS", d.headerTimeoutMillis(), 100, 600_000),
-        s.integer("GENESIS_HTTP_IDLE_TIMEOUT_MS", d.idleTimeoutMillis(), 100, 3_600_000));
+        s.integer("GENESIS_HTTP_IDLE_TIMEOUT_MS", d.idleTimeoutMillis(), 100, 3_600_000),
+        s.integer("GENESIS_DETACHED_REPLY_SECONDS", d.detachedReplySeconds(), 0, 3_600),
+        s.integer("GENESIS_REPLY_EVENTS_TTL_SECONDS", d.replyEventsTtlSeconds(), 10, 86_400));
   }
 
   private static PrivacySettings privacy(Settings s) {

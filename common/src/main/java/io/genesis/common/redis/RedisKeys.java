@@ -19,4 +19,12 @@ public final class RedisKeys {
   public static String rateLimitUserWindow(String userId) {
     return RATE_LIMIT_PREFIX + rateLimitUserKey(userId);
   }
+
+  /** Prefix of the event journals of streamed replies (a Redis Stream per reply, kept a while after it ends). */
+  public static final String REPLY_EVENTS_PREFIX = "genesis:reply:";
+
+  /** The journal of one reply: {@code genesis:reply:<sessionId or "v1">:<replyId>}; entries are encrypted. */
+  public static String replyEvents(String sessionId, String replyId) {
+    return REPLY_EVENTS_PREFIX + (sessionId == null ? "v1" : sessionId) + ":" + replyId;
+  }
 }

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.SessionView;
-import io.genesis.session.crypto.FieldCipher;
+import io.genesis.common.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,6 +1,7 @@
 package io.genesis.session.crypto;
 
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.crypto.FieldCipher;
 import io.genesis.common.id.Ids;
 import io.genesis.session.db.AuditRepository;
 import io.genesis.session.db.Migrations;

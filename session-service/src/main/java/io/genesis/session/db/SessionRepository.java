@@ -2,8 +2,8 @@ package io.genesis.session.db;
 
 import io.genesis.common.bus.Messages.MessageView;
 import io.genesis.common.bus.Messages.SessionView;
-import io.genesis.session.crypto.DecryptionException;
-import io.genesis.session.crypto.FieldCipher;
+import io.genesis.common.crypto.DecryptionException;
+import io.genesis.common.crypto.FieldCipher;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,4 +1,4 @@
-package io.genesis.session.crypto;
+package io.genesis.common.crypto;
 
 import io.genesis.common.error.ServiceException;
 

@@ -1,4 +1,4 @@
-package io.genesis.session.crypto;
+package io.genesis.common.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
