@@ -10,7 +10,7 @@ import io.genesis.gateway.api.AdminAudit;
 import io.genesis.gateway.api.AdminRoutes;
 import io.genesis.gateway.api.AgentRoutes;
 import io.genesis.gateway.api.MeRoutes;
-import io.genesis.gateway.api.MessageRoutes;
+import io.genesis.gateway.api.Chat;
 import io.genesis.gateway.api.SessionRoutes;
 import io.genesis.gateway.api.WebSocketRoute;
 import io.genesis.gateway.auth.BearerAuth;
@@ -22,6 +22,7 @@ import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
 import io.genesis.gateway.http.Admission;
+import io.genesis.gateway.journal.Journals;
 import io.genesis.gateway.http.Compression;
 import io.genesis.gateway.http.ConnectionTimeouts;
 import io.genesis.gateway.http.Cors;
@@ -78,6 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private RateLimiting rateLimits;
   private ReplyStreams replies;
+  private Journals journals;
   /** This process's request figures; null when metrics are off. */
   private Observatory observatory;
   private long readinessTimer = -1;
@@ -98,7 +100,8 @@ public final class GatewayVerticle extends VerticleBase {
     Future<TokenVerifier> verifier = TokenVerifier.create(vertx, config);
     Future<OpenApi> api = OpenApi.load(vertx);
     Future<List<CompressionOptions>> compressors = Compression.compressors(vertx);
-    return Future.all(replies.listen().completion(), limits, verifier, api, compressors)
+    Future<Journals> kept = Journals.create(vertx, config).onSuccess(created -> journals = created);
+    return Future.all(List.of(replies.listen().completion(), limits, verifier, api, compressors, kept))
         .compose(ready -> listen(config, verifier.result(), api.result(), compressors.result()));
   }
 
@@ -163,7 +166,8 @@ public final class GatewayVerticle extends VerticleBase {
     }
     SessionRoutes sessions = new SessionRoutes(services);
     // Before the authenticated chains, with its own: only the upgrade may carry its token in the query.
-    sockets = new WebSocketRoute(vertx, services, sessions, replies, rateLimits.limiter(), config.maxBodyBytes());
+    Chat chat = new Chat(vertx, services, sessions, replies, journals, config.http().detachedReplySeconds() * 1000L);
+    sockets = new WebSocketRoute(vertx, chat, rateLimits.limiter(), config.maxBodyBytes());
     router.get(WebSocketRoute.PATH).handler(BearerAuth.orQueryToken(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
         .handler(rateLimits.perUser()).handler(api.validator()).handler(sockets::upgrade);
     // The OpenAI-compatible routes take the same tokens, roles and per-user window as the rest of the API.
@@ -181,8 +185,8 @@ public final class GatewayVerticle extends VerticleBase {
     new PerformanceRoutes(vertx).mount(router, RoutingContext::next);
     new AgentRoutes(services).mount(router);
     sessions.mount(router);
-    new MessageRoutes(services, sessions, replies).mount(router);
-    new OpenAiRoutes(services, replies).mount(router);
+    chat.messageRoutes().mount(router);
+    new OpenAiRoutes(vertx, services, replies, config.http().detachedReplySeconds() * 1000L).mount(router);
     new MeRoutes(services, vertx.eventBus()).mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleBadRequest);
@@ -231,6 +235,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     return drained
         .compose(settled -> server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_FLUSH_SECONDS, TimeUnit.SECONDS))
-        .eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.close());
+        .eventually(() -> rateLimits == null ? Future.succeededFuture() : rateLimits.close())
+        .eventually(() -> journals == null ? Future.succeededFuture() : journals.close());
   }
 }

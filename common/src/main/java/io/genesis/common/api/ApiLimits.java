@@ -19,6 +19,8 @@ public final class ApiLimits {
   public static final int PAGE_MAX = 100;
   /** A WebSocket frame's {@code requestId}, and the {@code X-Request-Id} taken from a request. */
   public static final int REQUEST_ID_CHARS = 128;
+  /** An {@code Idempotency-Key} header (the IETF draft leaves the length to the server; Stripe takes 255). */
+  public static final int IDEMPOTENCY_KEY_CHARS = 255;
   /** The {@code action} filter of the audit listing. */
   public static final int AUDIT_ACTION_CHARS = 64;
   /** A development token's {@code userId}. */

@@ -10,7 +10,7 @@ import io.genesis.common.error.ServiceException;
 public final class DecryptionException extends ServiceException {
   private final String reason;
 
-  DecryptionException(String reason) {
+  public DecryptionException(String reason) {
     super(500, "stored data cannot be decrypted");
     this.reason = reason;
   }

@@ -23,8 +23,11 @@ public final class RedisKeys {
   /** Prefix of the event journals of streamed replies (a Redis Stream per reply, kept a while after it ends). */
   public static final String REPLY_EVENTS_PREFIX = "genesis:reply:";
 
-  /** The journal of one reply: {@code genesis:reply:<sessionId or "v1">:<replyId>}; entries are encrypted. */
-  public static String replyEvents(String sessionId, String replyId) {
-    return REPLY_EVENTS_PREFIX + (sessionId == null ? "v1" : sessionId) + ":" + replyId;
+  /**
+   * The journal of one reply, {@code genesis:reply:<replyId>}: entry {@code 0-N} is its event N, encrypted
+   * with the key, the user and N as associated data (another user's journal does not decrypt).
+   */
+  public static String replyEvents(String replyId) {
+    return REPLY_EVENTS_PREFIX + replyId;
   }
 }

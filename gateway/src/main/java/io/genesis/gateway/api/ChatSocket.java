@@ -5,9 +5,12 @@ import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.gateway.api.ClientFrame.BadFrame;
 import io.genesis.gateway.api.ClientFrame.Ping;
+import io.genesis.gateway.api.ClientFrame.Resume;
 import io.genesis.gateway.api.ClientFrame.Send;
+import io.genesis.gateway.api.Exchanges.Ask;
 import io.genesis.gateway.api.Exchanges.Settled;
 import io.genesis.gateway.api.Exchanges.Turn;
+import io.genesis.gateway.idempotency.IdempotencyKeys.Duplicate;
 import io.genesis.gateway.auth.Caller;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.ratelimit.Decision;
@@ -27,8 +30,11 @@ import java.util.Map;
 /**
  * One chat WebSocket: any number of {@code message} frames, each answered by {@code meta},
  * {@code handoff}, {@code delta} frames and a {@code done} or {@code error} frame carrying its
- * {@code requestId}, up to {@link #MAX_IN_FLIGHT} at once. A bad frame gets an {@code error} frame,
- * never a closed socket. All on the event loop of the gateway verticle that accepted it.
+ * {@code requestId} and, for a reply's frames, its {@code eventId} (the SSE {@code id:}), up to
+ * {@link #MAX_IN_FLIGHT} at once. A message's {@code requestId} is its idempotency key: a message sent
+ * again with it (on any socket, through any gateway) gets the first one's reply, not a second. A
+ * {@code resume} frame replays a reply after the last event seen. A bad frame gets an {@code error}
+ * frame, never a closed socket. All on the event loop of the gateway verticle that accepted it.
  *
  * <p>Flow control: every frame goes through {@link #send}; while the client's write queue is full the
  * streams wait for credit ({@link ReplyStream.Target}) and the socket stops reading frames, so a slow
@@ -48,10 +54,11 @@ final class ChatSocket {
   private final ServerWebSocket ws;
   private final Caller caller;
   private final Exchanges exchanges;
+  private final Replays replays;
   private final RateLimiter limiter;
   private final int maxMessageBytes;
-  /** The requests in flight by request id; the stream is null until the reply is admitted. */
-  private final Map<String, ReplyStream> inFlight = new HashMap<>();
+  /** The requests in flight by request id; the events are null until the reply is admitted (and for a replay). */
+  private final Map<String, ReplyEvents> inFlight = new HashMap<>();
   /** The streams waiting for the write queue to drain (a socket has a single drain handler). */
   private final List<Handler<Void>> waitingForDrain = new ArrayList<>();
   private long keepAlive = -1;
@@ -60,11 +67,13 @@ final class ChatSocket {
   private boolean shuttingDown;
   private Runnable onClosed = () -> { };
 
-  ChatSocket(Vertx vertx, ServerWebSocket ws, Caller caller, Exchanges exchanges, RateLimiter limiter, int maxMessageBytes) {
+  ChatSocket(Vertx vertx, ServerWebSocket ws, Caller caller, Exchanges exchanges, Replays replays, RateLimiter limiter,
+             int maxMessageBytes) {
     this.vertx = vertx;
     this.ws = ws;
     this.caller = caller;
     this.exchanges = exchanges;
+    this.replays = replays;
     this.limiter = limiter;
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -103,29 +112,63 @@ final class ChatSocket {
       send(ServerFrames.of("pong", ping.requestId(), null));
     } else if (frame instanceof Send message) {
       accept(message);
+    } else if (frame instanceof Resume resume) {
+      resume(resume);
     }
   }
 
   /** Admits a message (socket limits, then the caller's rate limit) and runs its exchange. */
   private void accept(Send message) {
     String requestId = message.requestId();
+    if (!admissible(requestId)) {
+      return;
+    }
+    SessionRef ref = new SessionRef(caller.userId(), message.sessionId());
+    limiter.acquire(RateLimitHandler.userKey(caller.userId()))
+        .compose(this::admitted)
+        .compose(ignored -> exchanges.begin(new Ask(ref, message.content(), message.agentId(), requestId, false, null)))
+        .compose(turn -> stream(requestId, turn))
+        .recover(failure -> failure instanceof Duplicate duplicate
+            ? replays.duplicate(caller.userId(), duplicate.record()).compose(source -> replay(requestId, source, true))
+            : Future.failedFuture(failure))
+        .onFailure(failure -> send(ServerFrames.error(requestId, failure)))
+        .onComplete(done -> finished(requestId));
+  }
+
+  /** Replays a reply after the last event the client saw, then its live rest. */
+  private void resume(Resume resume) {
+    String requestId = resume.requestId();
+    if (!admissible(requestId)) {
+      return;
+    }
+    limiter.acquire(RateLimitHandler.userKey(caller.userId()))
+        .compose(this::admitted)
+        .compose(ignored -> replays.resume(caller.userId(), resume.sessionId(), resume.messageId(), resume.lastEventId()))
+        .compose(source -> replay(requestId, source, false))
+        .onFailure(failure -> send(ServerFrames.error(requestId, failure)))
+        .onComplete(done -> finished(requestId));
+  }
+
+  /** Counts a request in flight, unless the socket's limits refuse it (with an {@code error} frame). */
+  private boolean admissible(String requestId) {
     ServiceException refused = shuttingDown ? new ServiceException(503, "the server is shutting down; reconnect", 1)
         : inFlight.containsKey(requestId) ? new ServiceException(409, "request " + requestId + " is already in flight on this socket")
         : inFlight.size() >= MAX_IN_FLIGHT ? new ServiceException(429, "at most " + MAX_IN_FLIGHT + " requests in flight per socket", 1)
         : null;
     if (refused != null) {
       send(ServerFrames.error(requestId, refused));
-      return;
+      return false;
     }
     inFlight.put(requestId, null);
     keepAliveWhileBusy();
-    limiter.acquire(RateLimitHandler.userKey(caller.userId()))
-        .compose(this::admitted)
-        .compose(ignored -> exchanges.begin(new SessionRef(caller.userId(), message.sessionId()), message.content(),
-            message.agentId(), false, null))
-        .compose(turn -> stream(requestId, turn))
-        .onFailure(failure -> send(ServerFrames.error(requestId, failure)))
-        .onComplete(done -> finished(requestId));
+    return true;
+  }
+
+  private Future<Void> replay(String requestId, Replays.Source source, boolean whole) {
+    if (!isOpen()) {
+      return Future.failedFuture(SOCKET_CLOSED);
+    }
+    return replays.stream(caller.userId(), source, new Client(requestId), () -> !isOpen(), whole, requestId, WebSocketRoute.PATH);
   }
 
   private Future<Void> admitted(Decision decision) {
@@ -145,27 +188,30 @@ final class ChatSocket {
   /** Streams an admitted reply (its user message stored) to the socket, then stores it. */
   private Future<Void> stream(String requestId, Turn turn) {
     ReplyStream stream = turn.stream();
-    inFlight.put(requestId, stream);
-    Future<ReplyStream.Ending> ending;
+    ReplyEvents events = turn.events();
+    inFlight.put(requestId, events);
     if (isOpen()) {
-      send(ServerFrames.of("meta", requestId, Exchanges.meta(turn)));
-      stream.handoffs().forEach(handoff -> send(ServerFrames.of("handoff", requestId, handoff)));
-      ending = stream.start(new Target(ServerFrames.deltaPrefix(requestId)));
-    } else {
-      stream.cancel(); // before any credit: the model generates nothing for a client that has gone
-      ending = stream.ending();
+      events.attach(new Client(requestId));
     }
-    return ending.compose(end -> exchanges.settle(turn, end)).compose(settled -> done(requestId, settled));
+    events.meta(Exchanges.meta(turn));
+    stream.handoffs().forEach(events::handoff);
+    if (!isOpen()) {
+      events.detach(); // the reply runs on for a client that resumes
+    }
+    return stream.start(events).compose(end -> exchanges.settle(turn, end)).map(settled -> {
+      done(requestId, events, settled);
+      return null;
+    });
   }
 
-  private Future<Void> done(String requestId, Settled settled) {
+  private void done(String requestId, ReplyEvents events, Settled settled) {
     if (settled.ending().error() != null) {
-      return Future.failedFuture(settled.ending().error());
+      events.error(settled.ending().error(), requestId, WebSocketRoute.PATH);
+    } else if (settled.reply() != null) {
+      events.done(settled.reply());
+    } else {
+      events.error(Exchanges.NOTHING_GENERATED, requestId, WebSocketRoute.PATH);
     }
-    if (settled.reply() != null) {
-      send(ServerFrames.of("done", requestId, settled.reply()));
-    }
-    return Future.succeededFuture();
   }
 
   private void finished(String requestId) {
@@ -258,20 +304,28 @@ final class ChatSocket {
     closed = true;
     vertx.cancelTimer(keepAlive);
     waitingForDrain.clear();
-    new ArrayList<>(inFlight.values()).stream().filter(stream -> stream != null).forEach(ReplyStream::cancel);
+    // Each reply runs on for the detached bound: the client may resume it, on this gateway or another.
+    new ArrayList<>(inFlight.values()).stream().filter(events -> events != null).forEach(ReplyEvents::detach);
   }
 
-  /** Where one request's deltas go, with the socket's write queue as its flow control. */
-  private final class Target implements ReplyStream.Target {
+  /** Where one request's events go, as frames carrying its request id, with the socket's write queue as the flow control. */
+  private final class Client implements ReplyEvents.Client {
+    private final String requestId;
     private final String deltaPrefix;
 
-    Target(String deltaPrefix) {
-      this.deltaPrefix = deltaPrefix;
+    Client(String requestId) {
+      this.requestId = requestId;
+      this.deltaPrefix = ServerFrames.deltaPrefix(requestId);
     }
 
     @Override
-    public void delta(String text) {
-      send(ServerFrames.delta(deltaPrefix, text));
+    public void event(long id, String name, String data) {
+      send(ServerFrames.ofEvent(name, requestId, id, data));
+    }
+
+    @Override
+    public void delta(long id, String quoted) {
+      send(ServerFrames.delta(deltaPrefix, id, quoted));
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A text frame a WebSocket client sends: {@code {"type":"message",requestId,sessionId,content,agentId?}}
- * or {@code {"type":"ping",requestId?}}. A field the frame's type does not know is refused, as the
+ * A text frame a WebSocket client sends: {@code {"type":"message",requestId,sessionId,content,agentId?}},
+ * {@code {"type":"resume",requestId,messageId,lastEventId?,sessionId?}} or {@code {"type":"ping",requestId?}}. A field the frame's type does not know is refused, as the
  * REST routes refuse it ({@code "is not allowed"}). The fields have the limits of
  * {@code POST /api/v1/sessions/{id}/messages}.
  */
@@ -22,11 +22,15 @@ sealed interface ClientFrame {
   String NOT_ALLOWED = "is not allowed";
   Set<String> PING_FIELDS = Set.of("type", "requestId");
   Set<String> MESSAGE_FIELDS = Set.of("type", "requestId", "sessionId", "content", "agentId");
+  Set<String> RESUME_FIELDS = Set.of("type", "requestId", "messageId", "lastEventId", "sessionId");
 
   /** Asks for a {@code pong}; a request id, when given, is echoed. */
   record Ping(String requestId) implements ClientFrame {}
 
   record Send(String requestId, String sessionId, String content, String agentId) implements ClientFrame {}
+
+  /** Replays the reply {@code messageId} after event {@code lastEventId} (0: from its first), then its live rest. */
+  record Resume(String requestId, String messageId, long lastEventId, String sessionId) implements ClientFrame {}
 
   /** A frame refused as a whole: the problem, and the request id when one could be read (else null). */
   final class BadFrame extends RuntimeException {
@@ -63,8 +67,11 @@ sealed interface ClientFrame {
       check(fields, requestId);
       return new Ping(requestId);
     }
+    if ("resume".equals(type)) {
+      return resume(frame, requestId);
+    }
     if (!"message".equals(type)) {
-      throw BadFrame.field(requestId, "type", "must be \"message\" or \"ping\"");
+      throw BadFrame.field(requestId, "type", "must be \"message\", \"resume\" or \"ping\"");
     }
     Fields fields = new Fields();
     rejectUnknown(fields, frame, MESSAGE_FIELDS);
@@ -74,6 +81,29 @@ sealed interface ClientFrame {
     String agentId = fields.optionalString(frame, "agentId", MessageRoutes.MAX_AGENT_ID);
     check(fields, requestId);
     return new Send(requestId, sessionId, content, agentId);
+  }
+
+  private static Resume resume(JsonObject frame, String requestId) {
+    Fields fields = new Fields();
+    rejectUnknown(fields, frame, RESUME_FIELDS);
+    fields.requiredText(frame, "requestId", MAX_REQUEST_ID);
+    Object messageId = frame.getValue("messageId");
+    String reply = messageId == null || messageId instanceof String ? fields.uuid((String) messageId, "messageId", true)
+        : fields.reject("messageId", "must be a UUID");
+    Object sessionValue = frame.getValue("sessionId");
+    String sessionId = sessionValue == null || sessionValue instanceof String ? fields.uuid((String) sessionValue, "sessionId", false)
+        : fields.reject("sessionId", "must be a UUID");
+    long lastEventId = 0;
+    Object last = frame.getValue("lastEventId");
+    if (last instanceof Number number && number.longValue() >= 0 && number.doubleValue() == number.longValue()) {
+      lastEventId = number.longValue();
+    } else if (last instanceof String text && text.matches("\\d{1,18}")) {
+      lastEventId = Long.parseLong(text);
+    } else if (last != null) {
+      fields.reject("lastEventId", "must be an event id: a whole number from 0");
+    }
+    check(fields, requestId);
+    return new Resume(requestId, reply, lastEventId, sessionId);
   }
 
   private static void rejectUnknown(Fields fields, JsonObject frame, Set<String> known) {

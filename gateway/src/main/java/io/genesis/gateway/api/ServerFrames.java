@@ -31,13 +31,33 @@ final class ServerFrames {
     return Json.toString(frame);
   }
 
-  /** The start of every {@code delta} frame of one request: its text and {@code "}"} complete it. */
+  /** The start of every {@code delta} frame of one request: its event id, text and {@code "}"} complete it. */
   static String deltaPrefix(String requestId) {
-    return "{\"type\":\"delta\",\"requestId\":" + Json.toString(requestId) + ",\"text\":";
+    return "{\"type\":\"delta\",\"requestId\":" + Json.toString(requestId) + ",\"eventId\":";
   }
 
-  static String delta(String prefix, String text) {
-    return prefix + Json.toString(text) + "}";
+  /** {@code quoted}: the text as a JSON string. */
+  static String delta(String prefix, long eventId, String quoted) {
+    return prefix + eventId + ",\"text\":" + quoted + "}";
+  }
+
+  /**
+   * The frame of a reply's event: the SSE event's data fields after {@code type}, {@code requestId} and
+   * {@code eventId} (left out when 0: an event outside the numbered ones); a problem's own {@code type} is
+   * {@code problemType}, and its {@code instance} (an HTTP path) is left out.
+   */
+  static String ofEvent(String name, String requestId, long eventId, String data) {
+    ObjectNode frame = head(name, requestId);
+    if (eventId > 0) {
+      frame.put("eventId", eventId);
+    }
+    ObjectNode fields = (ObjectNode) Json.fromString(data, com.fasterxml.jackson.databind.JsonNode.class);
+    if ("error".equals(name)) {
+      frame.set("problemType", fields.remove("type"));
+      fields.remove("instance");
+    }
+    frame.setAll(fields);
+    return Json.toString(frame);
   }
 
   /**

@@ -2,7 +2,6 @@ package io.genesis.gateway.api;
 
 import io.genesis.common.error.ServiceException;
 import io.genesis.gateway.auth.Caller;
-import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.ratelimit.RateLimiter;
 import io.vertx.core.Vertx;
@@ -22,17 +21,16 @@ public final class WebSocketRoute {
   public static final String PATH = "/api/v1/ws";
 
   private final Vertx vertx;
-  private final Exchanges exchanges;
+  private final Chat chat;
   private final RateLimiter limiter;
   private final int maxMessageBytes;
   /** This gateway instance's open sockets (all on its event loop), for {@link #shutDown}. */
   private final Set<ChatSocket> sockets = new HashSet<>();
   private boolean shuttingDown;
 
-  public WebSocketRoute(Vertx vertx, ServiceClient services, SessionRoutes sessions, ReplyStreams replies,
-                        RateLimiter limiter, int maxMessageBytes) {
+  public WebSocketRoute(Vertx vertx, Chat chat, RateLimiter limiter, int maxMessageBytes) {
     this.vertx = vertx;
-    this.exchanges = new Exchanges(services, sessions, replies);
+    this.chat = chat;
     this.limiter = limiter;
     this.maxMessageBytes = maxMessageBytes;
   }
@@ -59,7 +57,7 @@ public final class WebSocketRoute {
     Caller caller = Caller.of(ctx);
     ctx.request().toWebSocket()
         .onSuccess(ws -> {
-          ChatSocket socket = new ChatSocket(vertx, ws, caller, exchanges, limiter, maxMessageBytes);
+          ChatSocket socket = new ChatSocket(vertx, ws, caller, chat.exchanges, chat.replays, limiter, maxMessageBytes);
           socket.open();
           sockets.add(socket);
           socket.onClosed(() -> sockets.remove(socket));

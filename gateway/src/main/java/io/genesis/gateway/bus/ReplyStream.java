@@ -160,6 +160,16 @@ public final class ReplyStream {
     return ending.future();
   }
 
+  /** Whether the reply streams its deltas (a collected reply has none). */
+  public boolean streamed() {
+    return target != null;
+  }
+
+  /** Every delta's text so far, concatenated: what a streaming client was sent. */
+  public String streamedText() {
+    return received.toString();
+  }
+
   void event(ReplyEvent event) {
     lastActivity = System.nanoTime();
     switch (event.type()) {
@@ -176,10 +186,17 @@ public final class ReplyStream {
   private void delta(String text) {
     outstanding--;
     received.append(text);
-    if (cancelled || target == null) {
+    if (target == null) {
+      if (!cancelled) {
+        refill(); // nobody reads (a client that left before it started): the model goes on to the detached bound
+      }
       return;
     }
+    // Even after a cancel: the text that still arrives is stored, so the client (or the journal) gets it too.
     target.delta(text);
+    if (cancelled) {
+      return;
+    }
     if (target.full()) {
       if (!waitingForDrain) {
         waitingForDrain = true;

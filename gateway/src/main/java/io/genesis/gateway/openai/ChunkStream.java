@@ -1,5 +1,7 @@
 package io.genesis.gateway.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.genesis.common.bus.Messages;
 import io.genesis.common.json.Json;
 import io.genesis.gateway.bus.ReplyStream;
 import io.genesis.gateway.bus.ReplyStream.Ending;
@@ -30,13 +32,13 @@ final class ChunkStream {
    * The head goes out once the agent service took the reply's first credit: a failure before then is
    * still an HTTP error status (503 with Retry-After), which OpenAI SDKs retry; after, an error chunk.
    */
-  static void reply(RoutingContext ctx, ChatRequest request, ChatReply reply, ReplyStream stream) {
+  static void reply(RoutingContext ctx, ChatRequest request, ChatReply reply, ReplyStream stream, Runnable gone) {
     Vertx vertx = ctx.vertx();
     HttpServerResponse response = ctx.response();
     long[] keepAlive = {-1};
     response.closeHandler(closed -> {
       vertx.cancelTimer(keepAlive[0]);
-      stream.cancel();
+      gone.run();
     });
     Future<Ending> ended = stream.start(target(response, reply));
     stream.started().onFailure(ctx::fail).onSuccess(working -> {
@@ -46,6 +48,27 @@ final class ChunkStream {
       ended.onComplete(done -> vertx.cancelTimer(keepAlive[0]))
           .onSuccess(ending -> finish(response, request, reply, ending, RequestIds.of(ctx)));
     });
+  }
+
+  /** A retry's replay of a completed chunk stream: the role, the whole text in one chunk, the end, the usage if asked. */
+  static void replay(RoutingContext ctx, ChatRequest request, JsonNode completion) {
+    HttpServerResponse response = ctx.response();
+    ChatReply reply = new ChatReply(completion.path("id").asText(), completion.path("created").asLong(),
+        completion.path("model").asText());
+    JsonNode choice = completion.path("choices").path(0);
+    String text = choice.path("message").path("content").asText("");
+    JsonNode usage = completion.path("usage");
+    EventStreams.open(response);
+    data(response, reply.roleChunk());
+    if (!text.isEmpty()) {
+      data(response, reply.contentChunk(text));
+    }
+    data(response, reply.stopChunk(choice.path("finish_reason").asText(null)));
+    if (request.includeUsage()) {
+      data(response, reply.usageChunk(new Messages.Usage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt())));
+    }
+    write(response, DONE);
+    response.end();
   }
 
   private static void finish(HttpServerResponse response, ChatRequest request, ChatReply reply, Ending ending,

@@ -14,7 +14,19 @@ import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Responses;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genesis.common.bus.Messages;
+import io.genesis.common.bus.Messages.IdempotencyClaim;
+import io.genesis.common.bus.Messages.IdempotencyRecord;
+import io.genesis.common.json.Json;
+import io.genesis.gateway.bus.ReplyStream.Ending;
+import io.genesis.gateway.idempotency.IdempotencyKeys;
+import io.genesis.gateway.idempotency.IdempotencyKeys.Claim;
+import io.genesis.gateway.idempotency.IdempotencyKeys.Duplicate;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -26,12 +38,19 @@ import io.vertx.ext.web.RoutingContext;
  * {@code Problems}.
  */
 public final class OpenAiRoutes {
+  private final Vertx vertx;
   private final ServiceClient services;
   private final ReplyStreams replies;
+  private final IdempotencyKeys keys;
+  private final long detachedMillis;
 
-  public OpenAiRoutes(ServiceClient services, ReplyStreams replies) {
+  /** @param detachedMillis how long a reply with an idempotency key keeps generating after its client went away */
+  public OpenAiRoutes(Vertx vertx, ServiceClient services, ReplyStreams replies, long detachedMillis) {
+    this.vertx = vertx;
     this.services = services;
     this.replies = replies;
+    this.keys = new IdempotencyKeys(services);
+    this.detachedMillis = detachedMillis;
   }
 
   public void mount(Router router) {
@@ -58,39 +77,75 @@ public final class OpenAiRoutes {
         Future.failedFuture(failure instanceof ServiceException se && se.status() < 500 ? OpenAiException.modelNotFound(model) : failure));
   }
 
+  /** One completion under way: its reply, its stream, and its idempotency claim (null without a key). */
+  private record Call(ChatReply reply, ReplyStream stream, Claim claim) {}
+
   /**
-   * Opens the reply on the agent service (refused at once, with 503 and Retry-After, when its model
-   * backend cannot take it), then answers it whole or as a chunk stream.
+   * Claims the {@code Idempotency-Key} if there is one, opens the reply on the agent service (refused at once,
+   * with 503 and Retry-After, when its model backend cannot take it), then answers it whole or as a chunk
+   * stream. A retry with a used key gets the first answer ({@link #replay}).
    */
   private void complete(RoutingContext ctx) {
-    ChatRequest request = ChatRequest.from(JsonBodies.object(ctx));
+    JsonObject body = JsonBodies.object(ctx);
+    ChatRequest request = ChatRequest.from(body);
     String userId = Caller.of(ctx).userId();
+    String key = IdempotencyKeys.key(ctx.request().getHeader(IdempotencyKeys.HEADER));
     agent(request.model())
-        .compose(agent -> replies.open(new ReplyRequest(userId, null, agent.id(), null, request.content(), request.history()),
-            !request.stream()))
-        .onSuccess(stream -> {
-          RequestObserver.modelStarted(ctx);
-          answer(ctx, request, stream);
+        .compose(agent -> {
+          ChatReply reply = ChatReply.of(agent.id());
+          Future<Claim> claim = key == null ? Future.succeededFuture() : keys.claim(new IdempotencyClaim(userId, key,
+              Messages.IDEMPOTENCY_COMPLETIONS, IdempotencyKeys.digest(userId, key, Messages.IDEMPOTENCY_COMPLETIONS,
+              IdempotencyKeys.canonical(body)), null, null, reply.id()));
+          return claim.compose(claimed -> replies.open(new ReplyRequest(userId, null, agent.id(), null, request.content(),
+                  request.history()), !request.stream())
+              .onFailure(refused -> keys.release(claimed))
+              .map(stream -> new Call(reply, stream, claimed)));
         })
-        .onFailure(ctx::fail);
+        .onSuccess(call -> {
+          RequestObserver.modelStarted(ctx);
+          answer(ctx, request, call);
+        })
+        .onFailure(failure -> {
+          if (failure instanceof Duplicate duplicate) {
+            replay(ctx, request, duplicate.record());
+          } else {
+            ctx.fail(failure);
+          }
+        });
   }
 
-  private static void answer(RoutingContext ctx, ChatRequest request, ReplyStream stream) {
+  private void answer(RoutingContext ctx, ChatRequest request, Call call) {
+    ReplyStream stream = call.stream();
+    ChatReply reply = call.reply();
+    // With a key, the reply is worth finishing for the retry that will come; without, nobody will read it.
+    long detached = call.claim() == null ? 0 : detachedMillis;
+    stream.ending().onSuccess(ending -> replies.settling(keys.finish(call.claim(),
+        outcome(reply, ending, stream.streamed() ? stream.streamedText() : ending.result().text()))));
     if (ctx.response().closed()) {
-      stream.cancel(); // the client left while the reply was being opened
+      cancelLater(stream, detached); // the client left while the reply was being opened
+      if (detached > 0) {
+        stream.start(null);
+      }
       return;
     }
-    ChatReply reply = ChatReply.of(stream.agentId());
     if (request.stream()) {
-      ChunkStream.reply(ctx, request, reply, stream);
+      ChunkStream.reply(ctx, request, reply, stream, () -> cancelLater(stream, detached));
     } else {
-      collect(ctx, reply, stream);
+      collect(ctx, reply, stream, () -> cancelLater(stream, detached));
     }
   }
 
-  /** {@code stream:false}: the whole reply at once; a client that hangs up cancels it. */
-  private static void collect(RoutingContext ctx, ChatReply reply, ReplyStream stream) {
-    ctx.response().closeHandler(closed -> stream.cancel());
+  private void cancelLater(ReplyStream stream, long millis) {
+    if (millis <= 0) {
+      stream.cancel();
+    } else {
+      vertx.setTimer(millis, timer -> stream.cancel());
+    }
+  }
+
+  /** {@code stream:false}: the whole reply at once; a client that hangs up cancels it ({@code gone}). */
+  private static void collect(RoutingContext ctx, ChatReply reply, ReplyStream stream, Runnable gone) {
+    ctx.response().closeHandler(closed -> gone.run());
     stream.start(null).onSuccess(ending -> {
       if (ending.error() != null) {
         ctx.fail(ending.error());
@@ -98,5 +153,39 @@ public final class OpenAiRoutes {
         Responses.json(ctx, 200, reply.completion(ending.result().text(), ending.usage(), ending.finishReason()));
       }
     });
+  }
+
+  /** What a retry with the key gets: the completion, or the failure. */
+  private static String outcome(ChatReply reply, Ending ending, String text) {
+    ObjectNode outcome = Json.MAPPER.createObjectNode();
+    if (ending.error() != null) {
+      outcome.putObject("problem").put("status", ending.error().status()).put("detail", ending.error().getMessage())
+          .put("retryAfterSeconds", ending.error().retryAfterSeconds());
+    } else {
+      outcome.set("completion", Json.MAPPER.valueToTree(reply.completion(text, ending.usage(), ending.finishReason())));
+    }
+    return Json.toString(outcome);
+  }
+
+  /** A retry with a used key: the first completion again (as a chunk stream if it was one), its failure, or 409 while it runs. */
+  private static void replay(RoutingContext ctx, ChatRequest request, IdempotencyRecord first) {
+    if (first.running()) {
+      ctx.fail(IdempotencyKeys.stillRunning());
+      return;
+    }
+    JsonNode outcome = Json.fromString(first.outcome(), JsonNode.class);
+    JsonNode problem = outcome.path("problem");
+    if (!problem.isMissingNode()) {
+      ctx.fail(new ServiceException(problem.path("status").asInt(500), problem.path("detail").asText(),
+          problem.path("retryAfterSeconds").asInt(0)));
+      return;
+    }
+    ctx.response().putHeader("Idempotent-Replayed", "true");
+    JsonNode completion = outcome.path("completion");
+    if (request.stream()) {
+      ChunkStream.replay(ctx, request, completion);
+    } else {
+      Responses.json(ctx, 200, completion);
+    }
   }
 }

@@ -1,0 +1,47 @@
+package io.genesis.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genesis.common.bus.Messages.Handoff;
+import io.genesis.common.error.ServiceException;
+import io.genesis.common.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outcome of a message's first request with an idempotency key, kept with the key (encrypted) for
+ * its retries: the handoffs (the stored messages hold the rest), and the failure when it failed.
+ * {@code {"handoffs":[…],"problem":{"status","detail","retryAfterSeconds"}}}.
+ */
+final class Outcomes {
+  private Outcomes() {}
+
+  static String of(List<Handoff> handoffs, ServiceException error) {
+    ObjectNode outcome = Json.MAPPER.createObjectNode();
+    outcome.set("handoffs", Json.MAPPER.valueToTree(handoffs));
+    if (error != null) {
+      outcome.putObject("problem").put("status", error.status()).put("detail", error.getMessage())
+          .put("retryAfterSeconds", error.retryAfterSeconds());
+    }
+    return Json.toString(outcome);
+  }
+
+  static List<Handoff> handoffs(String outcome) {
+    List<Handoff> handoffs = new ArrayList<>();
+    if (outcome != null) {
+      Json.fromString(outcome, JsonNode.class).path("handoffs")
+          .forEach(node -> handoffs.add(Json.MAPPER.convertValue(node, Handoff.class)));
+    }
+    return handoffs;
+  }
+
+  /** The first request's failure, or null when it did not fail. */
+  static ServiceException problem(String outcome) {
+    if (outcome == null) {
+      return null;
+    }
+    JsonNode problem = Json.fromString(outcome, JsonNode.class).path("problem");
+    return problem.isMissingNode() ? null : new ServiceException(problem.path("status").asInt(500),
+        problem.path("detail").asText(), problem.path("retryAfterSeconds").asInt(0));
+  }
+}

@@ -1,0 +1,188 @@
+package io.genesis.gateway.idempotency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genesis.common.api.ApiLimits;
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages.ClaimResult;
+import io.genesis.common.bus.Messages.IdempotencyClaim;
+import io.genesis.common.bus.Messages.IdempotencyOutcome;
+import io.genesis.common.bus.Messages.IdempotencyRecord;
+import io.genesis.common.bus.Messages.IdempotencyRelease;
+import io.genesis.common.error.ServiceException;
+import io.genesis.common.json.Json;
+import io.genesis.common.log.ThrottledLog;
+import io.genesis.gateway.bus.ServiceClient;
+import io.genesis.gateway.http.Fields;
+import io.genesis.gateway.http.InvalidRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code Idempotency-Key} (IETF draft, as Stripe behaves): the first request with a key claims it in the
+ * session service (a primary key decides, never check-then-act) and does the work; a retry with the same
+ * key and body gets the first result; with another body, {@code 422}. Keys are the caller's own and last
+ * 24 h. A claim whose request failed before storing anything is released, so the retry runs.
+ */
+public final class IdempotencyKeys {
+  private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeys.class);
+  private static final ThrottledLog UNRECORDED = ThrottledLog.warn(LOG);
+  public static final String HEADER = "Idempotency-Key";
+  /** How long a retry is told to wait while the first request still runs and cannot be joined. */
+  public static final int RUNNING_RETRY_AFTER_SECONDS = 1;
+
+  private final ServiceClient services;
+
+  public IdempotencyKeys(ServiceClient services) {
+    this.services = services;
+  }
+
+  /** One claimed key: who, which key, which attempt. */
+  public record Claim(String userId, String key, String replyId) {}
+
+  /** A key already used: its first request ran (or runs) with {@code record}. */
+  public static final class Duplicate extends RuntimeException {
+    private final transient IdempotencyRecord record;
+
+    public Duplicate(IdempotencyRecord record) {
+      super("idempotency key already used", null, false, false);
+      this.record = record;
+    }
+
+    public IdempotencyRecord record() {
+      return record;
+    }
+  }
+
+  /** The header's key, or null when absent; a malformed one (empty, too long, control characters) is a 400. */
+  public static String key(String header) {
+    if (header == null) {
+      return null;
+    }
+    return check(header, HEADER);
+  }
+
+  /** A key as a WebSocket frame's {@code requestId} or a header carries it, checked the same way. */
+  public static String check(String key, String field) {
+    if (key.isBlank()) {
+      throw InvalidRequest.of(field, "must not be empty");
+    }
+    if (key.codePointCount(0, key.length()) > ApiLimits.IDEMPOTENCY_KEY_CHARS) {
+      throw InvalidRequest.of(field, "must have at most " + ApiLimits.IDEMPOTENCY_KEY_CHARS + " characters");
+    }
+    String problem = Fields.unicodeProblem(key);
+    if (problem != null || key.chars().anyMatch(Character::isISOControl)) {
+      throw InvalidRequest.of(field, problem != null ? problem : "must not contain control characters");
+    }
+    return key;
+  }
+
+  /**
+   * Claims {@code key}; fails with {@link Duplicate} when it was used before with the same body, with a
+   * {@code 422} when with another.
+   */
+  public Future<Claim> claim(IdempotencyClaim claim) {
+    return services.<ClaimResult>request(Addresses.IDEMPOTENCY_CLAIM, claim).compose(result -> {
+      if (result.claimed()) {
+        return Future.succeededFuture(new Claim(claim.userId(), claim.key(), claim.replyId()));
+      }
+      IdempotencyRecord first = result.existing();
+      if (!first.digest().equals(claim.digest()) || !first.route().equals(claim.route())) {
+        return Future.failedFuture(new ServiceException(422,
+            "this Idempotency-Key was used with another request body; use a new key for a new request"));
+      }
+      return Future.failedFuture(new Duplicate(first));
+    });
+  }
+
+  /** The first request is done: its outcome answers the retries. Best effort: a lost outcome leaves the stored messages to answer. */
+  public Future<Void> finish(Claim claim, String outcome) {
+    if (claim == null) {
+      return Future.succeededFuture();
+    }
+    return services.request(Addresses.IDEMPOTENCY_FINISH, new IdempotencyOutcome(claim.userId(), claim.key(), claim.replyId(), outcome))
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          UNRECORDED.log("the outcome of an idempotent request was not recorded: {}", failure.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** The first request stored nothing: the key is free for its retry. */
+  public void release(Claim claim) {
+    if (claim != null) {
+      services.request(Addresses.IDEMPOTENCY_RELEASE, new IdempotencyRelease(claim.userId(), claim.key(), claim.replyId()))
+          .onFailure(failure -> UNRECORDED.log("an idempotency key was not released: {}", failure.getMessage()));
+    }
+  }
+
+  /** The {@code 409} for a retry whose first request still runs and cannot be joined. */
+  public static ServiceException stillRunning() {
+    return new ServiceException(409, "the first request with this Idempotency-Key is still running; retry shortly",
+        RUNNING_RETRY_AFTER_SECONDS);
+  }
+
+  /**
+   * The SHA-256 (hex) of a request, salted with its caller and key: {@code parts} are the request's
+   * meaningful fields in a fixed order (null and absent are the same).
+   */
+  public static String digest(String userId, String key, String route, String... parts) {
+    MessageDigest sha = sha256();
+    update(sha, userId);
+    update(sha, key);
+    update(sha, route);
+    for (String part : parts) {
+      update(sha, part == null ? "" : part);
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** The canonical text of a JSON body: object members sorted by name, no insignificant whitespace. */
+  public static String canonical(JsonObject body) {
+    return Json.toString(sorted(Json.MAPPER.valueToTree(body.getMap())));
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, JsonNode> members = new TreeMap<>();
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        members.put(field.getKey(), sorted(field.getValue()));
+      }
+      ObjectNode out = Json.MAPPER.createObjectNode();
+      members.forEach(out::set);
+      return out;
+    }
+    if (node.isArray()) {
+      var out = Json.MAPPER.createArrayNode();
+      node.forEach(item -> out.add(sorted(item)));
+      return out;
+    }
+    return node;
+  }
+
+  private static void update(MessageDigest sha, String part) {
+    byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+    sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+    sha.update((byte) ':');
+    sha.update(bytes);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.genesis.gateway.journal;
+
+import io.genesis.common.crypto.FieldCipher;
+import io.genesis.common.log.ThrottledLog;
+import io.genesis.common.redis.RedisKeys;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events of one streamed reply, written to a Redis Stream as the client is sent them, so that any
+ * gateway can replay them to a client that reconnects ({@link JournalFollower}). Event N is entry
+ * {@code 0-N}. Writes go one batch at a time, in order, on one connection: what gathered while a batch
+ * was in flight goes as the next batch (so a fast reply costs a few round trips, not one per token). A
+ * failed write stops the journal: a later event must never be stored after a gap. Used from one event
+ * loop.
+ */
+public final class Journal {
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+  private static final ThrottledLog FAILED = ThrottledLog.warn(LOG);
+  /** A journal that keeps nothing (no Redis): events are numbered all the same. */
+  public static final Journal NONE = new Journal(null, null, null, null, 0, 0);
+
+  private final Redis redis;
+  private final FieldCipher cipher;
+  private final String key;
+  private final String owner;
+  private final String runningTtl;
+  private final String endedTtl;
+  private final List<Request> pending = new ArrayList<>();
+  private long lastId;
+  private boolean writing;
+  private boolean ended;
+  private boolean broken;
+
+  Journal(Redis redis, FieldCipher cipher, String replyId, String userId, int runningTtlSeconds, int endedTtlSeconds) {
+    this.redis = redis;
+    this.cipher = cipher;
+    this.key = replyId == null ? null : RedisKeys.replyEvents(replyId);
+    this.owner = userId;
+    this.runningTtl = Integer.toString(runningTtlSeconds);
+    this.endedTtl = Integer.toString(endedTtlSeconds);
+  }
+
+  /** Numbers the next event and queues it for Redis; answers its id. */
+  public long append(String event, String data) {
+    long id = ++lastId;
+    if (redis == null || broken || ended) {
+      return id;
+    }
+    String entryId = "0-" + id;
+    String sealed = cipher.encrypt(JournalFormat.associatedData(key, owner, id), JournalFormat.text(event, data));
+    pending.add(Request.cmd(Command.XADD).arg(key).arg(entryId).arg(JournalFormat.FIELD).arg(sealed));
+    if (JournalEntry.DONE.equals(event) || JournalEntry.ERROR.equals(event)) {
+      ended = true;
+    }
+    flush();
+    return id;
+  }
+
+  /** The id of the last event numbered (0: none yet). */
+  public long lastId() {
+    return lastId;
+  }
+
+  public boolean keeping() {
+    return redis != null && !broken;
+  }
+
+  private void flush() {
+    if (writing || pending.isEmpty() || broken) {
+      return;
+    }
+    List<Request> batch = new ArrayList<>(pending.size() + 1);
+    batch.addAll(pending);
+    pending.clear();
+    batch.add(Request.cmd(Command.EXPIRE).arg(key).arg(ended ? endedTtl : runningTtl));
+    writing = true;
+    redis.batch(batch).onComplete(done -> {
+      writing = false;
+      if (done.failed()) {
+        broken = true;
+        pending.clear();
+        FAILED.log("reply events of {} are not kept (resuming it will wait for the stored reply): {}", key,
+            done.cause().getMessage());
+        redis.send(Request.cmd(Command.DEL).arg(key));
+      } else {
+        flush();
+      }
+    });
+  }
+}

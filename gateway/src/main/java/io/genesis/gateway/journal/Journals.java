@@ -1,0 +1,127 @@
+package io.genesis.gateway.journal;
+
+import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.crypto.DecryptionException;
+import io.genesis.common.crypto.FieldCipher;
+import io.genesis.common.redis.RedisKeys;
+import io.genesis.gateway.redis.GatewayRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reply journals of one gateway verticle: its own Redis client (so journal writes never queue behind
+ * or in front of rate-limit decisions), the cipher that seals entries, and how long they are kept. Without
+ * Redis or an encryption key, nothing is kept and resuming finds only stored replies.
+ */
+public final class Journals {
+  private static final Logger LOG = LoggerFactory.getLogger(Journals.class);
+  /** How long the journal of a reply still running is kept at least (refreshed at every write). */
+  static final int RUNNING_TTL_SECONDS = 900;
+  /** Entries read per round trip while catching up. */
+  static final int READ_COUNT = 256;
+
+  private final Redis redis;
+  private final FieldCipher cipher;
+  private final int endedTtlSeconds;
+
+  private Journals(Redis redis, FieldCipher cipher, int endedTtlSeconds) {
+    this.redis = redis;
+    this.cipher = cipher;
+    this.endedTtlSeconds = endedTtlSeconds;
+  }
+
+  /** Builds the client and the cipher on a worker (both seed random sources, which may block). */
+  public static Future<Journals> create(Vertx vertx, GenesisConfig config) {
+    int ttl = config.http().replyEventsTtlSeconds();
+    if (config.redisUrl() == null || config.encryptionKey() == null) {
+      LOG.info("reply events are not kept (no Redis or no encryption key): a dropped stream resumes only once stored");
+      return Future.succeededFuture(new Journals(null, null, ttl));
+    }
+    record Prepared(RedisOptions options, FieldCipher cipher) {}
+    return vertx.executeBlocking(() -> new Prepared(GatewayRedis.options(config.redisUrl()).setPoolName("genesis-gateway-journal"),
+            FieldCipher.create(config.encryptionKey(), config.privacy().encryptionOldKeys())), false)
+        .map(prepared -> new Journals(Redis.createClient(vertx, prepared.options()), prepared.cipher(), ttl));
+  }
+
+  public boolean enabled() {
+    return redis != null;
+  }
+
+  /** The journal a new reply of {@code userId} writes its events to. */
+  public Journal open(String userId, String replyId) {
+    return redis == null ? Journal.NONE
+        : new Journal(redis, cipher, replyId, userId, Math.max(RUNNING_TTL_SECONDS, endedTtlSeconds), endedTtlSeconds);
+  }
+
+  /**
+   * Up to {@link #READ_COUNT} events of the reply after event {@code after}, oldest first; empty when there
+   * are none yet or the journal is gone. Fails with a {@link DecryptionException} when it is not
+   * {@code userId}'s (it does not decrypt for them).
+   */
+  public Future<List<JournalEntry>> read(String userId, String replyId, long after) {
+    if (redis == null) {
+      return Future.succeededFuture(List.of());
+    }
+    String key = RedisKeys.replyEvents(replyId);
+    return redis.send(Request.cmd(Command.XRANGE).arg(key).arg("0-" + (after + 1)).arg("+").arg("COUNT").arg(READ_COUNT))
+        .map(response -> entries(key, userId, response));
+  }
+
+  /** The reply's last event so far (null when there is no journal); fails as {@link #read} for another user's. */
+  public Future<JournalEntry> last(String userId, String replyId) {
+    if (redis == null) {
+      return Future.succeededFuture(null);
+    }
+    String key = RedisKeys.replyEvents(replyId);
+    return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-").arg("COUNT").arg(1))
+        .map(response -> {
+          List<JournalEntry> entries = entries(key, userId, response);
+          return entries.isEmpty() ? null : entries.get(0);
+        });
+  }
+
+  /** Whether a journal exists for the reply (whoever it belongs to). */
+  public Future<Boolean> exists(String replyId) {
+    if (redis == null) {
+      return Future.succeededFuture(false);
+    }
+    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.replyEvents(replyId)))
+        .map(response -> response != null && response.toInteger() > 0);
+  }
+
+  public Future<Void> close() {
+    return redis == null ? Future.succeededFuture() : redis.close();
+  }
+
+  private List<JournalEntry> entries(String key, String userId, Response response) {
+    if (response == null || response.size() == 0) {
+      return List.of();
+    }
+    List<JournalEntry> entries = new ArrayList<>(response.size());
+    for (Response item : response) {
+      String entryId = item.get(0).toString();
+      long id = Long.parseLong(entryId.substring(entryId.indexOf('-') + 1));
+      Response fields = item.get(1);
+      String sealed = null;
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        if (JournalFormat.FIELD.equals(fields.get(i).toString())) {
+          sealed = fields.get(i + 1).toString();
+        }
+      }
+      if (sealed == null) {
+        throw new DecryptionException("a journal entry without its field");
+      }
+      entries.add(JournalFormat.entry(id, cipher.decrypt(JournalFormat.associatedData(key, userId, id), sealed)));
+    }
+    return entries;
+  }
+}
