@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What the instances of one session-verticle deployment share (one instance per core): the migrated
  * schema, the field cipher, the Redis clients, the L1 caches with their one invalidation subscriber,
- * and the retention job. The first instance to start builds it (and binds its meters once); the last
+ * the retention job and the idempotency-key expiry. The first instance to start builds it (and binds its meters once); the last
  * to stop closes it. The PostgreSQL pool is shared through Vert.x itself (a named shared pool, see
  * {@link io.genesis.session.db.PgPools}): each instance holds a lease, so it closes with the last.
  */
@@ -23,10 +23,12 @@ final class SessionProcess {
   /** Completed by the building instance once everything shared is ready. */
   final Promise<Shared> ready = Promise.promise();
   private final AtomicBoolean retentionStopped = new AtomicBoolean();
+  private final AtomicBoolean expiryStopped = new AtomicBoolean();
   /** Set by the building instance as it creates them, so that the last one out closes what exists. */
   volatile RedisClients redis;
   volatile SessionCaches caches;
   volatile RetentionJob retention;
+  volatile IdempotencyExpiry idempotencyExpiry;
 
   /** The state every instance serves with. */
   record Shared(FieldCipher cipher, RedisClients redis, SessionCaches caches, String instanceId) {}
@@ -48,11 +50,15 @@ final class SessionProcess {
     return here.future();
   }
 
-  /** Stops the retention runs once, when the first instance begins to stop. */
+  /** Stops the retention and idempotency-key expiry runs once, when the first instance begins to stop. */
   void stopRetention() {
     RetentionJob job = retention;
     if (job != null && retentionStopped.compareAndSet(false, true)) {
       job.stop();
+    }
+    IdempotencyExpiry expiry = idempotencyExpiry;
+    if (expiry != null && expiryStopped.compareAndSet(false, true)) {
+      expiry.stop();
     }
   }
 

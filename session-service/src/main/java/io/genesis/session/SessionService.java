@@ -3,8 +3,10 @@ package io.genesis.session;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.AppendMessage;
 import io.genesis.common.bus.Messages.CreateSession;
+import io.genesis.common.bus.Messages.GetMessages;
 import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.ListSessions;
+import io.genesis.common.bus.Messages.MessageList;
 import io.genesis.common.bus.Messages.MessagePage;
 import io.genesis.common.bus.Messages.MessageView;
 import io.genesis.common.bus.Messages.SessionPage;
@@ -19,7 +21,12 @@ import io.genesis.session.db.Keyset;
 import io.genesis.session.db.SessionRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -86,12 +93,34 @@ final class SessionService {
     if (request.partial() && !Messages.ROLE_AGENT.equals(role)) {
       throw ServiceException.badRequest("partial: only an agent reply can be partial");
     }
+    UUID messageId = messageId(request.id());
     long started = System.nanoTime();
-    return repository.appendMessage(id, userId, Ids.newId(), role, blankToNull(request.agentId()), request.content(),
+    if (messageId == null) {
+      return repository.appendMessage(id, userId, Ids.newId(), role, blankToNull(request.agentId()), request.content(),
+              request.partial())
+          .compose(appended -> appended != null
+              ? caches.afterAppend(appended.session(), started).map(appended.message())
+              : whyNotAppended(userId, id));
+    }
+    return repository.appendMessageOnce(id, userId, messageId, role, blankToNull(request.agentId()), request.content(),
             request.partial())
         .compose(appended -> appended != null
             ? caches.afterAppend(appended.session(), started).map(appended.message())
-            : whyNotAppended(userId, id));
+            : alreadyStored(userId, id, messageId));
+  }
+
+  /** {@code MESSAGE_GET}: the session's messages among the ids, in the order asked (each once), absent ones left out. */
+  Future<MessageList> getMessages(GetMessages request) {
+    String userId = user(request.userId());
+    UUID id = sessionId(request.sessionId());
+    List<UUID> ids = messageIds(request.ids());
+    return owned(userId, id).compose(session -> ids.isEmpty()
+        ? Future.succeededFuture(new MessageList(List.of()))
+        : repository.messagesById(id, ids).map(found -> {
+          Map<String, MessageView> byId = new HashMap<>();
+          found.forEach(message -> byId.put(message.id(), message));
+          return new MessageList(ids.stream().map(asked -> byId.get(asked.toString())).filter(Objects::nonNull).toList());
+        }));
   }
 
   /** Newest first; the first page comes from the cache, older pages ({@code before}) from the database. */
@@ -139,12 +168,35 @@ final class SessionService {
         : caches.invalidate(session.id(), withMessages).map(session));
   }
 
-  /** The append matched no active session of the user: absent or not theirs (404), or closed (409). */
+  /**
+   * The append matched no active session of the user: absent or not theirs (404), or closed (409). An
+   * active one means an append with an id found that id stored, and it was deleted meanwhile: 503, retry.
+   */
   private Future<MessageView> whyNotAppended(String userId, UUID id) {
     return repository.findSession(id).compose(session -> Future.failedFuture(
         session == null || !session.userId().equals(userId)
             ? notFound()
-            : new ServiceException(409, "session is closed")));
+            : session.active()
+                ? ServiceException.unavailable("message deleted while appended, retry")
+                : new ServiceException(409, "session is closed")));
+  }
+
+  /**
+   * An append with an id stored nothing: the message stored under that id answers, when it is this user's
+   * in this session (another's is "not found", as its session would be).
+   */
+  private Future<MessageView> alreadyStored(String userId, UUID sessionId, UUID messageId) {
+    return repository.findMessage(messageId).compose(found -> {
+      if (found == null) {
+        return whyNotAppended(userId, sessionId);
+      }
+      if (!found.userId().equals(userId) || !found.message().sessionId().equals(sessionId.toString())) {
+        return Future.failedFuture(notFound());
+      }
+      // A first append of this id running at the same moment may have moved the session's time on (its
+      // statement waited for the first's lock, then stored nothing): cached copies of the session are dropped.
+      return caches.invalidate(sessionId.toString(), false).map(found.message());
+    });
   }
 
   private static String user(String userId) {
@@ -160,6 +212,37 @@ final class SessionService {
       throw ServiceException.badRequest("sessionId: not a valid id");
     }
     return id;
+  }
+
+  /** The id an append asks for: null when none is given. */
+  private static UUID messageId(String value) {
+    if (value == null) {
+      return null;
+    }
+    UUID id = Ids.parseOrNull(value);
+    if (id == null) {
+      throw ServiceException.badRequest("id: not a valid id");
+    }
+    return id;
+  }
+
+  /** Distinct, in the order given; at most {@link #MAX_LIMIT}. */
+  private static List<UUID> messageIds(List<String> values) {
+    if (values == null) {
+      return List.of();
+    }
+    if (values.size() > MAX_LIMIT) {
+      throw ServiceException.badRequest("ids: at most " + MAX_LIMIT);
+    }
+    Set<UUID> ids = new LinkedHashSet<>();
+    for (String value : values) {
+      UUID id = Ids.parseOrNull(value);
+      if (id == null) {
+        throw ServiceException.badRequest("ids: not a valid id");
+      }
+      ids.add(id);
+    }
+    return List.copyOf(ids);
   }
 
   private static UUID beforeId(String value) {

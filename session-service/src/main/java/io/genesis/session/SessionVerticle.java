@@ -7,7 +7,12 @@ import io.genesis.common.bus.Messages.AuditEntry;
 import io.genesis.common.bus.Messages.CreateSession;
 import io.genesis.common.bus.Messages.ListAudit;
 import io.genesis.common.bus.Messages.EraseUser;
+import io.genesis.common.bus.Messages.ExportKeysRequest;
 import io.genesis.common.bus.Messages.ExportPageRequest;
+import io.genesis.common.bus.Messages.GetMessages;
+import io.genesis.common.bus.Messages.IdempotencyClaim;
+import io.genesis.common.bus.Messages.IdempotencyOutcome;
+import io.genesis.common.bus.Messages.IdempotencyRelease;
 import io.genesis.common.bus.Messages.ListMessages;
 import io.genesis.common.bus.Messages.ListSessions;
 import io.genesis.common.bus.Messages.SessionRef;
@@ -21,6 +26,7 @@ import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.AuditRepository;
+import io.genesis.session.db.IdempotencyRepository;
 import io.genesis.common.crypto.FieldCipher;
 import io.genesis.session.db.Migrations;
 import io.genesis.session.db.PgPools;
@@ -47,11 +53,12 @@ import org.slf4j.LoggerFactory;
  * <p>Start fails when the schema cannot be migrated (no database, no service); Redis down at start
  * is tolerated (caches miss, the subscriber retries). Failed requests carry the HTTP status the
  * gateway should answer: 400 bad input, 404 no such session of this user, 409 append to a closed
- * session, 503 database unavailable, 500 a bug. Health never fails: it names the failing check.
+ * session (or an idempotency key that changed hands twice during its claim: retry), 503 database unavailable, 500 a bug. Health never fails: it names the failing check.
  *
  * <p>Deployed with one instance per core: each registers the same consumers (the event bus takes turns
  * between them) and serves on its own event loop; they share the schema migration, the cipher, the
- * caches and their subscriber, the retention job ({@link SessionProcess}) and the PostgreSQL pool.
+ * caches and their subscriber, the retention job and the idempotency-key expiry ({@link SessionProcess}) and
+ * the PostgreSQL pool.
  */
 public final class SessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
@@ -124,9 +131,11 @@ public final class SessionVerticle extends VerticleBase {
     HealthProbe health = new HealthProbe(repository, redisApi);
     AuditService audit = new AuditService(new AuditRepository(pool));
     UserExport export = new UserExport(repository);
-    UserErasure erasure = new UserErasure(repository, caches, audit);
+    IdempotencyRepository keys = new IdempotencyRepository(pool, shared.cipher());
+    UserErasure erasure = new UserErasure(repository, keys, caches, audit);
     return register(service, caches, health, export, erasure)
         .compose(v -> registerAudit(audit))
+        .compose(v -> registerIdempotency(new IdempotencyService(keys)))
         .onSuccess(v -> {
           if (builds) {
             // One retention job per process, on this instance's event loop and pool lease.
@@ -134,6 +143,9 @@ public final class SessionVerticle extends VerticleBase {
             retention.bindMetrics(Meters.registry(vertx));
             process.retention = retention;
             retention.start();
+            IdempotencyExpiry expiry = new IdempotencyExpiry(vertx, keys);
+            process.idempotencyExpiry = expiry;
+            expiry.start();
             LOG.info("session service {} ready (encryption key id {})", shared.instanceId(), shared.cipher().keyId());
           }
         });
@@ -160,6 +172,18 @@ public final class SessionVerticle extends VerticleBase {
     return process == null ? null : process.retention;
   }
 
+  /** The idempotency-key expiry of this process (tests run it on demand). */
+  IdempotencyExpiry idempotencyExpiry() {
+    return process == null ? null : process.idempotencyExpiry;
+  }
+
+  private Future<?> registerIdempotency(IdempotencyService idempotency) {
+    return Future.all(List.of(serve(Addresses.IDEMPOTENCY_CLAIM, IdempotencyClaim.class, idempotency::claim).completion(),
+        serve(Addresses.IDEMPOTENCY_FINISH, IdempotencyOutcome.class, idempotency::finish).completion(),
+        serve(Addresses.IDEMPOTENCY_RELEASE, IdempotencyRelease.class, idempotency::release).completion(),
+        serve(Addresses.USER_EXPORT_KEYS, ExportKeysRequest.class, idempotency::export).completion()));
+  }
+
   private Future<?> registerAudit(AuditService audit) {
     return Future.all(serve(Addresses.AUDIT_RECORD, AuditEntry.class, audit::record).completion(),
         serve(Addresses.AUDIT_LIST, ListAudit.class, audit::list).completion());
@@ -176,6 +200,7 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.SESSION_SET_AGENT, SetSessionAgent.class, service::setAgent),
         serve(Addresses.MESSAGE_APPEND, AppendMessage.class, service::append),
         serve(Addresses.MESSAGE_LIST, ListMessages.class, service::listMessages),
+        serve(Addresses.MESSAGE_GET, GetMessages.class, service::getMessages),
         serve(Addresses.SESSION_STATS, Object.class, any -> service.stats()),
         serve(Addresses.SESSION_CACHE_STATS, Object.class, any -> Future.succeededFuture(caches.stats())),
         healthConsumer,

@@ -6,6 +6,7 @@ import io.genesis.common.bus.Messages.EraseUser;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.redis.RedisKeys;
 import io.genesis.session.cache.SessionCaches;
+import io.genesis.session.db.IdempotencyRepository;
 import io.genesis.session.db.SessionRepository;
 import io.vertx.core.Future;
 import java.util.List;
@@ -18,11 +19,9 @@ import org.slf4j.LoggerFactory;
  * 100,000 messages never holds one long transaction. Per batch of {@link #BATCH} sessions: their cache
  * entries go first (both layers, every instance; a Redis failure stops here with 503 and loses nothing,
  * since the rows are still there for the retry), then their messages {@link #BATCH} rows at a time, then
- * the sessions, then the cache entries once more (a read may have reloaded one meanwhile). Last, the
- * user's rate-limit window. Idempotent: a second erasure finds nothing and succeeds.
- *
- * <p>Idempotency records: none exist ({@code Idempotency-Key} is not implemented yet); when they are,
- * they are data about the user and belong in this erasure.
+ * the sessions, then the cache entries once more (a read may have reloaded one meanwhile). Then the
+ * user's idempotency keys ({@link #BATCH} rows per statement; their outcomes name the user's messages),
+ * last the user's rate-limit window. Idempotent: a second erasure finds nothing and succeeds.
  */
 final class UserErasure {
   private static final Logger LOG = LoggerFactory.getLogger(UserErasure.class);
@@ -30,13 +29,15 @@ final class UserErasure {
   static final int BATCH = 1_000;
 
   private final SessionRepository repository;
+  private final IdempotencyRepository keys;
   private final SessionCaches caches;
   /** The erasure is recorded here, by the service that did it, so a caller that timed out cannot lose the record. */
   private final AuditService audit;
   static final String ACTION = "user.erase";
 
-  UserErasure(SessionRepository repository, SessionCaches caches, AuditService audit) {
+  UserErasure(SessionRepository repository, IdempotencyRepository keys, SessionCaches caches, AuditService audit) {
     this.repository = repository;
+    this.keys = keys;
     this.caches = caches;
     this.audit = audit;
   }
@@ -47,15 +48,19 @@ final class UserErasure {
     }
     String userId = request.userId();
     return batches(userId, new EraseResult(0, 0))
-        .compose(result -> strict(caches.erase(List.of(), List.of(RedisKeys.rateLimitUserWindow(userId)))).map(result))
-        .compose(result -> audit.record(new AuditEntry(userId, ACTION, userId,
-                "sessions=" + result.sessions() + " messages=" + result.messages()))
-            .recover(e -> {
-              LOG.error("erasure done but not audited: {}", e.getMessage());
-              return Future.succeededFuture();
-            })
+        .compose(result -> deleteKeys(userId, 0)
+            .compose(keyCount -> strict(caches.erase(List.of(), List.of(RedisKeys.rateLimitUserWindow(userId))))
+                .compose(v -> audited(userId, "sessions=" + result.sessions() + " messages=" + result.messages()
+                    + " idempotencyKeys=" + keyCount)))
             .map(result))
         .onSuccess(result -> LOG.info("erased user data: {} sessions, {} messages", result.sessions(), result.messages()));
+  }
+
+  private Future<Void> audited(String userId, String details) {
+    return audit.record(new AuditEntry(userId, ACTION, userId, details)).recover(e -> {
+      LOG.error("erasure done but not audited: {}", e.getMessage());
+      return Future.succeededFuture();
+    }).mapEmpty();
   }
 
   private Future<EraseResult> batches(String userId, EraseResult sofar) {
@@ -78,6 +83,12 @@ final class UserErasure {
     return repository.deleteMessagesOf(sessionIds, BATCH).compose(deleted -> deleted < BATCH
         ? Future.succeededFuture(sofar + deleted)
         : deleteMessages(sessionIds, sofar + deleted));
+  }
+
+  private Future<Long> deleteKeys(String userId, long sofar) {
+    return keys.deleteOfUser(userId, BATCH).compose(deleted -> deleted < BATCH
+        ? Future.succeededFuture(sofar + deleted)
+        : deleteKeys(userId, sofar + deleted));
   }
 
   private static Future<Void> strict(Future<Void> cacheErasure) {

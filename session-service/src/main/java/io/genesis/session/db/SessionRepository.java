@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every SQL statement of the session service (schema bookkeeping aside, see {@link Migrations}).
+ * Every SQL statement on sessions and messages (the audit trail and idempotency keys have their own
+ * repositories; schema bookkeeping is in {@link Migrations}).
  * Methods answer null (not a failure) when the row is absent; ownership is part of the WHERE clause
  * of every write. Each write is one statement, hence one transaction, committed before the future
  * completes.
@@ -54,6 +55,22 @@ public final class SessionRepository {
       + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at, $7, $8 FROM s RETURNING " + MESSAGE_COLUMNS + ") "
       + "SELECT m.*, s.user_id AS s_user_id, s.agent_id AS s_agent_id, s.title AS s_title, s.is_active AS s_is_active, "
       + "s.created_at AS s_created_at, s.updated_at AS s_updated_at, s.key_id AS s_key_id FROM m, s";
+  /**
+   * {@link #APPEND_MESSAGE} under an id the caller chose: when a message with that id exists already, the
+   * session is left alone and the insert does nothing (then no row comes back). Two appends of one new id
+   * at once: the second waits for the first's session lock, then its insert does nothing.
+   */
+  private static final String APPEND_MESSAGE_ONCE = "WITH s AS (UPDATE sessions SET updated_at = " + NEXT_TIME
+      + " WHERE id = $1 AND user_id = $2 AND is_active AND NOT EXISTS (SELECT 1 FROM messages WHERE id = $3) RETURNING "
+      + SESSION_COLUMNS + "), "
+      + "m AS (INSERT INTO messages (id, session_id, user_id, role, agent_id, content, created_at, partial, key_id) "
+      + "SELECT $3, s.id, $2, $4, $5, $6, s.updated_at, $7, $8 FROM s ON CONFLICT (id) DO NOTHING RETURNING "
+      + MESSAGE_COLUMNS + ") "
+      + "SELECT m.*, s.user_id AS s_user_id, s.agent_id AS s_agent_id, s.title AS s_title, s.is_active AS s_is_active, "
+      + "s.created_at AS s_created_at, s.updated_at AS s_updated_at, s.key_id AS s_key_id FROM m, s";
+  private static final String FIND_MESSAGE = "SELECT " + MESSAGE_COLUMNS + ", user_id FROM messages WHERE id = $1";
+  private static final String MESSAGES_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
+      + "WHERE session_id = $1 AND id = ANY($2)";
   private static final String MESSAGE_KEY = "SELECT created_at, id FROM messages WHERE id = $2 AND session_id = $1";
   private static final String COUNTS = "SELECT (SELECT count(DISTINCT user_id) FROM sessions) AS users, "
       + "(SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM messages) AS messages";
@@ -122,9 +139,23 @@ public final class SessionRepository {
   /** Stores a message in an active session of the user; null when there is no such active session. */
   public Future<Appended> appendMessage(UUID sessionId, String userId, UUID messageId, String role,
                                         String agentId, String content, boolean partial) {
+    return append(APPEND_MESSAGE, sessionId, userId, messageId, role, agentId, content, partial);
+  }
+
+  /**
+   * {@link #appendMessage} unless a message with this id is stored already: then null, and nothing changes
+   * (the caller reads the stored one with {@link #findMessage}).
+   */
+  public Future<Appended> appendMessageOnce(UUID sessionId, String userId, UUID messageId, String role,
+                                            String agentId, String content, boolean partial) {
+    return append(APPEND_MESSAGE_ONCE, sessionId, userId, messageId, role, agentId, content, partial);
+  }
+
+  private Future<Appended> append(String sql, UUID sessionId, String userId, UUID messageId, String role,
+                                  String agentId, String content, boolean partial) {
     Tuple args = Tuple.of(sessionId, userId, messageId, role, agentId, cipher.encrypt(messageId.toString(), content))
         .addBoolean(partial).addString(cipher.keyId());
-    return pool.preparedQuery(APPEND_MESSAGE).execute(args).map(rows -> {
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
@@ -134,6 +165,30 @@ public final class SessionRepository {
           open("sessions", id, row.getString("s_title"), row.getString("s_key_id")), row.getBoolean("s_is_active"),
           row.getOffsetDateTime("s_created_at").toInstant(), row.getOffsetDateTime("s_updated_at").toInstant());
       return new Appended(toMessage(row), session);
+    });
+  }
+
+  /** A stored message and the user it belongs to. */
+  public record OwnedMessage(MessageView message, String userId) {}
+
+  /** The message with this id, whoever owns it (the caller checks ownership); null when there is none. */
+  public Future<OwnedMessage> findMessage(UUID id) {
+    return pool.preparedQuery(FIND_MESSAGE).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new OwnedMessage(toMessage(row), row.getString("user_id"));
+    });
+  }
+
+  /** The messages of this session among {@code ids}, in no particular order. */
+  public Future<List<MessageView>> messagesById(UUID sessionId, List<UUID> ids) {
+    Tuple args = Tuple.tuple().addUUID(sessionId).addArrayOfUUID(ids.toArray(UUID[]::new));
+    return pool.preparedQuery(MESSAGES_BY_ID).execute(args).map(rows -> {
+      List<MessageView> items = new ArrayList<>(rows.size());
+      rows.forEach(row -> items.add(toMessage(row)));
+      return items;
     });
   }
 
