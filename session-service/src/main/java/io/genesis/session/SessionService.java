@@ -112,15 +112,21 @@ final class SessionService {
   /** {@code MESSAGE_GET}: the session's messages among the ids, in the order asked (each once), absent ones left out. */
   Future<MessageList> getMessages(GetMessages request) {
     String userId = user(request.userId());
-    UUID id = sessionId(request.sessionId());
     List<UUID> ids = messageIds(request.ids());
+    if (request.sessionId() == null) {
+      return ids.isEmpty() ? Future.succeededFuture(new MessageList(List.of()))
+          : repository.userMessagesById(userId, ids).map(found -> inOrder(ids, found));
+    }
+    UUID id = sessionId(request.sessionId());
     return owned(userId, id).compose(session -> ids.isEmpty()
         ? Future.succeededFuture(new MessageList(List.of()))
-        : repository.messagesById(id, ids).map(found -> {
-          Map<String, MessageView> byId = new HashMap<>();
-          found.forEach(message -> byId.put(message.id(), message));
-          return new MessageList(ids.stream().map(asked -> byId.get(asked.toString())).filter(Objects::nonNull).toList());
-        }));
+        : repository.messagesById(id, ids).map(found -> inOrder(ids, found)));
+  }
+
+  private static MessageList inOrder(List<UUID> ids, List<MessageView> found) {
+    Map<String, MessageView> byId = new HashMap<>();
+    found.forEach(message -> byId.put(message.id(), message));
+    return new MessageList(ids.stream().map(asked -> byId.get(asked.toString())).filter(Objects::nonNull).toList());
   }
 
   /** Newest first; the first page comes from the cache, older pages ({@code before}) from the database. */

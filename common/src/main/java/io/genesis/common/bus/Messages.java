@@ -51,7 +51,7 @@ public final class Messages {
     }
   }
 
-  /** {@link Addresses#MESSAGE_GET}: messages of one of the user's sessions by id; those not stored are left out. */
+  /** {@link Addresses#MESSAGE_GET}: a user's messages by id, in one of their sessions ({@code sessionId} null: in any); those not stored are left out. */
   public record GetMessages(String userId, String sessionId, List<String> ids) {}
 
   /** The messages found, in the order asked. */

@@ -51,7 +51,9 @@ public final class IdempotencyRepository {
   private static final String FINISH = "UPDATE idempotency_keys SET outcome = $4, key_id = $5 "
       + "WHERE user_id = $1 AND key = $2 AND reply_id = $3";
   private static final String RELEASE = "DELETE FROM idempotency_keys "
-      + "WHERE user_id = $1 AND key = $2 AND reply_id = $3 AND outcome IS NULL";
+      + "WHERE user_id = $1 AND key = $2 AND reply_id = $3 AND outcome IS NULL "
+      // an append that timed out may have stored the message after all: then the key stays taken
+      + "AND NOT EXISTS (SELECT 1 FROM messages WHERE id = idempotency_keys.message_id)";
   private static final String EXPORT = "SELECT key, route, session_id, message_id, reply_id, created_at FROM idempotency_keys "
       + "WHERE user_id = $1 AND created_at >= clock_timestamp() - interval '" + TTL + "' ORDER BY created_at, key LIMIT $2";
   /** One expiry batch; SKIP LOCKED as in the retention job (instances running it at once take different rows). */

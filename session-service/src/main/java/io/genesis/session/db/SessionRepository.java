@@ -71,6 +71,8 @@ public final class SessionRepository {
   private static final String FIND_MESSAGE = "SELECT " + MESSAGE_COLUMNS + ", user_id FROM messages WHERE id = $1";
   private static final String MESSAGES_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
       + "WHERE session_id = $1 AND id = ANY($2)";
+  private static final String USER_MESSAGES_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
+      + "WHERE user_id = $1 AND id = ANY($2)";
   private static final String MESSAGE_KEY = "SELECT created_at, id FROM messages WHERE id = $2 AND session_id = $1";
   private static final String COUNTS = "SELECT (SELECT count(DISTINCT user_id) FROM sessions) AS users, "
       + "(SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM messages) AS messages";
@@ -186,6 +188,16 @@ public final class SessionRepository {
   public Future<List<MessageView>> messagesById(UUID sessionId, List<UUID> ids) {
     Tuple args = Tuple.tuple().addUUID(sessionId).addArrayOfUUID(ids.toArray(UUID[]::new));
     return pool.preparedQuery(MESSAGES_BY_ID).execute(args).map(rows -> {
+      List<MessageView> items = new ArrayList<>(rows.size());
+      rows.forEach(row -> items.add(toMessage(row)));
+      return items;
+    });
+  }
+
+  /** Messages of a user by id, whatever their session (a WebSocket resume names no session). */
+  public Future<List<MessageView>> userMessagesById(String userId, List<UUID> ids) {
+    Tuple args = Tuple.tuple().addString(userId).addArrayOfUUID(ids.toArray(UUID[]::new));
+    return pool.preparedQuery(USER_MESSAGES_BY_ID).execute(args).map(rows -> {
       List<MessageView> items = new ArrayList<>(rows.size());
       rows.forEach(row -> items.add(toMessage(row)));
       return items;
