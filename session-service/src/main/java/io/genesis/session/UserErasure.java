@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * since the rows are still there for the retry), then their messages {@link #BATCH} rows at a time, then
  * the sessions, then the cache entries once more (a read may have reloaded one meanwhile). Then the
  * user's idempotency keys ({@link #BATCH} rows per statement; their outcomes name the user's messages),
- * last the user's rate-limit window. Idempotent: a second erasure finds nothing and succeeds.
+ * last the user's rate-limit window and the event journals of their replies of the last
+ * {@link #JOURNAL_WINDOW_MINUTES} minutes. Idempotent: a second erasure finds nothing and succeeds.
  */
 final class UserErasure {
   private static final Logger LOG = LoggerFactory.getLogger(UserErasure.class);
@@ -34,6 +35,11 @@ final class UserErasure {
   /** The erasure is recorded here, by the service that did it, so a caller that timed out cannot lose the record. */
   private final AuditService audit;
   static final String ACTION = "user.erase";
+  /**
+   * Replies stored this recently may still have their event journal in Redis (a gateway keeps it
+   * {@code GENESIS_REPLY_EVENTS_TTL_SECONDS} after the end, at least 15 minutes from the last event).
+   */
+  static final int JOURNAL_WINDOW_MINUTES = 30;
 
   UserErasure(SessionRepository repository, IdempotencyRepository keys, SessionCaches caches, AuditService audit) {
     this.repository = repository;
@@ -47,13 +53,23 @@ final class UserErasure {
       throw ServiceException.badRequest("userId: required");
     }
     String userId = request.userId();
-    return batches(userId, new EraseResult(0, 0))
+    Future<List<String>> journals = repository.recentReplyIds(userId, JOURNAL_WINDOW_MINUTES, BATCH * 10)
+        .map(ids -> ids.stream().map(id -> RedisKeys.replyEvents(id.toString())).toList());
+    return journals.compose(recent -> batches(userId, new EraseResult(0, 0))
         .compose(result -> deleteKeys(userId, 0)
-            .compose(keyCount -> strict(caches.erase(List.of(), List.of(RedisKeys.rateLimitUserWindow(userId))))
+            .compose(keyCount -> strict(caches.erase(List.of(), redisKeys(userId, recent)))
                 .compose(v -> audited(userId, "sessions=" + result.sessions() + " messages=" + result.messages()
                     + " idempotencyKeys=" + keyCount)))
-            .map(result))
+            .map(result)))
         .onSuccess(result -> LOG.info("erased user data: {} sessions, {} messages", result.sessions(), result.messages()));
+  }
+
+  /** The user's rate-limit window and the event journals of their recent replies (kept minutes, encrypted). */
+  private static List<String> redisKeys(String userId, List<String> journals) {
+    List<String> keys = new java.util.ArrayList<>(journals.size() + 1);
+    keys.add(RedisKeys.rateLimitUserWindow(userId));
+    keys.addAll(journals);
+    return keys;
   }
 
   private Future<Void> audited(String userId, String details) {

@@ -300,21 +300,24 @@ class IdempotencyTest {
   }
 
   @Test
-  @DisplayName("the export lists the user's unexpired keys oldest first, without digest or outcome")
+  @DisplayName("the export lists the user's unexpired keys oldest first, without digest, with a completion's kept answer")
   void exportKeys() throws Exception {
     String user = userId();
     String session = Ids.newId().toString();
     IdempotencyClaim a = messagesClaim(user, "a", session, "ra");
     claim(a);
     claim(new IdempotencyClaim(user, "b", Messages.IDEMPOTENCY_COMPLETIONS, "d", null, null, "rb"));
+    await(request(vertx, Addresses.IDEMPOTENCY_FINISH, new IdempotencyOutcome(user, "b", "rb",
+        "{\"completion\":{\"id\":\"rb\",\"object\":\"chat.completion\"}}")));
     claim(messagesClaim(user, "old", session, "ro"));
     backdate(user, "old", "25 hours");
     claim(messagesClaim(userId(), "a", session, "someone else's"));
     ExportedKeys keys = await(request(vertx, Addresses.USER_EXPORT_KEYS, new ExportKeysRequest(user)));
     assertEquals(List.of("a", "b"), keys.items().stream().map(ExportedKey::key).toList());
     ExportedKey first = keys.items().get(0);
-    assertEquals(new ExportedKey("a", Messages.IDEMPOTENCY_MESSAGES, session, a.messageId(), "ra", first.createdAt()), first);
+    assertEquals(new ExportedKey("a", Messages.IDEMPOTENCY_MESSAGES, session, a.messageId(), "ra", first.createdAt(), null), first);
     assertNull(keys.items().get(1).sessionId());
+    assertEquals("chat.completion", keys.items().get(1).completion().path("object").asText());
   }
 
   @Test

@@ -251,12 +251,14 @@ public final class Messages {
 
   /**
    * {@link Addresses#USER_EXPORT_KEYS}: the user's idempotency keys in use (the last 24 h), oldest first:
-   * the key, what it was used for and when; not the body digest, nor the outcome (the messages are exported).
+   * the key, what it was used for and when, and a completion's kept answer; not the body digest (not
+   * readable), nor a message key's outcome (its messages are exported).
    */
   public record ExportKeysRequest(String userId) {}
 
+  /** {@code completion}: for a {@code completions} key, the completion kept for its retries (OpenAI's object); else null. */
   public record ExportedKey(String key, String route, String sessionId, String messageId, String replyId,
-                            Instant createdAt) {}
+                            Instant createdAt, com.fasterxml.jackson.databind.JsonNode completion) {}
 
   public record ExportedKeys(List<ExportedKey> items) {}
 

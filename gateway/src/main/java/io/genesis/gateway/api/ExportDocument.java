@@ -2,6 +2,7 @@ package io.genesis.gateway.api;
 
 import io.genesis.common.bus.Messages.ExportChunk;
 import io.genesis.common.bus.Messages.ExportPage;
+import io.genesis.common.bus.Messages.ExportedKeys;
 import io.genesis.common.bus.Messages.MessageView;
 import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.common.json.Json;
@@ -10,15 +11,20 @@ import java.time.Instant;
 
 /**
  * Writes the export document ({@code genesis-export-1}) piece by piece, page after page:
- * {@code {"userId","exportedAt","format","sessions":[{…session…,"messages":[…]},…]}}. A session whose
- * messages span pages stays open until a chunk of another session, or the end, arrives.
+ * {@code {"userId","exportedAt","format","sessions":[{…session…,"messages":[…]},…],"idempotencyKeys":[…]}}. A
+ * session whose messages span pages stays open until a chunk of another session, or the end, arrives.
  */
 final class ExportDocument {
   static final String FORMAT = "genesis-export-1";
 
+  private final ExportedKeys keys;
   private String openSession;
   private boolean anySession;
   private boolean anyMessage;
+
+  ExportDocument(ExportedKeys keys) {
+    this.keys = keys;
+  }
 
   static Buffer start(String userId, Instant exportedAt) {
     return Buffer.buffer("{\"userId\":" + Json.toString(userId) + ",\"exportedAt\":" + Json.toString(exportedAt)
@@ -43,7 +49,8 @@ final class ExportDocument {
   }
 
   Buffer end() {
-    return Buffer.buffer(openSession == null ? "]}" : "]}]}");
+    return Buffer.buffer(openSession == null ? "]" : "]}]").appendString(",\"idempotencyKeys\":")
+        .appendBytes(Json.toBytes(keys.items())).appendString("}");
   }
 
   private void open(Buffer out, SessionView session) {

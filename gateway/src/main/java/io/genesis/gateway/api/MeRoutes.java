@@ -4,11 +4,14 @@ import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages.EraseResult;
 import io.genesis.common.bus.Messages.EraseUser;
 import io.genesis.common.bus.Messages.ExportPage;
+import io.genesis.common.bus.Messages.ExportKeysRequest;
 import io.genesis.common.bus.Messages.ExportPageRequest;
+import io.genesis.common.bus.Messages.ExportedKeys;
 import io.genesis.gateway.auth.Caller;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.http.RequestObserver;
 import io.genesis.gateway.http.Responses;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -55,14 +58,16 @@ public final class MeRoutes {
   private void export(RoutingContext ctx) {
     String userId = Caller.of(ctx).userId();
     ServiceClient client = services.timed(RequestObserver.timings(ctx));
-    client.<ExportPage>request(Addresses.USER_EXPORT_PAGE, new ExportPageRequest(userId, null))
+    Future<ExportedKeys> keys = client.request(Addresses.USER_EXPORT_KEYS, new ExportKeysRequest(userId));
+    Future<ExportPage> firstPage = client.request(Addresses.USER_EXPORT_PAGE, new ExportPageRequest(userId, null));
+    Future.all(keys, firstPage).map(both -> firstPage.result())
         .onSuccess(first -> {
           HttpServerResponse response = ctx.response().setStatusCode(200).setChunked(true)
               .putHeader(HttpHeaders.CONTENT_TYPE, Responses.APPLICATION_JSON)
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
               .putHeader("Content-Disposition", "attachment; filename=\"genesis-export-" + fileSafe(userId) + ".json\"");
           response.write(ExportDocument.start(userId, Instant.now()));
-          write(client, response, userId, new ExportDocument(), first);
+          write(client, response, userId, new ExportDocument(keys.result()), first);
         })
         .onFailure(ctx::fail);
   }

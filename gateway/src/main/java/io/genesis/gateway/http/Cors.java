@@ -20,9 +20,9 @@ public final class Cors {
         .addOrigins(origins)
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Accept", "Idempotency-Key", "X-Request-Id",
-            "If-None-Match"))
+            "If-None-Match", "Last-Event-ID"))
         .exposedHeaders(Set.of("X-Request-Id", "ETag", "Location", "Retry-After", "RateLimit-Limit",
-            "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy"))
+            "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Idempotent-Replayed"))
         .maxAgeSeconds(600));
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.genesis.common.bus.Messages.ExportChunk;
 import io.genesis.common.bus.Messages.ExportPage;
+import io.genesis.common.bus.Messages.ExportedKey;
+import io.genesis.common.bus.Messages.ExportedKeys;
 import io.genesis.common.bus.Messages.MessageView;
 import io.genesis.common.bus.Messages.SessionView;
 import io.vertx.core.buffer.Buffer;
@@ -28,10 +30,13 @@ class ExportDocumentTest {
     return new MessageView(content + "-id", sessionId, "user", null, content, AT, false);
   }
 
+  private static final ExportedKeys NO_KEYS = new ExportedKeys(List.of());
+
   @Test
-  @DisplayName("a session spanning pages stays one object; empty sessions and escaping come out right")
+  @DisplayName("a session spanning pages stays one object; empty sessions and escaping come out right; the keys close it")
   void pagesJoin() {
-    ExportDocument document = new ExportDocument();
+    ExportDocument document = new ExportDocument(new ExportedKeys(List.of(
+        new ExportedKey("k\"1", "messages", "s1", "m1", "r1", AT, null))));
     Buffer out = ExportDocument.start("u\"1", AT);
     out.appendBuffer(document.page(new ExportPage(List.of(new ExportChunk(session("s1"), List.of(message("s1", "a"), message("s1", "b")))), "c1")));
     out.appendBuffer(document.page(new ExportPage(List.of(new ExportChunk(session("s1"), List.of(message("s1", "c"))),
@@ -49,16 +54,19 @@ class ExportDocumentTest {
         .map(m -> ((JsonObject) m).getString("content")).toList());
     assertEquals(0, sessions.getJsonObject(1).getJsonArray("messages").size());
     assertEquals(1, sessions.getJsonObject(2).getJsonArray("messages").size());
+    JsonObject key = json.getJsonArray("idempotencyKeys").getJsonObject(0);
+    assertEquals("k\"1", key.getString("key"));
+    assertEquals("r1", key.getString("replyId"));
   }
 
   @Test
   @DisplayName("no sessions is an empty list; a document cut before its end does not parse")
   void emptyAndCut() {
-    ExportDocument document = new ExportDocument();
+    ExportDocument document = new ExportDocument(NO_KEYS);
     Buffer head = ExportDocument.start("u1", AT);
     assertEquals(0, head.copy().appendBuffer(document.page(new ExportPage(List.of(), null))).appendBuffer(document.end())
         .toJsonObject().getJsonArray("sessions").size());
-    ExportDocument cut = new ExportDocument();
+    ExportDocument cut = new ExportDocument(NO_KEYS);
     Buffer partial = ExportDocument.start("u1", AT)
         .appendBuffer(cut.page(new ExportPage(List.of(new ExportChunk(session("s1"), List.of(message("s1", "a")))), "c")));
     assertThrows(DecodeException.class, partial::toJsonObject);

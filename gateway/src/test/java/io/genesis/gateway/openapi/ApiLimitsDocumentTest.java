@@ -55,6 +55,8 @@ class ApiLimitsDocumentTest {
     SHARED.put(S + "WsClientFrame/oneOf/0/properties/content/maxLength", ApiLimits.MESSAGE_CHARS);
     SHARED.put(S + "WsClientFrame/oneOf/0/properties/agentId/maxLength", ApiLimits.AGENT_ID_CHARS);
     SHARED.put(S + "WsClientFrame/oneOf/1/properties/requestId/maxLength", ApiLimits.REQUEST_ID_CHARS);
+    SHARED.put(S + "WsClientFrame/oneOf/2/properties/requestId/maxLength", ApiLimits.REQUEST_ID_CHARS);
+    SHARED.put("components/parameters/Idempotency-Key/schema/maxLength", ApiLimits.IDEMPOTENCY_KEY_CHARS);
   }
 
   /**
@@ -63,7 +65,7 @@ class ApiLimitsDocumentTest {
    */
   private static final Set<String> DOCUMENT_ONLY = Set.of(
       "paths//api/v1/ws/get/parameters/token/schema/maxLength",
-      "components/parameters/Idempotency-Key/schema/maxLength",
+      "paths//api/v1/sessions/{sessionId}/messages/{messageId}/stream/get/parameters/Last-Event-ID/schema/maxLength",
       S + "ChatCompletionRequest/properties/stop/maxLength",
       S + "ChatCompletionRequest/properties/stop/items/maxLength",
       S + "ChatCompletionRequest/properties/user/maxLength");

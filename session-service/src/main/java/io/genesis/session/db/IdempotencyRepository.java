@@ -54,7 +54,8 @@ public final class IdempotencyRepository {
       + "WHERE user_id = $1 AND key = $2 AND reply_id = $3 AND outcome IS NULL "
       // an append that timed out may have stored the message after all: then the key stays taken
       + "AND NOT EXISTS (SELECT 1 FROM messages WHERE id = idempotency_keys.message_id)";
-  private static final String EXPORT = "SELECT key, route, session_id, message_id, reply_id, created_at FROM idempotency_keys "
+  private static final String EXPORT = "SELECT key, route, session_id, message_id, reply_id, created_at, "
+      + "CASE WHEN route = 'completions' THEN outcome END AS outcome, key_id FROM idempotency_keys "
       + "WHERE user_id = $1 AND created_at >= clock_timestamp() - interval '" + TTL + "' ORDER BY created_at, key LIMIT $2";
   /** One expiry batch; SKIP LOCKED as in the retention job (instances running it at once take different rows). */
   private static final String DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE (user_id, key) IN "
@@ -110,9 +111,20 @@ public final class IdempotencyRepository {
       List<ExportedKey> items = new ArrayList<>(rows.size());
       rows.forEach(row -> items.add(new ExportedKey(row.getString("key"), row.getString("route"),
           idOrNull(row.getUUID("session_id")), idOrNull(row.getUUID("message_id")), row.getString("reply_id"),
-          row.getOffsetDateTime("created_at").toInstant())));
+          row.getOffsetDateTime("created_at").toInstant(), completion(userId, row))));
       return items;
     });
+  }
+
+  /** A completion key's kept answer (OpenAI's object) for the export; null for other keys and while it runs. */
+  private com.fasterxml.jackson.databind.JsonNode completion(String userId, Row row) {
+    String outcome = row.getString("outcome");
+    if (outcome == null) {
+      return null;
+    }
+    String text = open(userId, row.getString("key"), row.getString("reply_id"), outcome, row.getString("key_id"));
+    return text == null ? null : io.genesis.common.json.Json.fromString(text, com.fasterxml.jackson.databind.JsonNode.class)
+        .path("completion");
   }
 
   /** Deletes up to {@code batch} expired keys, oldest first, in one statement; answers how many. */

@@ -71,6 +71,9 @@ public final class SessionRepository {
   private static final String FIND_MESSAGE = "SELECT " + MESSAGE_COLUMNS + ", user_id FROM messages WHERE id = $1";
   private static final String MESSAGES_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
       + "WHERE session_id = $1 AND id = ANY($2)";
+  /** Through the user's sessions: messages are indexed by session, not by user. */
+  private static final String RECENT_REPLIES = "SELECT m.id FROM sessions s JOIN messages m ON m.session_id = s.id "
+      + "WHERE s.user_id = $1 AND m.role = 'agent' AND m.created_at > clock_timestamp() - make_interval(mins => $2) LIMIT $3";
   private static final String USER_MESSAGES_BY_ID = "SELECT " + MESSAGE_COLUMNS + " FROM messages "
       + "WHERE user_id = $1 AND id = ANY($2)";
   private static final String MESSAGE_KEY = "SELECT created_at, id FROM messages WHERE id = $2 AND session_id = $1";
@@ -191,6 +194,15 @@ public final class SessionRepository {
       List<MessageView> items = new ArrayList<>(rows.size());
       rows.forEach(row -> items.add(toMessage(row)));
       return items;
+    });
+  }
+
+  /** The ids of the user's replies stored in the last {@code minutes} (their event journals may still be in Redis). */
+  public Future<List<UUID>> recentReplyIds(String userId, int minutes, int limit) {
+    return pool.preparedQuery(RECENT_REPLIES).execute(Tuple.of(userId, minutes, limit)).map(rows -> {
+      List<UUID> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getUUID("id")));
+      return ids;
     });
   }
 
