@@ -59,6 +59,10 @@ final class EndlessAgent extends VerticleBase {
   public Future<?> start() {
     vertx.eventBus().<SessionRef>consumer(Addresses.SESSION_GET, m -> m.reply(session(m.body())));
     vertx.eventBus().<AppendMessage>consumer(Addresses.MESSAGE_APPEND, m -> m.reply(stored(m.body())));
+    // A WebSocket message's requestId is its idempotency key: every key is new here.
+    vertx.eventBus().consumer(Addresses.IDEMPOTENCY_CLAIM, m -> m.reply(new Messages.ClaimResult(true, null)));
+    vertx.eventBus().consumer(Addresses.IDEMPOTENCY_FINISH, m -> m.reply(Messages.Empty.INSTANCE));
+    vertx.eventBus().consumer(Addresses.IDEMPOTENCY_RELEASE, m -> m.reply(Messages.Empty.INSTANCE));
     vertx.eventBus().<StreamReply>consumer(Addresses.AGENT_STREAM, this::open);
     return Future.succeededFuture();
   }
@@ -69,7 +73,7 @@ final class EndlessAgent extends VerticleBase {
   }
 
   private static MessageView stored(AppendMessage append) {
-    return new MessageView(Ids.newId().toString(), append.sessionId(), append.role(), append.agentId(), append.content(),
+    return new MessageView(append.id() != null ? append.id() : Ids.newId().toString(), append.sessionId(), append.role(), append.agentId(), append.content(),
         Instant.now(), append.partial());
   }
 

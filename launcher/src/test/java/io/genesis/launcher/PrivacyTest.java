@@ -335,6 +335,8 @@ class PrivacyTest {
           ServiceException.reply(message, ServiceException.unavailable("session store unavailable"));
         }
       }).completion(), WAIT);
+      Await.result(gateway.vertx().eventBus().consumer(Addresses.USER_EXPORT_KEYS,
+          message -> message.reply(new Messages.ExportedKeys(List.of()))).completion(), WAIT);
       Http direct = new Http(clientVertx, gateway.httpPort());
       String token = direct.token("cut");
       WebClient web = WebClient.create(clientVertx);

@@ -40,7 +40,8 @@ class StreamingTest {
 
   @BeforeAll
   void start() {
-    genesis = TestApp.start(dataDir, Map.of("GENESIS_OFFLINE_TOKEN_DELAY_MS", TOKEN_DELAY_MILLIS));
+    // A reply whose client left stops at once here (the default keeps it generating: ResumeTest covers that).
+    genesis = TestApp.start(dataDir, Map.of("GENESIS_OFFLINE_TOKEN_DELAY_MS", TOKEN_DELAY_MILLIS, "GENESIS_DETACHED_REPLY_SECONDS", "0"));
     clientVertx = Vertx.vertx();
     http = new Http(clientVertx, genesis.httpPort());
   }
@@ -100,7 +101,7 @@ class StreamingTest {
   }
 
   @Test
-  @DisplayName("a client that hangs up mid-reply stops the agent; what was generated is stored, marked partial")
+  @DisplayName("with GENESIS_DETACHED_REPLY_SECONDS=0, a client that hangs up mid-reply stops the agent; what was generated is stored, marked partial")
   void partialOnDisconnect() {
     String token = http.token("u-" + UUID.randomUUID());
     String id = http.newSession(token, "volt");

@@ -92,9 +92,10 @@ class UpstreamModelTest {
   }
 
   @Test
-  @DisplayName("a client that hangs up mid-reply cancels the upstream call, which sees its connection close; the partial reply is stored")
+  @DisplayName("a client that hangs up mid-reply and stays away past GENESIS_DETACHED_REPLY_SECONDS cancels the upstream call, which sees its connection close; the partial reply is stored")
   void cancelOnDisconnect() {
-    start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(100).withTokens(500), Map.of());
+    start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(100).withTokens(500),
+        Map.of("GENESIS_DETACHED_REPLY_SECONDS", "1"));
     String token = http.token("u-" + UUID.randomUUID());
     String id = http.newSession(token, "blaze");
     SseClient sse = new SseClient(clientVertx, genesis.httpPort());

@@ -68,7 +68,8 @@ class WebSocketTest {
   @BeforeAll
   void start(Vertx vertx) {
     app = TestApp.start(dataDir);
-    paced = TestApp.start(dataDir, Map.of("GENESIS_OFFLINE_TOKEN_DELAY_MS", "20"));
+    // Replies whose socket closed stop at once here (the default keeps them generating: ResumeTest covers that).
+    paced = TestApp.start(dataDir, Map.of("GENESIS_OFFLINE_TOKEN_DELAY_MS", "20", "GENESIS_DETACHED_REPLY_SECONDS", "0"));
     limited = TestApp.start(dataDir, Map.of("GENESIS_RATE_LIMIT_PER_MINUTE", String.valueOf(RATE_LIMIT)));
     this.vertx = vertx;
     sockets = vertx.createWebSocketClient();
@@ -411,7 +412,7 @@ class WebSocketTest {
   }
 
   @Test
-  @DisplayName("closing the socket mid-stream stores what was generated, marked partial")
+  @DisplayName("with GENESIS_DETACHED_REPLY_SECONDS=0, closing the socket mid-stream stores what was generated, marked partial")
   void partialOnClose(VertxTestContext test) {
     String token = token();
     String sessionId = session(paced, token, "nova");
