@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genesis.common.bus.Messages.Handoff;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
+import io.genesis.gateway.idempotency.IdempotencyKeys;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +21,7 @@ final class Outcomes {
     ObjectNode outcome = Json.MAPPER.createObjectNode();
     outcome.set("handoffs", Json.MAPPER.valueToTree(handoffs));
     if (error != null) {
-      outcome.putObject("problem").put("status", error.status()).put("detail", error.getMessage())
-          .put("retryAfterSeconds", error.retryAfterSeconds());
+      outcome.set("problem", IdempotencyKeys.problem(error));
     }
     return Json.toString(outcome);
   }
@@ -41,7 +41,6 @@ final class Outcomes {
       return null;
     }
     JsonNode problem = Json.fromString(outcome, JsonNode.class).path("problem");
-    return problem.isMissingNode() ? null : new ServiceException(problem.path("status").asInt(500),
-        problem.path("detail").asText(), problem.path("retryAfterSeconds").asInt(0));
+    return problem.isMissingNode() ? null : IdempotencyKeys.failure(problem);
   }
 }

@@ -121,7 +121,7 @@ final class Replays {
         return false;
       }
     }).recover(failure -> Future.succeededFuture(Outcome.MISSING)).compose(outcome -> end[0] != null
-        && JournalEntry.ERROR.equals(end[0].event()) ? Future.failedFuture(problem(end[0].data()))
+        && JournalEntry.ERROR.equals(end[0].event()) ? Future.failedFuture(IdempotencyKeys.failure(Json.fromString(end[0].data(), JsonNode.class)))
         : fromStore(userId, first, handoffs));
   }
 
@@ -246,9 +246,4 @@ final class Replays {
     return new ServiceException(404, "no reply " + replyId + " to resume here");
   }
 
-  private static ServiceException problem(String data) {
-    JsonNode problem = Json.fromString(data, JsonNode.class);
-    return new ServiceException(problem.path("status").asInt(500), problem.path("detail").asText(),
-        problem.path("retryAfterSeconds").asInt(0));
-  }
 }

@@ -125,6 +125,18 @@ public final class IdempotencyKeys {
     }
   }
 
+  /** A failure as an outcome keeps it: {@code {"status","detail","retryAfterSeconds"}}. */
+  public static ObjectNode problem(ServiceException failure) {
+    return Json.MAPPER.createObjectNode().put("status", failure.status()).put("detail", failure.getMessage())
+        .put("retryAfterSeconds", failure.retryAfterSeconds());
+  }
+
+  /** The failure an outcome (or a problem's JSON) holds, answered again to the retry. */
+  public static ServiceException failure(JsonNode problem) {
+    return new ServiceException(problem.path("status").asInt(500), problem.path("detail").asText(),
+        problem.path("retryAfterSeconds").asInt(0));
+  }
+
   /** The {@code 409} for a retry whose first request still runs and cannot be joined. */
   public static ServiceException stillRunning() {
     return new ServiceException(409, "the first request with this Idempotency-Key is still running; retry shortly",

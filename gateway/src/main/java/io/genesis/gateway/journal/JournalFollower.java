@@ -139,12 +139,17 @@ public final class JournalFollower {
         if (exists.succeeded() && !exists.result()) {
           outcome.tryComplete(Outcome.MISSING);
         } else {
-          next(SLOW_POLL_MILLIS);
+          next(pollDelay(silentMillis));
         }
       });
       return;
     }
-    next(silentMillis < 1_000 ? FAST_POLL_MILLIS : SLOW_POLL_MILLIS);
+    next(pollDelay(silentMillis));
+  }
+
+  /** Fast while the reply flows (or the client just came back), slower once it has been quiet a second. */
+  private static long pollDelay(long silentMillis) {
+    return silentMillis < 1_000 ? FAST_POLL_MILLIS : SLOW_POLL_MILLIS;
   }
 
   private void next(long delayMillis) {

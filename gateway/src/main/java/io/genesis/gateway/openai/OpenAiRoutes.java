@@ -159,8 +159,7 @@ public final class OpenAiRoutes {
   private static String outcome(ChatReply reply, Ending ending, String text) {
     ObjectNode outcome = Json.MAPPER.createObjectNode();
     if (ending.error() != null) {
-      outcome.putObject("problem").put("status", ending.error().status()).put("detail", ending.error().getMessage())
-          .put("retryAfterSeconds", ending.error().retryAfterSeconds());
+      outcome.set("problem", IdempotencyKeys.problem(ending.error()));
     } else {
       outcome.set("completion", Json.MAPPER.valueToTree(reply.completion(text, ending.usage(), ending.finishReason())));
     }
@@ -176,8 +175,7 @@ public final class OpenAiRoutes {
     JsonNode outcome = Json.fromString(first.outcome(), JsonNode.class);
     JsonNode problem = outcome.path("problem");
     if (!problem.isMissingNode()) {
-      ctx.fail(new ServiceException(problem.path("status").asInt(500), problem.path("detail").asText(),
-          problem.path("retryAfterSeconds").asInt(0)));
+      ctx.fail(IdempotencyKeys.failure(problem));
       return;
     }
     ctx.response().putHeader("Idempotent-Replayed", "true");
