@@ -5,8 +5,8 @@
 # every request is admitted, access log at warn), then `perf streaming` at one fixed open rate over SSE and
 # over WebSocket, with --reconnect-rate 0, 0.2 and 1: that share of the streams is cut after a random number
 # of deltas, resumed on a new connection (SSE: Last-Event-ID; WebSocket: a resume frame) and checked against
-# the stored reply. Writes each run's summary to $OUT/TRANSPORT-RATE.json (console summary .txt, command .cmd)
-# and the table to $OUT/table.md. Every load is bounded in time; the script stops what it starts. About 3 min.
+# the stored reply. Writes each run's summary to $OUT/TRANSPORT-RATE.json (console summary .txt, command .cmd,
+# the cores each process used .cpu, see scripts/cpu-split.sh) and the table to $OUT/table.md. Every load is bounded in time; the script stops what it starts. About 3 min.
 #
 #   mvn -B -DskipTests package && scripts/bench-resume.sh
 #   QUICK=1 scripts/bench-resume.sh          # tiny loads, to check the script (~40 s)
@@ -28,10 +28,16 @@ fi
 
 fig() { jq -r "($2) // empty" "$OUT/$1.json" 2>/dev/null || true; } # summary, jq expression
 ms() { [ -n "$1" ] && echo "$1 ms" || echo "—"; }
+cpu() { # run: CPU ms a stream of GENESIS, its Redis and its PostgreSQL over the run's last 15 measured seconds
+  local file=$OUT/$1.cpu rate; rate=$(fig "$1" .rate.achieved)
+  [ -s "$file" ] && [ -n "$rate" ] || { echo "—"; return 0; }
+  scripts/cpu-split.sh tail "$file" 15 2>/dev/null | awk -v r="$rate" '{ c[$1] = $2 }
+    END { printf "%.2f / %.2f / %.2f", c["server"] * 1000 / r, c["redis"] * 1000 / r, c["postgres"] * 1000 / r }'
+}
 
 table() {
-  echo "| transport | reconnect rate | streams/s | first token p99 | stream p99 | resume p50 | resume p99 | resumed | verified | mismatched | errors | sent late |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| transport | reconnect rate | streams/s | first token p99 | stream p99 | resume p50 | resume p99 | resumed | verified | mismatched | errors | sent late | CPU ms a stream: GENESIS / Redis / PostgreSQL |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for t in sse ws; do
     for r in $RECONNECT_RATES; do
       local s=$t-$r
@@ -40,7 +46,7 @@ table() {
         "$(ms "$(fig $s .latency.stream.p99)") | $(ms "$(fig $s .values.resume.p50)") | $(ms "$(fig $s .values.resume.p99)") |" \
         "$(fig $s '.figures.resumed // 0') | $(fig $s '.figures.verified // 0') | $(fig $s '.figures.mismatched // 0') |" \
         "$(fig $s '.latency.stream.errors // 0') of $(fig $s .latency.stream.count)$(fig $s '.latency.stream.errorsByOutcome // {} | to_entries | map(" \(.key) × \(.value)") | join(",")') |" \
-        "$(fig $s .late.count) of $(fig $s .started) |"
+        "$(fig $s .late.count) of $(fig $s .started) | $(cpu $s) |"
     done
   done
 }
@@ -69,7 +75,10 @@ for t in sse ws; do
     args=(streaming --transport "$t" --rate "$RATE" --users "$USERS" --reconnect-rate "$r" $LOAD)
     echo "${args[*]}" > "$OUT/$t-$r.cmd"
     java -jar "$PERF_JAR" "${args[@]}" --target "$TARGET" --server-pid "$genesis_pid" --quiet \
-        --json "$OUT/$t-$r.json" > "$OUT/$t-$r.txt" 2>&1 || echo "$t at reconnect rate $r: exit $? (see $OUT/$t-$r.txt)"
+        --json "$OUT/$t-$r.json" > "$OUT/$t-$r.txt" 2>&1 &
+    perf=$!
+    GENESIS_LOG="$OUT/genesis.log" scripts/cpu-split.sh watch "$OUT/data" "$genesis_pid" "$perf" "$OUT/$t-$r.cpu" || true
+    wait "$perf" || echo "$t at reconnect rate $r: exit $? (see $OUT/$t-$r.txt)"
     echo "$t at reconnect rate $r: done ($(( $(date +%s) - began )) s)"
   done
 done
