@@ -6,7 +6,8 @@
 # over WebSocket, with --reconnect-rate 0, 0.2 and 1: that share of the streams is cut after a random number
 # of deltas, resumed on a new connection (SSE: Last-Event-ID; WebSocket: a resume frame) and checked against
 # the stored reply. Writes each run's summary to $OUT/TRANSPORT-RATE.json (console summary .txt, command .cmd,
-# the cores each process used .cpu, see scripts/cpu-split.sh) and the table to $OUT/table.md. Every load is bounded in time; the script stops what it starts. About 3 min.
+# the cores each process used .cpu, see scripts/cpu-split.sh) and the table to $OUT/table.md. Every load is
+# bounded in time; the script stops what it starts. About 3.5 min.
 #
 #   mvn -B -DskipTests package && scripts/bench-resume.sh
 #   QUICK=1 scripts/bench-resume.sh          # tiny loads, to check the script (~40 s)
