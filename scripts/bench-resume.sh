@@ -10,7 +10,7 @@
 # bounded in time; the script stops what it starts. About 3.5 min.
 #
 #   mvn -B -DskipTests package && scripts/bench-resume.sh
-#   QUICK=1 scripts/bench-resume.sh          # tiny loads, to check the script (~40 s)
+#   QUICK=1 scripts/bench-resume.sh          # tiny loads, to check the script (~1 min)
 #   TABLE_ONLY=1 scripts/bench-resume.sh     # the table again from the summaries already in $OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
