@@ -10,8 +10,10 @@ import io.genesis.perf.fake.FakeUpstream;
 import io.genesis.perf.fake.FakeUpstreamOptions;
 import io.genesis.perf.scenario.ConnectionsScenario;
 import io.genesis.perf.scenario.JourneyScenario;
+import io.genesis.perf.scenario.HttpTarget;
 import io.genesis.perf.scenario.Scenario;
 import io.genesis.perf.scenario.StreamingScenario;
+import io.genesis.perf.scenario.Users;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,7 +23,9 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +143,43 @@ class PerfScenariosTest {
       assertEquals(0L, figures.getLong("reconnects"));
       assertTrue(figures.getInteger("streamsOpenMax") >= 1, "streams that started answering were counted");
       assertEquals("ws", summary.getJsonObject("result").getString("transport"));
+    });
+  }
+
+  /**
+   * No error; {@code chosen} streams (all of them, or the share the rate chose) were cut and resumed or ended
+   * before their cut; each resumed one added up and has a resume latency.
+   */
+  private static void resumedAndVerified(JsonObject summary, long streams, boolean all) {
+    clean(summary, "stream", streams);
+    JsonObject figures = summary.getJsonObject("figures");
+    long resumed = figures.getLong("resumed");
+    long chosen = resumed + figures.getLong("endedBeforeCut");
+    assertTrue(resumed > 0, figures::encodePrettily);
+    assertTrue(all ? chosen == streams : chosen < streams, figures::encodePrettily);
+    assertEquals(resumed, figures.getLong("verified"), figures::encodePrettily);
+    assertEquals(0L, figures.getLong("mismatched"));
+    assertEquals(resumed, value(summary, "resume").getLong("count"));
+    assertTrue(value(summary, "resume").getDouble("max") <= latency(summary, "stream").getDouble("max"));
+  }
+
+  @Test
+  @DisplayName("streaming --reconnect-rate 1 over SSE: each stream cut after k deltas, resumed with Last-Event-ID, equal to done")
+  void streamingResumedSse(Vertx vertx, VertxTestContext ctx) {
+    check(ctx, run(vertx, new StreamingScenario(), url(paced), "--vus", "4", "--iterations", "4", "--users", "4",
+        "--reconnect-rate", "1"), summary -> resumedAndVerified(summary, 4, true));
+  }
+
+  @Test
+  @DisplayName("streaming --reconnect-rate 0.5 over WebSockets, one user on every socket: request ids never repeat, cut streams resume")
+  void streamingResumedWebSocket(Vertx vertx, VertxTestContext ctx) {
+    HttpTarget http = new HttpTarget(vertx, URI.create(url(app)), 4, Duration.ofSeconds(10));
+    Future<JsonObject> run = Users.token(http, "perf-shared-" + System.nanoTime(), null).compose(user -> run(vertx,
+        new StreamingScenario(), url(app), "--transport", "ws", "--rate", "40", "--duration", "1s", "--users", "3",
+        "--token", user.token(), "--reconnect-rate", "0.5"));
+    check(ctx, run.andThen(done -> http.close()), summary -> {
+      assertEquals(0L, summary.getJsonObject("figures").getLong("reconnects"));
+      resumedAndVerified(summary, 40, false);
     });
   }
 

@@ -74,6 +74,9 @@ public final class PerfMain {
                                --transport sse|ws|openai (GENESIS's stateless /v1/chat/completions, model
                                --agent); time to first token (ttft), deltas, tokens per second;
                                --against upstream talks straight to an OpenAI-compatible server (--model NAME)
+                               --reconnect-rate F (0 to 1, default 0; sse and ws): that share of the streams
+                               is cut after a random number of deltas, resumed on a new connection (SSE:
+                               Last-Event-ID, ws: a resume frame) and checked against done; resume latency
         connections            opens --held 1000 idle WebSockets (--transport ws) or SSE streams (sse, with a
                                slow model) at --open-rate 200/s, keeps --active 5 of them chatting for
                                --hold 60s (--ping 30s); reports held, failed, closed, server memory per

@@ -77,6 +77,13 @@ public final class Recorder {
     }
   }
 
+  /** A time from {@code fromNanos} to {@code atNanos} within a request intended at {@code intendedNanos}, e.g. a resume's. */
+  public void time(String metric, long intendedNanos, long fromNanos, long atNanos) {
+    if (measured(intendedNanos)) {
+      values.computeIfAbsent(metric, m -> Stats.times()).record(Math.max(1, (atNanos - fromNanos) / 1000));
+    }
+  }
+
   /** An amount in {@code unit}, e.g. a stream's tokens per second. */
   public void amount(String metric, String unit, long intendedNanos, double value) {
     if (measured(intendedNanos)) {

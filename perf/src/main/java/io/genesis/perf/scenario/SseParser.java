@@ -11,7 +11,8 @@ import java.util.function.Predicate;
  * when it had none) and its {@code data} lines joined by {@code \n}. Comments ({@code : keep-alive})
  * and other fields are skipped; an event with neither name nor data is not dispatched. Lines are read
  * as bytes: the usual names are not decoded anew, and an event's data is decoded into a string only
- * for the names that need it (the others get an empty string).
+ * for the names that need it (the others get an empty string). An event's {@code id:} (a whole number,
+ * as GENESIS numbers a reply's events) goes to an {@link IdListener}; -1 when it had none or another.
  */
 final class SseParser {
   /** Receives each complete event. */
@@ -19,15 +20,22 @@ final class SseParser {
     void event(String name, String data);
   }
 
+  /** Receives each complete event with its id (-1 when none). */
+  interface IdListener {
+    void event(long id, String name, String data);
+  }
+
   private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ID = "id:".getBytes(StandardCharsets.US_ASCII);
   private static final String[] KNOWN_NAMES = {"delta", "done", "error", "meta"};
-  private final Listener listener;
+  private final IdListener listener;
   private final Predicate<String> needsData;
   private Buffer pending = Buffer.buffer();
   private String name;
   /** The event's data lines so far, joined by {@code \n}; null before its first. */
   private Buffer data;
+  private long id = -1;
 
   SseParser(Listener listener) {
     this(listener, name -> true);
@@ -35,6 +43,11 @@ final class SseParser {
 
   /** {@code needsData}: whether an event of this name (null for none) needs its data. */
   SseParser(Listener listener, Predicate<String> needsData) {
+    this((id, name, data) -> listener.event(name, data), needsData);
+  }
+
+  /** {@code needsData}: whether an event of this name (null for none) needs its data. */
+  SseParser(IdListener listener, Predicate<String> needsData) {
     this.listener = listener;
     this.needsData = needsData;
   }
@@ -56,17 +69,36 @@ final class SseParser {
   private void line(Buffer bytes, int start, int end) {
     if (start == end) {
       if (name != null || data != null) {
-        listener.event(name, data == null || !needsData.test(name) ? "" : data.toString(StandardCharsets.UTF_8));
+        listener.event(id, name, data == null || !needsData.test(name) ? "" : data.toString(StandardCharsets.UTF_8));
       }
       name = null;
       data = null;
+      id = -1;
     } else if (startsWith(bytes, start, end, EVENT)) {
       name = name(bytes, valueStart(bytes, start + EVENT.length, end), end);
     } else if (startsWith(bytes, start, end, DATA)) {
       int from = valueStart(bytes, start + DATA.length, end);
       data = data == null ? Buffer.buffer(end - from) : data.appendByte((byte) '\n');
       data.appendBuffer(bytes, from, end - from);
+    } else if (startsWith(bytes, start, end, ID)) {
+      id = number(bytes, valueStart(bytes, start + ID.length, end), end);
     }
+  }
+
+  /** A whole number written in ASCII digits; -1 for anything else. */
+  private static long number(Buffer bytes, int from, int end) {
+    if (from == end || end - from > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = from; i < end; i++) {
+      byte digit = bytes.getByte(i);
+      if (digit < '0' || digit > '9') {
+        return -1;
+      }
+      value = value * 10 + (digit - '0');
+    }
+    return value;
   }
 
   private static boolean startsWith(Buffer bytes, int start, int end, byte[] prefix) {

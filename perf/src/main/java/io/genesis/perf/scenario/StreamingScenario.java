@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * {@code streaming}: each iteration sends one chat message and reads its streamed reply, recorded as
@@ -29,6 +30,10 @@ import java.util.List;
  * perf's ceiling route ({@code POST /sse}: 60 deltas, nothing behind) and {@code --against upstream} an
  * OpenAI-compatible server straight ({@code POST …/v1/chat/completions}, e.g. the fake upstream): the same
  * load against each gives the floor and the model's own share, so what GENESIS adds is the difference.
+ * {@code --reconnect-rate F} (GENESIS over {@code sse} or {@code ws}): that fraction of the streams (chosen
+ * with {@code --seed}) is cut after a random number of deltas and resumed ({@link ResumableStream}); the
+ * figures count them ({@code resumed}, {@code verified}, {@code mismatched}: a mismatch is also an error of
+ * its stream) and {@code resume} is the resume's latency.
  * Default load: the seeds' 15 concurrent conversations, {@code --vus 15} for 30 s.
  */
 public final class StreamingScenario implements Scenario {
@@ -39,6 +44,11 @@ public final class StreamingScenario implements Scenario {
     String agent = args.string("--agent", "volt");
     String message = args.string("--message", null);
     String model = args.string("--model", FakeUpstream.MODEL);
+    double reconnectRate = args.ratio("--reconnect-rate", 0);
+    if (reconnectRate > 0 && (options.against() != Against.GENESIS || transport == Transport.OPENAI)) {
+      throw new IllegalArgumentException("--reconnect-rate needs --against genesis and --transport sse or ws"
+          + " (only GENESIS's session streams resume)");
+    }
     if (transport == Transport.WS && options.against() == Against.UPSTREAM) {
       throw new IllegalArgumentException("--transport ws needs --against genesis or ceiling (upstreams stream SSE only)");
     }
@@ -48,7 +58,7 @@ public final class StreamingScenario implements Scenario {
     int conversations = Seeds.streaming().getInteger("concurrentConversations");
     LoadModel load = options.model(args, LoadModel.closed(conversations, 30, Long.MAX_VALUE, 0));
     HttpTarget http = new HttpTarget(vertx, options.target(), options.connections(), options.timeout());
-    Streams workload = new Streams(vertx, http, options, transport, agent, message, model);
+    Streams workload = new Streams(vertx, http, options, transport, agent, message, model, reconnectRate);
     return progress -> Runs.run("streaming", options, Runs.runner(vertx, options, load, workload, progress))
         .map(summary -> summary.put("result", result(summary, transport)));
   }
@@ -88,10 +98,22 @@ public final class StreamingScenario implements Scenario {
     private long reconnects;
     private int streamsOpen;
     private int streamsOpenMax;
+    private final double reconnectRate;
+    /** Which streams are cut, and after how many deltas: the same choices for the same --seed. */
+    private final Random random;
+    /** The deltas of the streams that ended with done, to cut within a reply's usual length. */
+    private long doneStreams;
+    private long doneDeltas;
+    private long cut;
+    private long endedBeforeCut;
+    private long verified;
+    private long mismatched;
 
     Streams(Vertx vertx, HttpTarget http, RunOptions options, Transport transport, String agent, String message,
-            String model) {
+            String model, double reconnectRate) {
       this.http = http;
+      this.reconnectRate = reconnectRate;
+      this.random = new Random(options.seed());
       this.options = options;
       this.transport = transport;
       this.agent = agent;
@@ -100,7 +122,7 @@ public final class StreamingScenario implements Scenario {
       this.messageBody = message == null ? null : Prompts.body(message);
       boolean ws = transport == Transport.WS;
       this.wsClient = ws ? vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
-          .setMaxConnections(options.users() + 64)) : null;
+          .setMaxConnections(options.users() + (reconnectRate > 0 ? 4096 : 64))) : null;
       this.wsTemplate = ws ? ChatSocketClient.template(http, options.timeout().toMillis()) : null;
     }
 
@@ -136,6 +158,9 @@ public final class StreamingScenario implements Scenario {
     public Future<Void> iterate(Iteration iteration) {
       long i = sent++;
       String content = message != null ? message : Prompts.get(i);
+      if (reconnectRate > 0 && random.nextDouble() < reconnectRate) {
+        return resumable(iteration, i, content);
+      }
       Future<StreamReply> reply = switch (options.against()) {
         case UPSTREAM -> Future.succeededFuture(SseStream.send(http, completionsPath(), null, completionBody(model, content),
             Dialect.OPENAI));
@@ -158,14 +183,46 @@ public final class StreamingScenario implements Scenario {
           iteration.request("stream", System.nanoTime(), ChatSocketClient.failureOf(ready.cause()));
           return Future.failedFuture(ready.cause());
         }
-        StreamReply streamed = ready.result();
-        streamed.head().onSuccess(opened -> streamsOpenMax = Math.max(streamsOpenMax, ++streamsOpen));
-        return streamed.future().andThen(ended -> {
-          if (streamed.head().succeeded()) {
-            streamsOpen--;
-          }
-          streamed.record(iteration, "stream", iteration.intendedNanos());
-        });
+        return held(iteration, ready.result());
+      });
+    }
+
+    private Future<Void> held(Iteration iteration, StreamReply streamed) {
+      streamed.head().onSuccess(opened -> streamsOpenMax = Math.max(streamsOpenMax, ++streamsOpen));
+      return streamed.future().andThen(ended -> {
+        if (streamed.head().succeeded()) {
+          streamsOpen--;
+        }
+        if (ended.succeeded()) {
+          doneStreams++;
+          doneDeltas += streamed.deltas();
+        }
+        streamed.record(iteration, "stream", iteration.intendedNanos());
+      });
+    }
+
+    /** Message {@code i} as a stream to cut after a random number of deltas, below the mean so far, and resume. */
+    private Future<Void> resumable(Iteration iteration, long i, String content) {
+      int k = (int) (i % users.size());
+      User user = users.get(k);
+      int mean = doneStreams == 0 ? 10 : (int) Math.max(1, doneDeltas / doneStreams);
+      int cutAfter = random.nextInt(mean);
+      ResumableStream stream = transport == Transport.SSE
+          ? ResumableStream.overSse(http, userStreams.get(k), body(i), user.sessionId(), user.token(), cutAfter)
+          : ResumableStream.overWebSocket(() -> ChatSocketClient.connect(wsClient, wsTemplate, user.token()),
+              user.sessionId(), content, cutAfter);
+      return held(iteration, stream.reply()).andThen(ended -> {
+        stream.record(iteration);
+        if (!iteration.recorder().measured(iteration.intendedNanos())) {
+          return;
+        }
+        if (!stream.resumed()) {
+          endedBeforeCut += ended.succeeded() ? 1 : 0;
+        } else {
+          cut++;
+          verified += Boolean.TRUE.equals(stream.verified()) ? 1 : 0;
+          mismatched += Boolean.FALSE.equals(stream.verified()) ? 1 : 0;
+        }
       });
     }
 
@@ -209,6 +266,10 @@ public final class StreamingScenario implements Scenario {
     @Override
     public JsonObject figures() {
       JsonObject figures = new JsonObject().put("streamsOpenMax", streamsOpenMax);
+      if (reconnectRate > 0) {
+        figures.put("reconnectRate", reconnectRate).put("resumed", cut).put("verified", verified)
+            .put("mismatched", mismatched).put("endedBeforeCut", endedBeforeCut);
+      }
       return transport == Transport.WS ? figures.put("sockets", sockets.size()).put("reconnects", reconnects) : figures;
     }
   }

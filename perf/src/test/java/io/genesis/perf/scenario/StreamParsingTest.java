@@ -103,18 +103,37 @@ class StreamParsingTest {
   }
 
   @Test
-  @DisplayName("WebSocket frames: a delta is read from its prefix, anything else as JSON; not JSON throws")
+  @DisplayName("SSE event ids: each event gets its own id: line as a number, -1 without one or with another")
+  void sseIds() {
+    List<String> seen = new ArrayList<>();
+    SseParser parser = new SseParser((id, name, data) -> seen.add(id + " " + name + " " + data), name -> true);
+    parser.feed(Buffer.buffer("id: 1\nevent: meta\ndata: {}\n\nid: 2\nevent: delta\ndata: {\"text\":\"a\"}\n\n"
+        + "event: done\ndata: {}\n\nid: x7\nevent: error\ndata: {}\n\n"));
+    assertEquals(List.of("1 meta {}", "2 delta {\"text\":\"a\"}", "-1 done {}", "-1 error {}"), seen);
+  }
+
+  @Test
+  @DisplayName("WebSocket frames: a delta is read from its prefix with its event id, anything else as JSON; not JSON throws")
   void frames() {
-    ChatSocketClient.Frame delta = ChatSocketClient.read("{\"type\":\"delta\",\"requestId\":\"r12\",\"text\":\"hi \\\"you\\\"\"}");
+    ChatSocketClient.Frame delta = ChatSocketClient.read(
+        "{\"type\":\"delta\",\"requestId\":\"r12\",\"eventId\":57,\"text\":\"hi \\\"you\\\"\"}");
     assertEquals("delta", delta.type());
     assertEquals("r12", delta.requestId());
-    ChatSocketClient.Frame done = ChatSocketClient.read("{\"type\":\"done\",\"requestId\":\"r12\",\"id\":\"m1\"}");
+    assertEquals(57, delta.eventId());
+    assertNull(delta.json(), "a delta is not parsed");
+    ChatSocketClient.Frame done = ChatSocketClient.read("{\"type\":\"done\",\"requestId\":\"r12\",\"eventId\":58,\"id\":\"m1\"}");
     assertEquals("done", done.type());
+    assertEquals(58, done.eventId());
     assertEquals("m1", done.json().getString("id"));
     ChatSocketClient.Frame error = ChatSocketClient.read("{\"type\":\"error\",\"status\":429,\"title\":\"x\"}");
     assertNull(error.requestId());
-    ChatSocketClient.Frame odd = ChatSocketClient.read("{\"type\":\"delta\",\"requestId\":\"a\\\"b\",\"text\":\"x\"}");
+    assertEquals(-1, error.eventId());
+    ChatSocketClient.Frame odd = ChatSocketClient.read("{\"type\":\"delta\",\"requestId\":\"a\\\"b\",\"eventId\":3,\"text\":\"x\"}");
     assertEquals("a\"b", odd.requestId(), "an escaped id is parsed, not cut at the escaped quote");
+    assertEquals(3, odd.eventId());
+    ChatSocketClient.Frame reordered = ChatSocketClient.read("{\"type\":\"delta\",\"requestId\":\"r1\",\"text\":\"x\",\"eventId\":4}");
+    assertEquals(4, reordered.eventId(), "a delta written otherwise is parsed");
+    assertEquals("x", reordered.json().getString("text"));
     assertThrows(RuntimeException.class, () -> ChatSocketClient.read("not json"));
   }
 
