@@ -280,7 +280,7 @@ class ResumeTest {
   }
 
   @Test
-  @DisplayName("Last-Event-ID of the reply's last event: 204, on either gateway")
+  @DisplayName("Last-Event-ID of the reply's last event (or past it): 204, on either gateway")
   void atTheEnd() {
     String token = token();
     String sessionId = session(a, token);
@@ -290,6 +290,7 @@ class ResumeTest {
     Answer elsewhere = resume(b, token, sessionId, replyId(events), lastId);
     assertEquals(204, elsewhere.status(), elsewhere::body);
     assertEquals("", elsewhere.body());
+    assertEquals(204, resume(b, token, sessionId, replyId(events), "1000").status(), "an id past the end");
   }
 
   @Test
