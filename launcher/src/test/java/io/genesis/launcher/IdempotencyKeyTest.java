@@ -120,7 +120,7 @@ class IdempotencyKeyTest {
 
   @Test
   @DisplayName(CONCURRENT + " concurrent POSTs with one key over two gateways, JSON and SSE mixed: one exchange stored, "
-      + "every answer names it (201/200) or is 409 with Retry-After")
+      + "every answer names it (201/200) or is 409 (or a 503 of an overloaded store) with Retry-After")
   void concurrentRetries() {
     String token = token();
     String sessionId = session(token);
@@ -136,20 +136,23 @@ class IdempotencyKeyTest {
     for (int i = 0; i < CONCURRENT; i++) {
       Answer answer = answers.get(i).result();
       boolean sse = i % 4 < 2;
-      if (answer.status() == 409) {
+      // 409: the first still runs and has no journal to join yet. 503: the session store sheds what waits over
+      // 500 ms for a database connection, which a loaded 2-core machine reaches with 100 requests at once.
+      if (answer.status() == 409 || answer.status() == 503) {
         conflicts++;
-        assertProblem(409, answer);
+        assertProblem(answer.status(), answer);
         assertNotNull(answer.headers().get("Retry-After"), answer::body);
         continue;
       }
-      assertEquals(sse ? 200 : 201, answer.status(), () -> "request " + " answered " + answer.body());
+      int n = i;
+      assertEquals(sse ? 200 : 201, answer.status(), () -> "request " + n + " answered " + answer.body());
       names.add(named(answer, sse));
     }
     JsonArray messages = stored(b, token, sessionId);
     assertEquals(2, messages.size(), messages::encodePrettily);
     Named storedOnes = new Named(messages.getJsonObject(1).getString("id"), messages.getJsonObject(0).getString("id"),
         messages.getJsonObject(0).getString("content"));
-    assertEquals(Set.of(storedOnes), names, conflicts + " conflicts; stored " + messages.encode());
+    assertEquals(Set.of(storedOnes), names, conflicts + " answered 409 or 503; stored " + messages.encode());
   }
 
   @Test
@@ -283,6 +286,27 @@ class IdempotencyKeyTest {
     JsonArray messages = stored(a, token, sessionId);
     assertEquals(2, messages.size(), messages::encode);
     assertEquals(done.getString("id"), messages.getJsonObject(0).getString("id"));
+  }
+
+  @Test
+  @DisplayName("keys are each user's own: another user's message with the same Idempotency-Key or WebSocket requestId is a new exchange")
+  void keysPerUser() {
+    String key = "shared-" + UUID.randomUUID();
+    String first = token();
+    String firstSession = session(first);
+    Named mine = named(post(a, first, firstSession, CONTENT, false, key), false);
+    String second = token();
+    String secondSession = session(second);
+    Answer theirs = post(b, second, secondSession, CONTENT, false, key);
+    assertEquals(201, theirs.status(), theirs::body);
+    assertNull(theirs.headers().get(REPLAYED));
+    assertTrue(!named(theirs, false).replyId().equals(mine.replyId()), theirs::body);
+    List<JsonObject> firstFrames = Await.result(exchange(a, first, ChatClient.message(key + "-ws", firstSession, CONTENT)), WAIT);
+    List<JsonObject> secondFrames = Await.result(exchange(b, second, ChatClient.message(key + "-ws", secondSession, CONTENT)), WAIT);
+    assertEquals("done", last(secondFrames).getString("type"), secondFrames::toString);
+    assertTrue(!last(firstFrames).getString("id").equals(last(secondFrames).getString("id")), secondFrames::toString);
+    assertEquals(4, stored(a, second, secondSession).size());
+    assertEquals(4, stored(b, first, firstSession).size());
   }
 
   private static JsonObject last(List<JsonObject> frames) {
