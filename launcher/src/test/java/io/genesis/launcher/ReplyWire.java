@@ -139,7 +139,7 @@ final class ReplyWire {
 
   private static RequestOptions options(HttpMethod method, int port, String uri, String token) {
     // A request left unanswered fails naming itself, well before the tests' own 30 s wait.
-    return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri).setIdleTimeout(15_000)
+    return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri).setIdleTimeout(15_000).setConnectTimeout(10_000)
         .putHeader("Authorization", "Bearer " + token);
   }
 }
