@@ -74,7 +74,7 @@ final class Replays {
         }
         return storedReply(userId, sessionId, replyId).compose(reply -> reply != null
             ? Future.succeededFuture(new Stored(null, reply, List.of()))
-            : after == 0 ? appearing(userId, replyId, 0) : Future.failedFuture(noSuchReply(replyId)));
+            : appearing(userId, sessionId, replyId, after, 0));
       });
     }).recover(failure -> Future.failedFuture(failure instanceof DecryptionException ? noSuchReply(replyId) : failure));
   }
@@ -223,16 +223,22 @@ final class Replays {
             ? Future.succeededFuture(null) : Future.failedFuture(failure));
   }
 
-  /** A new reply's journal may not show its first event yet: look again for a short while. */
-  private Future<Source> appearing(String userId, String replyId, int polls) {
+  /**
+   * A new reply's journal may not show its first event yet: look again for a short while. Its client may have
+   * seen events already ({@code after} > 0): they go out to it as they are queued for Redis, so a client that
+   * drops and resumes at once, on another gateway, can come before the first write has landed.
+   */
+  private Future<Source> appearing(String userId, String sessionId, String replyId, long after, int polls) {
     if (polls >= APPEAR_POLLS) {
-      return Future.failedFuture(noSuchReply(replyId));
+      // a reply whose journal was never kept (its writes failed) may have been stored meanwhile
+      return storedReply(userId, sessionId, replyId).compose(reply -> reply != null
+          ? Future.succeededFuture(new Stored(null, reply, List.of())) : Future.failedFuture(noSuchReply(replyId)));
     }
     Promise<Void> later = Promise.promise();
     vertx.setTimer(APPEAR_POLL_MILLIS, timer -> later.complete());
     return later.future().compose(waited -> journals.read(userId, replyId, 0))
-        .compose(entries -> entries.isEmpty() ? appearing(userId, replyId, polls + 1)
-            : Future.succeededFuture(new Live(replyId, 0)));
+        .compose(entries -> entries.isEmpty() ? appearing(userId, sessionId, replyId, after, polls + 1)
+            : Future.succeededFuture(new Live(replyId, after)));
   }
 
   private static MessageView byId(MessageList found, String id) {

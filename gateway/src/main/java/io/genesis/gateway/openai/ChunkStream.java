@@ -30,9 +30,11 @@ final class ChunkStream {
 
   /**
    * The head goes out once the agent service took the reply's first credit: a failure before then is
-   * still an HTTP error status (503 with Retry-After), which OpenAI SDKs retry; after, an error chunk.
+   * still an HTTP error status (503 with Retry-After), which OpenAI SDKs retry; after, an error chunk. The end
+   * goes out once the idempotency key's outcome is {@code recorded}.
    */
-  static void reply(RoutingContext ctx, ChatRequest request, ChatReply reply, ReplyStream stream, Runnable gone) {
+  static void reply(RoutingContext ctx, ChatRequest request, ChatReply reply, ReplyStream stream, Future<Void> recorded,
+                    Runnable gone) {
     Vertx vertx = ctx.vertx();
     HttpServerResponse response = ctx.response();
     long[] keepAlive = {-1};
@@ -46,7 +48,7 @@ final class ChunkStream {
       data(response, reply.roleChunk());
       keepAlive[0] = EventStreams.keepAlive(vertx, response);
       ended.onComplete(done -> vertx.cancelTimer(keepAlive[0]))
-          .onSuccess(ending -> finish(response, request, reply, ending, RequestIds.of(ctx)));
+          .onSuccess(ending -> recorded.onComplete(done -> finish(response, request, reply, ending, RequestIds.of(ctx))));
     });
   }
 

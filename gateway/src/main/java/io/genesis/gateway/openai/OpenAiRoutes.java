@@ -119,7 +119,8 @@ public final class OpenAiRoutes {
     ChatReply reply = call.reply();
     // With a key, the reply is worth finishing for the retry that will come; without, nobody will read it.
     long detached = call.claim() == null ? 0 : detachedMillis;
-    stream.ending().onSuccess(ending -> replies.settling(keys.finish(call.claim(),
+    // Recorded before the answer ends: a retry sent once the client has its answer must find the outcome, not a 409.
+    Future<Void> recorded = stream.ending().compose(ending -> replies.settling(keys.finish(call.claim(),
         outcome(reply, ending, stream.streamed() ? stream.streamedText() : ending.result().text()))));
     if (ctx.response().closed()) {
       cancelLater(stream, detached); // the client left while the reply was being opened
@@ -129,9 +130,9 @@ public final class OpenAiRoutes {
       return;
     }
     if (request.stream()) {
-      ChunkStream.reply(ctx, request, reply, stream, () -> cancelLater(stream, detached));
+      ChunkStream.reply(ctx, request, reply, stream, recorded, () -> cancelLater(stream, detached));
     } else {
-      collect(ctx, reply, stream, () -> cancelLater(stream, detached));
+      collect(ctx, reply, stream, recorded, () -> cancelLater(stream, detached));
     }
   }
 
@@ -143,10 +144,13 @@ public final class OpenAiRoutes {
     }
   }
 
-  /** {@code stream:false}: the whole reply at once; a client that hangs up cancels it ({@code gone}). */
-  private static void collect(RoutingContext ctx, ChatReply reply, ReplyStream stream, Runnable gone) {
+  /**
+   * {@code stream:false}: the whole reply at once, once its outcome is {@code recorded}; a client that hangs up
+   * cancels it ({@code gone}).
+   */
+  private static void collect(RoutingContext ctx, ChatReply reply, ReplyStream stream, Future<Void> recorded, Runnable gone) {
     ctx.response().closeHandler(closed -> gone.run());
-    stream.start(null).onSuccess(ending -> {
+    stream.start(null).compose(ending -> recorded.transform(done -> Future.succeededFuture(ending))).onSuccess(ending -> {
       if (ending.error() != null) {
         ctx.fail(ending.error());
       } else if (!ctx.response().closed()) {
