@@ -39,7 +39,8 @@ import java.util.Map;
  * <p>Flow control: every frame goes through {@link #send}; while the client's write queue is full the
  * streams wait for credit ({@link ReplyStream.Target}) and the socket stops reading frames, so a slow
  * reader pauses the model and buffers nothing without bound. When the socket closes, every reply in
- * flight is cancelled and stored as far as it got, marked partial.
+ * flight keeps generating for the detached bound (the client may resume it), then is stopped and stored
+ * as far as it got, marked partial.
  */
 final class ChatSocket {
   static final int MAX_IN_FLIGHT = 8;
@@ -303,9 +304,12 @@ final class ChatSocket {
     }
     closed = true;
     vertx.cancelTimer(keepAlive);
-    waitingForDrain.clear();
     // Each reply runs on for the detached bound: the client may resume it, on this gateway or another.
     new ArrayList<>(inFlight.values()).stream().filter(events -> events != null).forEach(ReplyEvents::detach);
+    // A closed socket never drains: whoever still waits (a replay) is called now, finds it closed, and stops.
+    List<Handler<Void>> waiting = new ArrayList<>(waitingForDrain);
+    waitingForDrain.clear();
+    waiting.forEach(handler -> handler.handle(null));
   }
 
   /** Where one request's events go, as frames carrying its request id, with the socket's write queue as the flow control. */

@@ -18,6 +18,8 @@ import java.util.Set;
  */
 sealed interface ClientFrame {
   int MAX_REQUEST_ID = ApiLimits.REQUEST_ID_CHARS;
+  /** No reply has this many events; a larger id is a mistake (and would overflow the journal's entry ids). */
+  long MAX_EVENT_ID = 1_000_000_000_000_000L;
   /** The message the REST routes give a field their schema does not have. */
   String NOT_ALLOWED = "is not allowed";
   Set<String> PING_FIELDS = Set.of("type", "requestId");
@@ -95,9 +97,10 @@ sealed interface ClientFrame {
         : fields.reject("sessionId", "must be a UUID");
     long lastEventId = 0;
     Object last = frame.getValue("lastEventId");
-    if (last instanceof Number number && number.longValue() >= 0 && number.doubleValue() == number.longValue()) {
+    if (last instanceof Number number && number.longValue() >= 0 && number.longValue() <= MAX_EVENT_ID
+        && number.doubleValue() == number.longValue()) {
       lastEventId = number.longValue();
-    } else if (last instanceof String text && text.matches("\\d{1,18}")) {
+    } else if (last instanceof String text && text.matches("\\d{1,16}") && Long.parseLong(text) <= MAX_EVENT_ID) {
       lastEventId = Long.parseLong(text);
     } else if (last != null) {
       fields.reject("lastEventId", "must be an event id: a whole number from 0");

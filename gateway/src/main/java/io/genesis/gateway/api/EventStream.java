@@ -102,6 +102,10 @@ final class EventStream {
     response.write(EventStreams.startingWithKeepAlive());
     long keepAlive = EventStreams.keepAlive(ctx.vertx(), response);
     Client client = new Client(response, null);
+    response.closeHandler(closed -> {
+      ctx.vertx().cancelTimer(keepAlive);
+      client.closed(); // a replay waiting for the client to drain goes on, finds it gone, and stops
+    });
     replays.stream(userId, source, client, response::closed, whole, RequestIds.of(ctx), ctx.request().path())
         .onComplete(done -> {
           ctx.vertx().cancelTimer(keepAlive);
@@ -122,6 +126,7 @@ final class EventStream {
   static final class Client implements ReplyEvents.Client {
     private final HttpServerResponse response;
     private Buffer opening;
+    private Handler<Void> waiting;
 
     Client(HttpServerResponse response, Buffer opening) {
       this.response = response;
@@ -166,7 +171,20 @@ final class EventStream {
 
     @Override
     public void onDrain(Handler<Void> handler) {
-      response.drainHandler(handler);
+      waiting = handler;
+      response.drainHandler(drained -> {
+        waiting = null;
+        handler.handle(null);
+      });
+    }
+
+    /** A closed response never drains: whoever waits for it is called now. */
+    void closed() {
+      Handler<Void> handler = waiting;
+      waiting = null;
+      if (handler != null) {
+        handler.handle(null);
+      }
     }
   }
 }

@@ -140,16 +140,27 @@ final class Exchanges {
     ReplyResult result = ending.result();
     String text = turn.stream().streamed() ? turn.stream().streamedText() : result.text();
     if (ending.partial() && text.isEmpty()) {
-      return replies.settling(keys.finish(turn.claim(), Outcomes.of(turn.stream().handoffs(), ending.error()))
-          .map(recorded -> new Settled(null, ending)));
+      // Nothing to store: the client (if still there), the journal and the key's retries all get the failure.
+      return replies.settling(recorded(turn, ending.error() != null ? ending : ending.failed(NOTHING_GENERATED), null));
     }
     AppendMessage append = new AppendMessage(turn.ref().userId(), turn.ref().sessionId(), Messages.ROLE_AGENT,
         result.agentId(), text, ending.partial() || ending.cutAtLength(), turn.replyId());
     // A draining gateway waits for this: the session service is still there while it does.
     return replies.settling(services.<MessageView>request(Addresses.MESSAGE_APPEND, append)
-        .compose(reply -> rememberAgent(turn, result.agentId())
-            .compose(ignored -> keys.finish(turn.claim(), Outcomes.of(turn.stream().handoffs(), ending.error())))
-            .map(ignored -> new Settled(reply, ending))));
+        .compose(reply -> rememberAgent(turn, result.agentId()).map(reply))
+        .transform(stored -> stored.succeeded() ? recorded(turn, ending, stored.result())
+            : recorded(turn, ending.failed(notStored(stored.cause())), null)));
+  }
+
+  /** Records the key's outcome (when there is a key), then answers the settled reply. */
+  private Future<Settled> recorded(Turn turn, Ending ending, MessageView reply) {
+    return keys.finish(turn.claim(), Outcomes.of(turn.stream().handoffs(), ending.error()))
+        .map(done -> new Settled(reply, ending));
+  }
+
+  private static ServiceException notStored(Throwable failure) {
+    return failure instanceof ServiceException se ? se
+        : new ServiceException(503, "the reply could not be stored; send the message again", 1);
   }
 
   /** The {@code meta} event: the agent asked first, the stored user message, and the id the reply will be stored under. */

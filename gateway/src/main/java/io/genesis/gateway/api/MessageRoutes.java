@@ -130,7 +130,7 @@ public final class MessageRoutes {
     }
     try {
       long id = Long.parseLong(raw.trim());
-      if (id >= 0) {
+      if (id >= 0 && id <= ClientFrame.MAX_EVENT_ID) {
         return id;
       }
     } catch (NumberFormatException notANumber) {

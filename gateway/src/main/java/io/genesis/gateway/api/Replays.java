@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -212,7 +213,11 @@ final class Replays {
             return Future.succeededFuture(new Exchange(message, reply, handoffs));
           }
           ServiceException failed = Outcomes.problem(first.outcome());
-          return Future.failedFuture(failed != null ? failed : IdempotencyKeys.stillRunning());
+          if (failed != null) {
+            return Future.failedFuture(IdempotencyKeys.firstFailed(failed));
+          }
+          return Future.failedFuture(first.createdAt().isBefore(Instant.now().minus(IdempotencyKeys.ABANDONED_AFTER))
+              ? IdempotencyKeys.abandoned() : IdempotencyKeys.stillRunning());
         });
   }
 

@@ -59,6 +59,11 @@ public final class ReplyStream {
       return !result.text().isEmpty();
     }
 
+    /** The same ending, failed with {@code why} (what was received stays: nothing more was stored). */
+    public Ending failed(ServiceException why) {
+      return new Ending(result, true, usage, why, finishReason);
+    }
+
     /** Cut at the reply size limit: complete as far as it goes, and stored marked partial. */
     public boolean cutAtLength() {
       return LENGTH.equals(finishReason);

@@ -118,11 +118,16 @@ public final class IdempotencyKeys {
   }
 
   /** The first request stored nothing: the key is free for its retry. */
-  public void release(Claim claim) {
-    if (claim != null) {
-      services.request(Addresses.IDEMPOTENCY_RELEASE, new IdempotencyRelease(claim.userId(), claim.key(), claim.replyId()))
-          .onFailure(failure -> UNRECORDED.log("an idempotency key was not released: {}", failure.getMessage()));
+  public Future<Void> release(Claim claim) {
+    if (claim == null) {
+      return Future.succeededFuture();
     }
+    return services.request(Addresses.IDEMPOTENCY_RELEASE, new IdempotencyRelease(claim.userId(), claim.key(), claim.replyId()))
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          UNRECORDED.log("an idempotency key was not released: {}", failure.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /** A failure as an outcome keeps it: {@code {"status","detail","retryAfterSeconds"}}. */
@@ -135,6 +140,28 @@ public final class IdempotencyKeys {
   public static ServiceException failure(JsonNode problem) {
     return new ServiceException(problem.path("status").asInt(500), problem.path("detail").asText(),
         problem.path("retryAfterSeconds").asInt(0));
+  }
+
+  /**
+   * A first request that failed after storing the user's message is not run again under its key (that would
+   * store the message twice): its retries get a {@code 409} naming the failure, without {@code Retry-After},
+   * so a client that retries with the same key stops, and sends the message again under a new key.
+   */
+  public static ServiceException firstFailed(ServiceException failure) {
+    return new ServiceException(409, "the first request with this Idempotency-Key failed (" + failure.status() + ": "
+        + failure.getMessage() + "); send it again with a new key");
+  }
+
+  /**
+   * How long a first request may run: the longest reply (the upstream's total timeout, 120 s by default) and the
+   * detached bound, with room to spare. A claim older than this with no outcome lost its gateway.
+   */
+  public static final java.time.Duration ABANDONED_AFTER = java.time.Duration.ofMinutes(10);
+
+  /** The {@code 409} for a retry whose first request never finished (its gateway went away). */
+  public static ServiceException abandoned() {
+    return new ServiceException(409, "the first request with this Idempotency-Key never finished (the server "
+        + "running it went away); send it again with a new key");
   }
 
   /** The {@code 409} for a retry whose first request still runs and cannot be joined. */

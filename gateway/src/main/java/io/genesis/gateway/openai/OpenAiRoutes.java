@@ -120,8 +120,11 @@ public final class OpenAiRoutes {
     // With a key, the reply is worth finishing for the retry that will come; without, nobody will read it.
     long detached = call.claim() == null ? 0 : detachedMillis;
     // Recorded before the answer ends: a retry sent once the client has its answer must find the outcome, not a 409.
-    Future<Void> recorded = stream.ending().compose(ending -> replies.settling(keys.finish(call.claim(),
-        outcome(reply, ending, stream.streamed() ? stream.streamedText() : ending.result().text()))));
+    // A completion that failed or was cut (its client gone past the bound) is not kept: nothing was stored, so the
+    // key is freed and the retry runs; a whole one is kept for the retries.
+    Future<Void> recorded = stream.ending().compose(ending -> replies.settling(ending.error() != null
+        || ending.partial() && !ending.cutAtLength() ? keys.release(call.claim())
+        : keys.finish(call.claim(), outcome(reply, ending, stream.streamed() ? stream.streamedText() : ending.result().text()))));
     if (ctx.response().closed()) {
       cancelLater(stream, detached); // the client left while the reply was being opened
       if (detached > 0) {
@@ -159,14 +162,10 @@ public final class OpenAiRoutes {
     });
   }
 
-  /** What a retry with the key gets: the completion, or the failure. */
+  /** What a retry with the key gets: the whole completion. */
   private static String outcome(ChatReply reply, Ending ending, String text) {
     ObjectNode outcome = Json.MAPPER.createObjectNode();
-    if (ending.error() != null) {
-      outcome.set("problem", IdempotencyKeys.problem(ending.error()));
-    } else {
-      outcome.set("completion", Json.MAPPER.valueToTree(reply.completion(text, ending.usage(), ending.finishReason())));
-    }
+    outcome.set("completion", Json.MAPPER.valueToTree(reply.completion(text, ending.usage(), ending.finishReason())));
     return Json.toString(outcome);
   }
 
