@@ -22,6 +22,7 @@ import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.health.Readiness;
 import io.genesis.gateway.http.Admission;
+import io.genesis.gateway.idempotency.IdempotencyKeys;
 import io.genesis.gateway.journal.Journals;
 import io.genesis.gateway.http.Compression;
 import io.genesis.gateway.http.ConnectionTimeouts;
@@ -166,7 +167,8 @@ public final class GatewayVerticle extends VerticleBase {
     }
     SessionRoutes sessions = new SessionRoutes(services);
     // Before the authenticated chains, with its own: only the upgrade may carry its token in the query.
-    Chat chat = new Chat(vertx, services, sessions, replies, journals, config.http().detachedReplySeconds() * 1000L);
+    IdempotencyKeys keys = new IdempotencyKeys(services, config.encryptionKey());
+    Chat chat = new Chat(vertx, services, sessions, replies, journals, keys, config.http().detachedReplySeconds() * 1000L);
     sockets = new WebSocketRoute(vertx, chat, rateLimits.limiter(), config.maxBodyBytes());
     router.get(WebSocketRoute.PATH).handler(BearerAuth.orQueryToken(verifier)).handler(Roles.anyOf(Roles.USER, Roles.ADMIN))
         .handler(rateLimits.perUser()).handler(api.validator()).handler(sockets::upgrade);
@@ -186,7 +188,7 @@ public final class GatewayVerticle extends VerticleBase {
     new AgentRoutes(services).mount(router);
     sessions.mount(router);
     chat.messageRoutes().mount(router);
-    new OpenAiRoutes(vertx, services, replies, config.http().detachedReplySeconds() * 1000L).mount(router);
+    new OpenAiRoutes(vertx, services, replies, keys, config.http().detachedReplySeconds() * 1000L).mount(router);
     new MeRoutes(services, vertx.eventBus()).mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleBadRequest);

@@ -132,7 +132,7 @@ public final class SessionVerticle extends VerticleBase {
     AuditService audit = new AuditService(new AuditRepository(pool));
     UserExport export = new UserExport(repository);
     IdempotencyRepository keys = new IdempotencyRepository(pool, shared.cipher());
-    UserErasure erasure = new UserErasure(repository, keys, caches, audit);
+    UserErasure erasure = new UserErasure(repository, keys, caches, audit, config.http().replyEventsTtlSeconds());
     return register(service, caches, health, export, erasure)
         .compose(v -> registerAudit(audit))
         .compose(v -> registerIdempotency(new IdempotencyService(keys)))

@@ -9,6 +9,7 @@ import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.IdempotencyRepository;
 import io.genesis.session.db.SessionRepository;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * since the rows are still there for the retry), then their messages {@link #BATCH} rows at a time, then
  * the sessions, then the cache entries once more (a read may have reloaded one meanwhile). Then the
  * user's idempotency keys ({@link #BATCH} rows per statement; their outcomes name the user's messages),
- * last the user's rate-limit window and the event journals of their replies of the last
- * {@link #JOURNAL_WINDOW_MINUTES} minutes. Idempotent: a second erasure finds nothing and succeeds.
+ * last the user's rate-limit window and the event journals of their recent replies (those stored within the
+ * journals' lifetime, and those their idempotency keys name). Idempotent: a second erasure finds nothing and succeeds.
  */
 final class UserErasure {
   private static final Logger LOG = LoggerFactory.getLogger(UserErasure.class);
@@ -35,13 +36,18 @@ final class UserErasure {
   /** The erasure is recorded here, by the service that did it, so a caller that timed out cannot lose the record. */
   private final AuditService audit;
   static final String ACTION = "user.erase";
-  /**
-   * Replies stored this recently may still have their event journal in Redis (a gateway keeps it
-   * {@code GENESIS_REPLY_EVENTS_TTL_SECONDS} after the end, at least 15 minutes from the last event).
-   */
-  static final int JOURNAL_WINDOW_MINUTES = 30;
+  /** A gateway keeps a reply's journal at least this long after its last event, whatever the TTL after its end. */
+  static final int RUNNING_JOURNAL_MINUTES = 15;
+  /** Replies stored this recently may still have their event journal in Redis. */
+  private final int journalWindowMinutes;
 
-  UserErasure(SessionRepository repository, IdempotencyRepository keys, SessionCaches caches, AuditService audit) {
+  /**
+   * @param replyEventsTtlSeconds how long a gateway keeps a reply's events after it ended
+   *     ({@code GENESIS_REPLY_EVENTS_TTL_SECONDS}): the journals of replies that recent are deleted too
+   */
+  UserErasure(SessionRepository repository, IdempotencyRepository keys, SessionCaches caches, AuditService audit,
+              int replyEventsTtlSeconds) {
+    this.journalWindowMinutes = replyEventsTtlSeconds / 60 + RUNNING_JOURNAL_MINUTES + 5;
     this.repository = repository;
     this.keys = keys;
     this.caches = caches;
@@ -53,20 +59,21 @@ final class UserErasure {
       throw ServiceException.badRequest("userId: required");
     }
     String userId = request.userId();
-    Future<List<String>> journals = repository.recentReplyIds(userId, JOURNAL_WINDOW_MINUTES, BATCH * 10)
-        .map(ids -> ids.stream().map(id -> RedisKeys.replyEvents(id.toString())).toList());
-    return journals.compose(recent -> batches(userId, new EraseResult(0, 0))
-        .compose(result -> deleteKeys(userId, 0)
-            .compose(keyCount -> strict(caches.erase(List.of(), redisKeys(userId, recent)))
+    List<String> journals = new ArrayList<>();
+    return repository.recentReplyIds(userId, journalWindowMinutes, BATCH * 10)
+        .onSuccess(ids -> ids.forEach(id -> journals.add(RedisKeys.replyEvents(id.toString()))))
+        .compose(recent -> batches(userId, new EraseResult(0, 0)))
+        .compose(result -> deleteKeys(userId, journals, 0)
+            .compose(keyCount -> strict(caches.erase(List.of(), redisKeys(userId, journals)))
                 .compose(v -> audited(userId, "sessions=" + result.sessions() + " messages=" + result.messages()
                     + " idempotencyKeys=" + keyCount)))
-            .map(result)))
+            .map(result))
         .onSuccess(result -> LOG.info("erased user data: {} sessions, {} messages", result.sessions(), result.messages()));
   }
 
   /** The user's rate-limit window and the event journals of their recent replies (kept minutes, encrypted). */
   private static List<String> redisKeys(String userId, List<String> journals) {
-    List<String> keys = new java.util.ArrayList<>(journals.size() + 1);
+    List<String> keys = new ArrayList<>(journals.size() + 1);
     keys.add(RedisKeys.rateLimitUserWindow(userId));
     keys.addAll(journals);
     return keys;
@@ -101,10 +108,13 @@ final class UserErasure {
         : deleteMessages(sessionIds, sofar + deleted));
   }
 
-  private Future<Long> deleteKeys(String userId, long sofar) {
-    return keys.deleteOfUser(userId, BATCH).compose(deleted -> deleted < BATCH
-        ? Future.succeededFuture(sofar + deleted)
-        : deleteKeys(userId, sofar + deleted));
+  /** Deletes the user's keys; the journals of the replies they name go too (a reply that was never stored has one). */
+  private Future<Long> deleteKeys(String userId, List<String> journals, long sofar) {
+    return keys.deleteOfUser(userId, BATCH).compose(replies -> {
+      replies.forEach(reply -> journals.add(RedisKeys.replyEvents(reply)));
+      return replies.size() < BATCH ? Future.succeededFuture(sofar + replies.size())
+          : deleteKeys(userId, journals, sofar + replies.size());
+    });
   }
 
   private static Future<Void> strict(Future<Void> cacheErasure) {

@@ -30,4 +30,9 @@ public final class RedisKeys {
   public static String replyEvents(String replyId) {
     return REPLY_EVENTS_PREFIX + replyId;
   }
+
+  /** Set for a few seconds by each gateway following a reply for a resumed client: the reply keeps generating. */
+  public static String replyWatched(String replyId) {
+    return REPLY_EVENTS_PREFIX + replyId + ":watched";
+  }
 }

@@ -2,6 +2,7 @@ package io.genesis.gateway.api;
 
 import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
+import io.genesis.gateway.idempotency.IdempotencyKeys;
 import io.genesis.gateway.journal.Journals;
 import io.vertx.core.Vertx;
 
@@ -13,9 +14,9 @@ public final class Chat {
 
   /** @param detachedMillis how long a reply keeps generating after its client went away */
   public Chat(Vertx vertx, ServiceClient services, SessionRoutes sessions, ReplyStreams replies, Journals journals,
-              long detachedMillis) {
+              IdempotencyKeys keys, long detachedMillis) {
     this.services = services;
-    this.exchanges = new Exchanges(vertx, services, sessions, replies, journals, detachedMillis);
+    this.exchanges = new Exchanges(vertx, services, sessions, replies, journals, keys, detachedMillis);
     this.replays = new Replays(vertx, journals, services);
   }
 

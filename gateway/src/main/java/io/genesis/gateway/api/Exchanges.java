@@ -54,13 +54,13 @@ final class Exchanges {
   private final long detachedMillis;
 
   Exchanges(Vertx vertx, ServiceClient services, SessionRoutes sessions, ReplyStreams replies, Journals journals,
-            long detachedMillis) {
+            IdempotencyKeys keys, long detachedMillis) {
     this.vertx = vertx;
     this.services = services;
     this.sessions = sessions;
     this.replies = replies;
     this.journals = journals;
-    this.keys = new IdempotencyKeys(services);
+    this.keys = keys;
     this.detachedMillis = detachedMillis;
   }
 
@@ -76,12 +76,7 @@ final class Exchanges {
    * One message to send: who, where, what; {@code key} the idempotency key (null: none), {@code collect}
    * true when the reply comes whole at its end (a JSON answer).
    */
-  record Ask(SessionRef ref, String content, String agentId, String key, boolean collect, RequestTimings timings) {
-    /** The request's digest: the same key must come with the same session, text and agent. */
-    String digest() {
-      return IdempotencyKeys.digest(ref.userId(), key, Messages.IDEMPOTENCY_MESSAGES, ref.sessionId(), content, agentId);
-    }
-  }
+  record Ask(SessionRef ref, String content, String agentId, String key, boolean collect, RequestTimings timings) {}
 
   /** What one message exchange carries from step to step. */
   record Turn(Ask ask, SessionView session, String requestedAgent, String messageId, String replyId, Claim claim,
@@ -191,9 +186,12 @@ final class Exchanges {
         new ReplyEvents(vertx, journal, detachedMillis), null, null);
   }
 
-  private static IdempotencyClaim claimOf(Turn turn) {
+  /** The same key must come with the same session, text and agent. */
+  private IdempotencyClaim claimOf(Turn turn) {
     Ask ask = turn.ask();
-    return new IdempotencyClaim(ask.ref().userId(), ask.key(), Messages.IDEMPOTENCY_MESSAGES, ask.digest(),
+    String digest = keys.digest(ask.ref().userId(), ask.key(), Messages.IDEMPOTENCY_MESSAGES, ask.ref().sessionId(),
+        ask.content(), ask.agentId());
+    return new IdempotencyClaim(ask.ref().userId(), ask.key(), Messages.IDEMPOTENCY_MESSAGES, digest,
         ask.ref().sessionId(), turn.messageId(), turn.replyId());
   }
 

@@ -27,6 +27,8 @@ final class ReplyEvents implements ReplyStream.Target {
   static final String META = "meta";
   static final String HANDOFF = "handoff";
   static final String DELTA = "delta";
+  /** While a resumed client reads a reply past its detached bound, whether it still does is asked this often. */
+  static final long WATCHED_RECHECK_MILLIS = 2_000;
 
   /** Where a connected client's events go: an SSE response, a WebSocket. */
   interface Client {
@@ -58,6 +60,7 @@ final class ReplyEvents implements ReplyStream.Target {
   /** The stream these events belong to, cut when the client has been gone too long. */
   ReplyEvents of(ReplyStream replyStream) {
     this.stream = replyStream;
+    replyStream.onAlive(journal::touch);
     return this;
   }
 
@@ -89,9 +92,23 @@ final class ReplyEvents implements ReplyStream.Target {
       if (detachedMillis <= 0) {
         stream.cancel();
       } else {
-        vertx.setTimer(detachedMillis, timer -> stream.cancel());
+        vertx.setTimer(detachedMillis, timer -> boundReached());
       }
     }
+  }
+
+  /** Past the detached bound: stopped, unless a resumed client is reading it now (through any gateway). */
+  private void boundReached() {
+    if (ended || stream.ending().isComplete()) {
+      return;
+    }
+    journal.watched().onSuccess(watched -> {
+      if (watched) {
+        vertx.setTimer(WATCHED_RECHECK_MILLIS, timer -> boundReached());
+      } else {
+        stream.cancel();
+      }
+    });
   }
 
   void meta(Map<String, Object> meta) {

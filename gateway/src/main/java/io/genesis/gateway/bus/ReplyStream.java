@@ -84,6 +84,7 @@ public final class ReplyStream {
   /** Why the gateway cut the stream short (it is shutting down), or null. */
   private ServiceException cutBy;
   private long watchdog = -1;
+  private Runnable onAlive;
   private long lastActivity;
 
   ReplyStream(Vertx vertx, ReplyStreams owner, StreamOpened opened, long silenceMillis) {
@@ -165,6 +166,11 @@ public final class ReplyStream {
     return ending.future();
   }
 
+  /** Called whenever the agent service says the reply is alive while the model is silent (every few seconds). */
+  public void onAlive(Runnable action) {
+    this.onAlive = action;
+  }
+
   /** Whether the reply streams its deltas (a collected reply has none). */
   public boolean streamed() {
     return target != null;
@@ -184,6 +190,11 @@ public final class ReplyStream {
           event.finishReason()));
       case Messages.EVENT_ERROR -> end(new Ending(event.result(), true, null, cutBy != null ? cutBy
           : new ServiceException(event.status(), event.detail(), event.retryAfterSeconds())));
+      case Messages.EVENT_ALIVE -> {
+        if (onAlive != null) {
+          onAlive.run();
+        }
+      }
       default -> { }
     }
   }

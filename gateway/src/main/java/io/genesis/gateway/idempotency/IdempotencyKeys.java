@@ -18,12 +18,15 @@ import io.genesis.gateway.http.InvalidRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +44,23 @@ public final class IdempotencyKeys {
   public static final int RUNNING_RETRY_AFTER_SECONDS = 1;
 
   private final ServiceClient services;
+  /** Keyed with a secret of the deployment, so a digest kept beside its key and ids does not give a short body away. */
+  private final ThreadLocal<Mac> macs;
 
-  public IdempotencyKeys(ServiceClient services) {
+  /** @param encryptionKey {@code GENESIS_ENCRYPTION_KEY}, from which the digests' key is derived (null: plain SHA-256) */
+  public IdempotencyKeys(ServiceClient services, String encryptionKey) {
     this.services = services;
+    byte[] digestKey = encryptionKey == null ? null
+        : sha256().digest(("genesis idempotency digest|" + encryptionKey).getBytes(StandardCharsets.UTF_8));
+    this.macs = digestKey == null ? null : ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(digestKey, "HmacSHA256"));
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+      }
+    });
   }
 
   /** One claimed key: who, which key, which attempt. */
@@ -171,18 +188,19 @@ public final class IdempotencyKeys {
   }
 
   /**
-   * The SHA-256 (hex) of a request, salted with its caller and key: {@code parts} are the request's
-   * meaningful fields in a fixed order (null and absent are the same).
+   * The HMAC-SHA256 (hex) of a request, keyed with the deployment's secret, over its caller, key and route and
+   * {@code parts}, the request's meaningful fields in a fixed order (null and absent are the same).
    */
-  public static String digest(String userId, String key, String route, String... parts) {
-    MessageDigest sha = sha256();
-    update(sha, userId);
-    update(sha, key);
-    update(sha, route);
+  public String digest(String userId, String key, String route, String... parts) {
+    StringBuilder text = new StringBuilder();
+    append(text, userId);
+    append(text, key);
+    append(text, route);
     for (String part : parts) {
-      update(sha, part == null ? "" : part);
+      append(text, part == null ? "" : part);
     }
-    return HexFormat.of().formatHex(sha.digest());
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    return HexFormat.of().formatHex(macs == null ? sha256().digest(bytes) : macs.get().doFinal(bytes));
   }
 
   /** The canonical text of a JSON body: object members sorted by name, no insignificant whitespace. */
@@ -210,11 +228,9 @@ public final class IdempotencyKeys {
     return node;
   }
 
-  private static void update(MessageDigest sha, String part) {
-    byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-    sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-    sha.update((byte) ':');
-    sha.update(bytes);
+  /** Each part with its length first: no two different lists of parts make the same text. */
+  private static void append(StringBuilder text, String part) {
+    text.append(part.length()).append(':').append(part);
   }
 
   private static MessageDigest sha256() {

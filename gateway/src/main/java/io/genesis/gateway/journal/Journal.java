@@ -3,6 +3,7 @@ package io.genesis.gateway.journal;
 import io.genesis.common.crypto.FieldCipher;
 import io.genesis.common.log.ThrottledLog;
 import io.genesis.common.redis.RedisKeys;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -28,6 +29,7 @@ public final class Journal {
   private final Redis redis;
   private final FieldCipher cipher;
   private final String key;
+  private final String replyId;
   private final String owner;
   private final String runningTtl;
   private final String endedTtl;
@@ -40,6 +42,7 @@ public final class Journal {
   Journal(Redis redis, FieldCipher cipher, String replyId, String userId, int runningTtlSeconds, int endedTtlSeconds) {
     this.redis = redis;
     this.cipher = cipher;
+    this.replyId = replyId;
     this.key = replyId == null ? null : RedisKeys.replyEvents(replyId);
     this.owner = userId;
     this.runningTtl = Integer.toString(runningTtlSeconds);
@@ -60,6 +63,26 @@ public final class Journal {
     }
     flush();
     return id;
+  }
+
+  /**
+   * The reply is alive but silent (the model thinks, or a collected reply runs): the journal's lifetime is
+   * renewed, which tells a follower that the gateway writing it is still there.
+   */
+  public void touch() {
+    if (redis != null && !broken && !ended && !writing && lastId > 0) {
+      redis.send(Request.cmd(Command.EXPIRE).arg(key).arg(runningTtl));
+    }
+  }
+
+  /** Whether a resumed client is following the reply now (through any gateway). */
+  public Future<Boolean> watched() {
+    if (redis == null || replyId == null) {
+      return Future.succeededFuture(false);
+    }
+    return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.replyWatched(replyId)))
+        .map(response -> response != null && response.toInteger() > 0)
+        .otherwise(false);
   }
 
   /** The id of the last event numbered (0: none yet). */

@@ -56,6 +56,7 @@ public final class JournalFollower {
   private long delivered;
   private long lastProgress = System.nanoTime();
   private long lastExistsCheck;
+  private long lastWatch = System.nanoTime() - Journals.WATCH_EVERY_MILLIS * 1_000_000;
   private boolean checked;
 
   private JournalFollower(Vertx vertx, Journals journals, String userId, String replyId, long after, Reader reader) {
@@ -82,6 +83,10 @@ public final class JournalFollower {
     if (reader.gone()) {
       outcome.tryComplete(Outcome.GONE);
       return;
+    }
+    if (System.nanoTime() - lastWatch >= Journals.WATCH_EVERY_MILLIS * 1_000_000) {
+      lastWatch = System.nanoTime();
+      journals.watch(replyId); // the reply's own gateway keeps it generating while a resumed client reads it
     }
     journals.read(userId, replyId, after).onComplete(read -> {
       if (read.failed() && read.cause() instanceof DecryptionException) {
@@ -127,7 +132,16 @@ public final class JournalFollower {
   private void quiet() {
     long silentMillis = (System.nanoTime() - lastProgress) / 1_000_000;
     if (silentMillis >= STALL_MILLIS) {
-      outcome.tryComplete(Outcome.STALLED);
+      // No event for a while: stalled only if its gateway stopped renewing it too (a silent model, a collected
+      // reply, renew it every few seconds).
+      journals.quietMillis(replyId).onComplete(quiet -> {
+        if (quiet.succeeded() && quiet.result() < STALL_MILLIS) {
+          lastProgress = System.nanoTime() - quiet.result() * 1_000_000;
+          next(SLOW_POLL_MILLIS);
+        } else {
+          outcome.tryComplete(Outcome.STALLED);
+        }
+      });
       return;
     }
     boolean appearing = delivered == 0 && after == 0 && silentMillis < APPEAR_MILLIS;

@@ -26,17 +26,22 @@ public final class Journals {
   private static final Logger LOG = LoggerFactory.getLogger(Journals.class);
   /** How long the journal of a reply still running is kept at least (refreshed at every write). */
   static final int RUNNING_TTL_SECONDS = 900;
+  /** A follower renews its watch this often, and the watch lasts this long. */
+  static final long WATCH_EVERY_MILLIS = 1_000;
+  static final long WATCH_MILLIS = 5_000;
   /** Entries read per round trip while catching up. */
   static final int READ_COUNT = 256;
 
   private final Redis redis;
   private final FieldCipher cipher;
   private final int endedTtlSeconds;
+  private final int runningTtlSeconds;
 
   private Journals(Redis redis, FieldCipher cipher, int endedTtlSeconds) {
     this.redis = redis;
     this.cipher = cipher;
     this.endedTtlSeconds = endedTtlSeconds;
+    this.runningTtlSeconds = Math.max(RUNNING_TTL_SECONDS, endedTtlSeconds);
   }
 
   /** Builds the client and the cipher on a worker (both seed random sources, which may block). */
@@ -59,7 +64,7 @@ public final class Journals {
   /** The journal a new reply of {@code userId} writes its events to. */
   public Journal open(String userId, String replyId) {
     return redis == null ? Journal.NONE
-        : new Journal(redis, cipher, replyId, userId, Math.max(RUNNING_TTL_SECONDS, endedTtlSeconds), endedTtlSeconds);
+        : new Journal(redis, cipher, replyId, userId, runningTtlSeconds, endedTtlSeconds);
   }
 
   /**
@@ -86,6 +91,28 @@ public final class Journals {
         .map(response -> {
           List<JournalEntry> entries = entries(key, userId, response);
           return entries.isEmpty() ? null : entries.get(0);
+        });
+  }
+
+  /** Marks the reply as followed by a resumed client for the next few seconds (its detached bound waits). */
+  public void watch(String replyId) {
+    if (redis != null) {
+      redis.send(Request.cmd(Command.SET).arg(RedisKeys.replyWatched(replyId)).arg("1").arg("PX").arg(WATCH_MILLIS));
+    }
+  }
+
+  /**
+   * How long ago the journal was last written or renewed, in ms, as far as its lifetime tells (a large value
+   * when it is gone or ended: it is no longer renewed then).
+   */
+  public Future<Long> quietMillis(String replyId) {
+    if (redis == null) {
+      return Future.succeededFuture(Long.MAX_VALUE);
+    }
+    return redis.send(Request.cmd(Command.PTTL).arg(RedisKeys.replyEvents(replyId)))
+        .map(response -> {
+          long left = response == null ? -2 : response.toLong();
+          return left < 0 ? Long.MAX_VALUE : Math.max(0, runningTtlSeconds * 1000L - left);
         });
   }
 

@@ -45,11 +45,11 @@ public final class OpenAiRoutes {
   private final long detachedMillis;
 
   /** @param detachedMillis how long a reply with an idempotency key keeps generating after its client went away */
-  public OpenAiRoutes(Vertx vertx, ServiceClient services, ReplyStreams replies, long detachedMillis) {
+  public OpenAiRoutes(Vertx vertx, ServiceClient services, ReplyStreams replies, IdempotencyKeys keys, long detachedMillis) {
     this.vertx = vertx;
     this.services = services;
     this.replies = replies;
-    this.keys = new IdempotencyKeys(services);
+    this.keys = keys;
     this.detachedMillis = detachedMillis;
   }
 
@@ -94,7 +94,7 @@ public final class OpenAiRoutes {
         .compose(agent -> {
           ChatReply reply = ChatReply.of(agent.id());
           Future<Claim> claim = key == null ? Future.succeededFuture() : keys.claim(new IdempotencyClaim(userId, key,
-              Messages.IDEMPOTENCY_COMPLETIONS, IdempotencyKeys.digest(userId, key, Messages.IDEMPOTENCY_COMPLETIONS,
+              Messages.IDEMPOTENCY_COMPLETIONS, keys.digest(userId, key, Messages.IDEMPOTENCY_COMPLETIONS,
               IdempotencyKeys.canonical(body)), null, null, reply.id()));
           return claim.compose(claimed -> replies.open(new ReplyRequest(userId, null, agent.id(), null, request.content(),
                   request.history()), !request.stream())

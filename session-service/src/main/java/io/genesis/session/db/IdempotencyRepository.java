@@ -62,7 +62,7 @@ public final class IdempotencyRepository {
       + "(SELECT user_id, key FROM idempotency_keys WHERE created_at < clock_timestamp() - interval '" + TTL + "' "
       + "ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)";
   private static final String DELETE_OF_USER = "DELETE FROM idempotency_keys WHERE (user_id, key) IN "
-      + "(SELECT user_id, key FROM idempotency_keys WHERE user_id = $1 LIMIT $2)";
+      + "(SELECT user_id, key FROM idempotency_keys WHERE user_id = $1 LIMIT $2) RETURNING reply_id";
 
   private final Pool pool;
   private final FieldCipher cipher;
@@ -132,9 +132,13 @@ public final class IdempotencyRepository {
     return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(batch)).map(RowSet::rowCount);
   }
 
-  /** Deletes up to {@code limit} keys of a user in one short statement (erasure); answers how many. */
-  public Future<Integer> deleteOfUser(String userId, int limit) {
-    return pool.preparedQuery(DELETE_OF_USER).execute(Tuple.of(userId, limit)).map(RowSet::rowCount);
+  /** Deletes up to {@code limit} keys of a user in one short statement (erasure); answers their reply ids. */
+  public Future<List<String>> deleteOfUser(String userId, int limit) {
+    return pool.preparedQuery(DELETE_OF_USER).execute(Tuple.of(userId, limit)).map(rows -> {
+      List<String> replies = new ArrayList<>(rows.size());
+      rows.forEach(row -> replies.add(row.getString("reply_id")));
+      return replies;
+    });
   }
 
   /** Binds an outcome to its user, key and attempt. */
