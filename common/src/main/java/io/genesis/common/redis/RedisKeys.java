@@ -33,6 +33,6 @@ public final class RedisKeys {
 
   /** Set for a few seconds by each gateway following a reply for a resumed client: the reply keeps generating. */
   public static String replyWatched(String replyId) {
-    return REPLY_EVENTS_PREFIX + replyId + ":watched";
+    return "genesis:reply-watch:" + replyId;
   }
 }
