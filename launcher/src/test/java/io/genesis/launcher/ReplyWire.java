@@ -37,7 +37,9 @@ final class ReplyWire {
   private final HttpClient client;
 
   ReplyWire(Vertx vertx) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(128));
+    // A connection per request: with pooled keep-alive connections, a request now and then (after the 30 rounds of
+    // cut-and-resume) never completed, though the gateway had logged its answer, nor timed out.
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new PoolOptions().setHttp1MaxSize(128));
   }
 
   /** The complete events of {@code body}, in order (a block not yet ended by a blank line is left out). */

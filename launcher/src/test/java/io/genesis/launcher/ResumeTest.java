@@ -348,6 +348,34 @@ class ResumeTest {
   }
 
   @Test
+  @DisplayName("an event id past 10^15 (10^16, Long.MAX_VALUE) as Last-Event-ID, lastEventId parameter, or a WebSocket resume's "
+      + "lastEventId (number or text): 400, not 500")
+  void hugeLastEventId() {
+    String token = token();
+    String sessionId = session(a, token);
+    String replyId = replyId(whole(token, sessionId));
+    String huge = "10000000000000000"; // 10^16
+    for (String id : List.of(huge, String.valueOf(Long.MAX_VALUE))) {
+      Answer header = resume(a, token, sessionId, replyId, id);
+      assertProblem(400, header);
+      assertTrue(header.body().contains("Last-Event-ID"), header::body);
+    }
+    Answer query = Await.result(wire.send(HttpMethod.GET, b.httpPort(), ReplyWire.messagesPath(sessionId) + "/" + replyId
+        + "/stream?lastEventId=" + huge, token, null, Map.of()), WAIT);
+    assertProblem(400, query);
+    assertEquals(204, resume(a, token, sessionId, replyId, "1000000000000000").status(), "10^15 is an id (past the end)");
+    for (Object lastEventId : List.<Object>of(10_000_000_000_000_000L, Long.MAX_VALUE, huge)) {
+      JsonObject error = Await.result(ChatClient.connect(sockets, a.httpPort(), "/api/v1/ws", token)
+          .compose(chat -> chat.send(new JsonObject().put("type", "resume").put("requestId", "h").put("messageId", replyId)
+                  .put("lastEventId", lastEventId))
+              .compose(sent -> chat.reply("h")).compose(frames -> chat.close().map(frames.get(frames.size() - 1)))), WAIT);
+      assertEquals("error", error.getString("type"), error::encode);
+      assertEquals(400, error.getInteger("status"), error::encode);
+      assertTrue(error.encode().contains("lastEventId"), error::encode);
+    }
+  }
+
+  @Test
   @DisplayName("once the journal is gone from Redis (expired), a resume gets the stored reply as one done event without an id")
   void journalGone() {
     String token = token();

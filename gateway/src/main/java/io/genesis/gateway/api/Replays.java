@@ -86,8 +86,21 @@ final class Replays {
    */
   Future<Source> duplicate(String userId, IdempotencyRecord first) {
     return journals.last(userId, first.replyId()).recover(failure -> Future.succeededFuture(null))
-        .compose(last -> last != null ? Future.succeededFuture(new Live(first.replyId(), 0)) : fromStore(userId, first,
-            Outcomes.handoffs(first.outcome())).map(exchange -> new Stored(exchange.message(), exchange.reply(), exchange.handoffs())));
+        .compose(last -> last == null ? fromStore(userId, first, Outcomes.handoffs(first.outcome()))
+            .map(exchange -> new Stored(exchange.message(), exchange.reply(), exchange.handoffs()))
+            : JournalEntry.ERROR.equals(last.event()) ? failedFirst(userId, first, last)
+            : Future.succeededFuture(new Live(first.replyId(), 0)));
+  }
+
+  /**
+   * The first request ended in an error: replaying it would hand the retry the first failure's retryAfterSeconds,
+   * an invitation to send the same key again. Unless it stored a reply (then its events are replayed), the retry
+   * gets the {@code 409} naming the failure, as a JSON retry and a retry after the journal's end do.
+   */
+  private Future<Source> failedFirst(String userId, IdempotencyRecord first, JournalEntry error) {
+    return storedReply(userId, first.sessionId(), first.replyId()).compose(reply -> reply != null
+        ? Future.succeededFuture(new Live(first.replyId(), 0))
+        : Future.failedFuture(IdempotencyKeys.firstFailed(IdempotencyKeys.failure(Json.fromString(error.data(), JsonNode.class)))));
   }
 
   /** A JSON retry: the first request's exchange, waiting for it while it runs (joining its journal). */
