@@ -274,18 +274,8 @@ class IdempotentFailuresTest {
     return events.get(0).data().getString("replyId");
   }
 
-  /** Once the reply's journal in Redis holds {@code events} events; looked at every 10 ms, at most {@code attempts} times. */
+  /** Once the reply's journal in Redis holds {@code events} events (see {@link ReplyWire#journalHolds}). */
   private Future<Void> journalHolds(String replyId, long events, int attempts) {
-    return redis.xlen(RedisKeys.replyEvents(replyId)).compose(length -> {
-      if (length.toLong() >= events) {
-        return Future.succeededFuture();
-      }
-      if (attempts == 0) {
-        return Future.failedFuture(new AssertionError("the journal of " + replyId + " holds " + length + " events, not " + events));
-      }
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(10, t -> journalHolds(replyId, events, attempts - 1).onComplete(later));
-      return later.future();
-    });
+    return ReplyWire.journalHolds(vertx, redis, replyId, events, attempts);
   }
 }

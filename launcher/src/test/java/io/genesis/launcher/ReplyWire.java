@@ -1,5 +1,6 @@
 package io.genesis.launcher;
 
+import io.genesis.common.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,5 +145,27 @@ final class ReplyWire {
     // A request left unanswered fails naming itself, well before the tests' own 30 s wait.
     return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri).setIdleTimeout(15_000).setConnectTimeout(10_000)
         .putHeader("Authorization", "Bearer " + token);
+  }
+
+  /**
+   * Once the reply's journal in Redis holds {@code events} events: its last entry's id is its last event's;
+   * looked at every 10 ms, at most {@code attempts} times.
+   */
+  static Future<Void> journalHolds(Vertx vertx, RedisAPI redis,
+                                                 String replyId, long events, int attempts) {
+    return redis.xrevrange(List.of(RedisKeys.replyEvents(replyId), "+", "-", "COUNT", "1"))
+        .compose(last -> {
+          long held = last == null || last.size() == 0 ? 0 : Long.parseLong(last.get(0).get(0).toString().substring(2));
+          if (held >= events) {
+            return Future.<Void>succeededFuture();
+          }
+          if (attempts == 0) {
+            return Future.<Void>failedFuture(new AssertionError("the journal of " + replyId + " holds "
+                + held + " events, not " + events));
+          }
+          Promise<Void> later = Promise.promise();
+          vertx.setTimer(10, t -> journalHolds(vertx, redis, replyId, events, attempts - 1).onComplete(later));
+          return later.future();
+        });
   }
 }

@@ -456,6 +456,6 @@ class ResumeTest {
         assertFalse(raw.contains(PHRASE) || raw.contains(" min/km") || raw.contains("\"text\""), () -> key + " holds " + raw);
       }
     }
-    assertTrue(entries > fullDeltas, "entries read: " + entries);
+    assertTrue(entries > 0, "entries read: " + entries); // a few sealed entries, each holding the events of one write
   }
 }

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The events of one streamed reply, written to a Redis Stream as the client is sent them, so that any
  * gateway can replay them to a client that reconnects ({@link JournalFollower}). Event N is entry
- * {@code 0-N}. Writes go one batch at a time, in order, on one connection: what gathered while a batch
- * was in flight goes as the next batch (so a fast reply costs a few round trips, not one per token). A
+ * {@code 0-N} holds the events up to N since the entry before it. Writes go one at a time, in order: the
+ * events gathered while a write was in flight go as the next entry, sealed once (so a fast reply costs a few
+ * round trips and encryptions, not one per token). A
  * failed write stops the journal: a later event must never be stored after a gap. Used from one event
  * loop.
  */
@@ -33,7 +33,8 @@ public final class Journal {
   private final String owner;
   private final String runningTtl;
   private final String endedTtl;
-  private final List<Request> pending = new ArrayList<>();
+  /** The events numbered since the last write, as the next entry's text. */
+  private final StringBuilder pending = new StringBuilder();
   private long lastId;
   private boolean writing;
   private boolean ended;
@@ -55,9 +56,7 @@ public final class Journal {
     if (redis == null || broken || ended) {
       return id;
     }
-    String entryId = "0-" + id;
-    String sealed = cipher.encrypt(JournalFormat.associatedData(key, owner, id), JournalFormat.text(event, data));
-    pending.add(Request.cmd(Command.XADD).arg(key).arg(entryId).arg(JournalFormat.FIELD).arg(sealed));
+    JournalFormat.append(pending, id, event, data);
     if (JournalEntry.DONE.equals(event) || JournalEntry.ERROR.equals(event)) {
       ended = true;
     }
@@ -94,20 +93,22 @@ public final class Journal {
     return redis != null && !broken;
   }
 
+  /** One entry for every event gathered since the last write (one sealing, one XADD), while no write is in flight. */
   private void flush() {
     if (writing || pending.isEmpty() || broken) {
       return;
     }
-    List<Request> batch = new ArrayList<>(pending.size() + 1);
-    batch.addAll(pending);
-    pending.clear();
-    batch.add(Request.cmd(Command.EXPIRE).arg(key).arg(ended ? endedTtl : runningTtl));
+    String sealed = cipher.encrypt(JournalFormat.associatedData(key, owner, lastId), pending.toString());
+    pending.setLength(0);
+    List<Request> batch = List.of(
+        Request.cmd(Command.XADD).arg(key).arg("0-" + lastId).arg(JournalFormat.FIELD).arg(sealed),
+        Request.cmd(Command.EXPIRE).arg(key).arg(ended ? endedTtl : runningTtl));
     writing = true;
     redis.batch(batch).onComplete(done -> {
       writing = false;
       if (done.failed()) {
         broken = true;
-        pending.clear();
+        pending.setLength(0);
         FAILED.log("reply events of {} are not kept (resuming it will wait for the stored reply): {}", key,
             done.cause().getMessage());
         redis.send(Request.cmd(Command.DEL).arg(key));

@@ -96,7 +96,7 @@ public final class JournalFollower {
       if (read.succeeded() && deliver(read.result())) {
         return;
       }
-      if (read.succeeded() && read.result().size() == Journals.READ_COUNT) {
+      if (read.succeeded() && read.result().size() >= Journals.READ_COUNT) {
         next(0);
       } else if (read.succeeded() && !read.result().isEmpty()) {
         next(FAST_POLL_MILLIS);

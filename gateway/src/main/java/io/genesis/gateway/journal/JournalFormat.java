@@ -1,6 +1,13 @@
 package io.genesis.gateway.journal;
 
-/** How an event is kept in a journal entry: one field holding {@code name \n data}, encrypted. */
+import java.util.List;
+
+/**
+ * How events are kept in a journal entry: one field holding, for each event of the batch,
+ * {@code id \n name \n data \n}, encrypted as one value. An entry's id ({@code 0-N}) is the id of its
+ * last event, so the entries from {@code 0-(after + 1)} on hold every event after {@code after}. Event data
+ * is one line of JSON (a newline inside a string is escaped), so a newline always ends a field.
+ */
 final class JournalFormat {
   static final String FIELD = "e";
 
@@ -11,12 +18,20 @@ final class JournalFormat {
     return key + '|' + userId + '|' + id;
   }
 
-  static String text(String event, String data) {
-    return event + '\n' + data;
+  static void append(StringBuilder batch, long id, String event, String data) {
+    batch.append(id).append('\n').append(event).append('\n').append(data).append('\n');
   }
 
-  static JournalEntry entry(long id, String text) {
-    int newline = text.indexOf('\n');
-    return new JournalEntry(id, text.substring(0, newline), text.substring(newline + 1));
+  /** The events of an entry's text, oldest first. */
+  static void read(String text, List<JournalEntry> into) {
+    int at = 0;
+    while (at < text.length()) {
+      int idEnd = text.indexOf('\n', at);
+      int nameEnd = text.indexOf('\n', idEnd + 1);
+      int dataEnd = text.indexOf('\n', nameEnd + 1);
+      into.add(new JournalEntry(Long.parseLong(text, at, idEnd, 10), text.substring(idEnd + 1, nameEnd),
+          text.substring(nameEnd + 1, dataEnd)));
+      at = dataEnd + 1;
+    }
   }
 }

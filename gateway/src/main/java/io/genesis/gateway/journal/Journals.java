@@ -68,7 +68,8 @@ public final class Journals {
   }
 
   /**
-   * Up to {@link #READ_COUNT} events of the reply after event {@code after}, oldest first; empty when there
+   * The events of up to {@link #READ_COUNT} entries from the one holding event {@code after + 1}, oldest first
+   * (events up to {@code after} included: the caller skips them); empty when there
    * are none yet or the journal is gone. Fails with a {@link DecryptionException} when it is not
    * {@code userId}'s (it does not decrypt for them).
    */
@@ -90,7 +91,7 @@ public final class Journals {
     return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-").arg("COUNT").arg(1))
         .map(response -> {
           List<JournalEntry> entries = entries(key, userId, response);
-          return entries.isEmpty() ? null : entries.get(0);
+          return entries.isEmpty() ? null : entries.get(entries.size() - 1);
         });
   }
 
@@ -147,7 +148,7 @@ public final class Journals {
       if (sealed == null) {
         throw new DecryptionException("a journal entry without its field");
       }
-      entries.add(JournalFormat.entry(id, cipher.decrypt(JournalFormat.associatedData(key, userId, id), sealed)));
+      JournalFormat.read(cipher.decrypt(JournalFormat.associatedData(key, userId, id), sealed), entries);
     }
     return entries;
   }
