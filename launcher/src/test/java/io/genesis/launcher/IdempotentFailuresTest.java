@@ -82,9 +82,12 @@ class IdempotentFailuresTest {
 
   /** A fake whose first {@code failing} requests answer 500, then GENESIS on it: one call per reply, the breaker closed. */
   private void start(int failing) {
-    fake = Await.result(FakeUpstream.start(vertx, FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(0)
-        .withTokens(12).withFailFirst(failing)), WAIT);
-    Map<String, String> env = new HashMap<>();
+    start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(0).withTokens(12).withFailFirst(failing), Map.of());
+  }
+
+  private void start(FakeUpstreamOptions options, Map<String, String> more) {
+    fake = Await.result(FakeUpstream.start(vertx, options), WAIT);
+    Map<String, String> env = new HashMap<>(more);
     env.put("GENESIS_MODEL_BASE_URL", fake.baseUrl());
     env.put("GENESIS_MODEL_NAME", "coach-7b");
     env.put("GENESIS_MODEL_MAX_RETRIES", "0");
@@ -146,6 +149,30 @@ class IdempotentFailuresTest {
     JsonArray messages = stored(token, sessionId);
     assertEquals(3, messages.size(), messages::encode);
     assertEquals(renewed.json().getJsonObject("reply").getString("id"), messages.getJsonObject(0).getString("id"));
+  }
+
+  @Test
+  @DisplayName("a JSON retry that joins a first request still running, which then fails before any text (504): the retry gets 409 "
+      + "naming the failure, without Retry-After; one user message is stored")
+  void joinedFirstFails() {
+    start(FakeUpstreamOptions.defaults().withHangRate(1.0), Map.of("GENESIS_MODEL_FIRST_TOKEN_TIMEOUT_MS", "1500"));
+    String token = token();
+    String sessionId = session(token);
+    String key = "k-" + UUID.randomUUID();
+    io.vertx.core.Future<Answer> first = wire.message(genesis.httpPort(), token, sessionId, CONTENT, false,
+        Map.of("Idempotency-Key", key));
+    // The user's message is stored before the model is asked: the first request is running from then on.
+    for (int attempt = 0; stored(token, sessionId).isEmpty(); attempt++) {
+      assertTrue(attempt < 200, "the first request's user message was never stored");
+    }
+    Answer retry = post(token, sessionId, false, Map.of("Idempotency-Key", key));
+    assertProblem(409, retry);
+    assertNull(retry.headers().get("Retry-After"), retry::body);
+    String detail = retry.json().getString("detail");
+    assertTrue(detail.contains("failed (504") && detail.contains("new key"), detail);
+    assertProblem(504, Await.result(first, WAIT));
+    JsonArray messages = stored(token, sessionId);
+    assertEquals(1, messages.size(), messages::encode);
   }
 
   @Test

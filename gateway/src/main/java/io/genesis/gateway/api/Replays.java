@@ -134,9 +134,16 @@ final class Replays {
       public boolean gone() {
         return false;
       }
-    }).recover(failure -> Future.succeededFuture(Outcome.MISSING)).compose(outcome -> end[0] != null
-        && JournalEntry.ERROR.equals(end[0].event()) ? Future.failedFuture(IdempotencyKeys.failure(Json.fromString(end[0].data(), JsonNode.class)))
-        : fromStore(userId, first, handoffs));
+    }).recover(failure -> Future.succeededFuture(Outcome.MISSING)).compose(outcome -> {
+      Future<Exchange> stored = fromStore(userId, first, handoffs);
+      if (end[0] == null || !JournalEntry.ERROR.equals(end[0].event())) {
+        return stored;
+      }
+      // It failed while this retry waited: a partial reply it stored is the answer, else the 409 naming the failure.
+      ServiceException failed = IdempotencyKeys.failure(Json.fromString(end[0].data(), JsonNode.class));
+      return stored.recover(none -> Future.failedFuture(none instanceof ServiceException se && se.status() == 409
+          ? IdempotencyKeys.firstFailed(failed) : none));
+    });
   }
 
   /**
