@@ -19,6 +19,9 @@ sealed interface Cli {
         token --user ID [--roles r1,r2] [--ttl SECONDS]
                                                  print a signed JWT (same secret as the server;
                                                  roles default to user, ttl to 3600)
+        databases                                only the embedded PostgreSQL and Redis (data
+                                                 under GENESIS_DATA_DIR), printing their URLs, for
+                                                 services started apart (a cluster on one machine)
         rotate-keys [--batch N]                  re-encrypt stored messages and titles under
                                                  GENESIS_ENCRYPTION_KEY (old keys listed in
                                                  GENESIS_ENCRYPTION_OLD_KEYS), N rows per
@@ -84,6 +87,9 @@ sealed interface Cli {
 
   record Token(String userId, List<String> roles, long ttlSeconds) implements Cli {}
 
+  /** The embedded PostgreSQL and Redis alone, until stopped. */
+  record Databases() implements Cli {}
+
   record RotateKeys(int batch) implements Cli {
     static final int DEFAULT_BATCH = 500;
     static final int MAX_BATCH = 10_000;
@@ -111,6 +117,10 @@ sealed interface Cli {
       case "serve" -> parseServe(args);
       case "token" -> parseToken(args);
       case "rotate-keys" -> parseRotateKeys(args);
+      case "databases" -> {
+        expectNoMore(args, 1);
+        yield new Databases();
+      }
       default -> throw new UsageException(args[0].startsWith("-")
           ? "unknown option '" + args[0] + "'" : "unknown command '" + args[0] + "'");
     };

@@ -3,8 +3,11 @@ package io.genesis.launcher;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.embedded.EmbeddedServices;
 import io.genesis.gateway.auth.Tokens;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,22 @@ public final class Main {
       System.exit(RotateKeys.run(config, rotate.batch(), System.out) ? 0 : 1);
     } else if (command instanceof Cli.Serve serve) {
       serve(config, serve);
+    } else if (command instanceof Cli.Databases) {
+      databases(config);
+    }
+  }
+
+  /** Prints the URLs to give services started apart, then runs until SIGTERM or SIGINT. */
+  private static void databases(GenesisConfig config) {
+    EmbeddedServices embedded = EmbeddedServices.start(Path.of(config.dataDir()), true, true);
+    Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "embedded-databases-stop"));
+    System.out.println("GENESIS_PG_URL=" + embedded.pgUrl());
+    System.out.println("GENESIS_REDIS_URL=" + embedded.redisUrl());
+    System.out.flush();
+    try {
+      new CountDownLatch(1).await(); // the main thread, not an event loop: stopped by a signal's exit
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -53,6 +53,8 @@ class CliTest {
   @Test
   @DisplayName("rotate-keys takes --batch from 1 to 10000, 500 by default")
   void rotateKeys() {
+    assertEquals(new Cli.Databases(), Cli.parse("databases"));
+    assertThrows(Cli.UsageException.class, () -> Cli.parse("databases", "--cluster"));
     assertEquals(new Cli.RotateKeys(500), Cli.parse("rotate-keys"));
     assertEquals(new Cli.RotateKeys(50), Cli.parse("rotate-keys", "--batch", "50"));
     assertTrue(assertThrows(Cli.UsageException.class, () -> Cli.parse("rotate-keys", "--batch", "0")).getMessage().contains("--batch"));
