@@ -2,16 +2,34 @@ package io.genesis.launcher;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.config.ClusterSettings;
 import io.genesis.common.config.GenesisConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.spi.cluster.NodeListener;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds the Vert.x instance: plain, or clustered through Hazelcast (TCP members from GENESIS_CLUSTER_MEMBERS). */
+/**
+ * Builds the Vert.x instance: plain, or clustered through Hazelcast: TCP members from
+ * GENESIS_CLUSTER_MEMBERS (never multicast), this member and its event bus on GENESIS_CLUSTER_HOST.
+ */
 final class Clustering {
+  /** How many ports Hazelcast tries from 5701 when GENESIS_CLUSTER_PORT is unset. */
+  private static final int PORT_COUNT = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Clustering.class);
+
   private Clustering() {}
 
   static Future<Vertx> vertx(VertxBuilder builder, GenesisConfig config, boolean clustered) {
@@ -20,15 +38,65 @@ final class Clustering {
     }
     // Before any Hazelcast class logs: its lines then go through SLF4J as JSON like every other.
     System.setProperty("hazelcast.logging.type", "slf4j");
+    Config hazelcast = hazelcast(config.clusterMembers(), config.cluster());
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
+    AtomicReference<Vertx> built = new AtomicReference<>();
+    manager.nodeListener(new NodeListener() {
+      @Override
+      public void nodeAdded(String nodeId) {
+        LOG.info("cluster member {} joined", nodeId);
+      }
+
+      @Override
+      public void nodeLeft(String nodeId) {
+        LOG.info("cluster member {} left", nodeId);
+        Vertx vertx = built.get();
+        if (vertx != null) {
+          // Unanswered requests fail fast (MemberLoss) rather than waiting for their whole timeout.
+          vertx.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, nodeId, new DeliveryOptions().setLocalOnly(true));
+        }
+      }
+    });
+    return builder.withClusterManager(manager).buildClustered().onSuccess(built::set);
+  }
+
+  /** The event bus listens on GENESIS_CLUSTER_HOST too, and gives up on a silent member as Hazelcast does. */
+  static VertxOptions eventBus(VertxOptions options, ClusterSettings cluster) {
+    long failureMillis = cluster.failureSeconds() * 1_000L;
+    // Pings every second; a connection without a pong within the failure time is closed (defaults: 20 s + 20 s).
+    options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.busPort())
+        .setClusterPingInterval(1_000).setClusterPingReplyInterval(failureMillis)
+        .setConnectTimeout((int) failureMillis);
+    return options;
+  }
+
+  static Config hazelcast(String members, ClusterSettings cluster) {
     Config hazelcast = ConfigUtil.loadConfig();
     hazelcast.setClusterName("genesis");
-    if (config.clusterMembers() != null) {
-      JoinConfig join = hazelcast.getNetworkConfig().getJoin();
-      join.getMulticastConfig().setEnabled(false);
-      join.getTcpIpConfig().setEnabled(true);
-      Arrays.stream(config.clusterMembers().split(",")).map(String::trim).filter(m -> !m.isEmpty())
-          .forEach(member -> join.getTcpIpConfig().addMember(member));
-    }
-    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    failureDetection(hazelcast, cluster.failureSeconds());
+    NetworkConfig network = hazelcast.getNetworkConfig();
+    network.setPort(cluster.port() == null ? ClusterSettings.DEFAULT_PORT : cluster.port())
+        .setPortAutoIncrement(cluster.port() == null).setPortCount(PORT_COUNT);
+    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    // Bind only the chosen address, as the event bus does (Hazelcast binds every interface by default).
+    hazelcast.setProperty("hazelcast.socket.bind.any", "false");
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(Arrays.stream(members.split(","))
+        .map(String::trim).filter(m -> !m.isEmpty()).toList());
+    return hazelcast;
+  }
+
+  /**
+   * A member whose process died is removed as soon as its connections are refused; one that went silent
+   * (host down, network cut) after {@code seconds} without heartbeats. Its event bus consumers go with it,
+   * so requests stop being routed there. Split clusters merge back within seconds, not minutes.
+   */
+  private static void failureDetection(Config hazelcast, int seconds) {
+    hazelcast.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hazelcast.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(seconds));
+    hazelcast.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    hazelcast.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
   }
 }
