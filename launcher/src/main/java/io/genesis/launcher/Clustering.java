@@ -15,7 +15,6 @@ import io.vertx.core.spi.cluster.NodeListener;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +76,8 @@ final class Clustering {
     NetworkConfig network = hazelcast.getNetworkConfig();
     network.setPort(cluster.port() == null ? ClusterSettings.DEFAULT_PORT : cluster.port())
         .setPortAutoIncrement(cluster.port() == null).setPortCount(PORT_COUNT);
-    network.getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
-    // Bind only the chosen address, as the event bus does (Hazelcast binds every interface by default).
+    // Bind and announce only the chosen address, as the event bus does (Hazelcast binds every interface by default).
+    hazelcast.setProperty("hazelcast.local.localAddress", cluster.host());
     hazelcast.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
