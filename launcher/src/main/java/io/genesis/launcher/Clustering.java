@@ -1,7 +1,10 @@
 package io.genesis.launcher;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.config.ClusterSettings;
@@ -11,10 +14,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.spi.cluster.NodeListener;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,35 +32,42 @@ final class Clustering {
   private static final int PORT_COUNT = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(Clustering.class);
+  /** The services a member runs, as {@code serve} names them: {@code agent-service,session-service}. */
+  private static final String SERVICES_ATTRIBUTE = "genesis.services";
 
   private Clustering() {}
 
-  static Future<Vertx> vertx(VertxBuilder builder, GenesisConfig config, boolean clustered) {
+  static Future<Vertx> vertx(VertxBuilder builder, GenesisConfig config, boolean clustered, Set<Service> services) {
     if (!clustered) {
       return Future.succeededFuture(builder.build());
     }
     // Before any Hazelcast class logs: its lines then go through SLF4J as JSON like every other.
     System.setProperty("hazelcast.logging.type", "slf4j");
     Config hazelcast = hazelcast(config.clusterMembers(), config.cluster());
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     AtomicReference<Vertx> built = new AtomicReference<>();
-    manager.nodeListener(new NodeListener() {
-      @Override
-      public void nodeAdded(String nodeId) {
-        LOG.info("cluster member {} joined", nodeId);
-      }
+    hazelcast.getMemberAttributeConfig().setAttribute(SERVICES_ATTRIBUTE,
+        services.stream().map(Service::cliName).sorted().collect(Collectors.joining(",")));
+    hazelcast.addListenerConfig(new ListenerConfig(new Membership(built)));
+    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered().onSuccess(built::set);
+  }
 
-      @Override
-      public void nodeLeft(String nodeId) {
-        LOG.info("cluster member {} left", nodeId);
-        Vertx vertx = built.get();
-        if (vertx != null) {
-          // Unanswered requests fail fast (MemberLoss) rather than waiting for their whole timeout.
-          vertx.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, nodeId, new DeliveryOptions().setLocalOnly(true));
-        }
+  /** Logs who joins and leaves; tells this process's services which services a departed member ran. */
+  private record Membership(AtomicReference<Vertx> vertx) implements MembershipListener {
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      LOG.info("cluster member {} joined ({})", event.getMember().getAddress(), event.getMember().getAttribute(SERVICES_ATTRIBUTE));
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      String services = event.getMember().getAttribute(SERVICES_ATTRIBUTE);
+      LOG.info("cluster member {} left ({})", event.getMember().getAddress(), services);
+      Vertx running = vertx.get();
+      if (running != null && services != null) {
+        // Its unanswered requests fail fast (MemberLoss) rather than waiting for their whole timeout.
+        running.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, services, new DeliveryOptions().setLocalOnly(true));
       }
-    });
-    return builder.withClusterManager(manager).buildClustered().onSuccess(built::set);
+    }
   }
 
   /** The event bus listens on GENESIS_CLUSTER_HOST too, and gives up on a silent member as Hazelcast does. */

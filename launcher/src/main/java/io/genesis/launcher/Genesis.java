@@ -83,7 +83,7 @@ public final class Genesis implements AutoCloseable {
     Vertx vertx = null;
     try {
       String registryName = "genesis-" + UUID.randomUUID();
-      vertx = Await.result(Clustering.vertx(builder(config, registryName, clustered), config, clustered), START_TIMEOUT);
+      vertx = Await.result(Clustering.vertx(builder(config, registryName, clustered), config, clustered, services), START_TIMEOUT);
       if (config.observability().metricsEnabled()) {
         Meters.register(vertx, registryName);
         Meters.bindProcessMetrics(vertx);

@@ -59,8 +59,9 @@ public final class Addresses {
   public static final String GATEWAY_STREAM_INBOX_PREFIX = "genesis.gateway.stream.inbox.";
   public static final String AGENT_HEALTH = "genesis.agent.health";
   /**
-   * Local (per Vert.x instance) notification that another member of the cluster left or died: its
-   * cluster-wide node id (a string). Published by the launcher from the cluster manager's membership.
+   * Local (per Vert.x instance) notification that another member of the cluster left or died: the
+   * services it ran, comma-separated ({@code session-service,agent-service}). Published by the launcher
+   * from the cluster's membership.
    */
   public static final String CLUSTER_MEMBER_LEFT = "genesis.cluster.member-left";
 }
