@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.genesis.common.config.ClusterSettings;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
@@ -204,6 +205,30 @@ class ConfigLoaderTest {
     assertMessage("GENESIS_HTTP_IDLE_TIMEOUT_MS: must be a whole number, got '1m'", Map.of("GENESIS_HTTP_IDLE_TIMEOUT_MS", "1m"));
     GenesisConfig config = ConfigLoader.load(Map.of("GENESIS_HTTP_IDLE_TIMEOUT_MS", "1234"));
     assertEquals(1234, GenesisConfig.fromJson(config.toJson()).http().idleTimeoutMillis(), "travels in the deployment config");
+  }
+
+  @Test
+  @DisplayName("cluster: loopback, port 5701 and up, any bus port, 5 s to give up on a silent member; members and host checked")
+  void clusterSettings() {
+    GenesisConfig defaults = ConfigLoader.load(Map.of());
+    assertEquals(new ClusterSettings("127.0.0.1", null, 0, 5), defaults.cluster());
+    assertNull(defaults.clusterMembers());
+    GenesisConfig set = ConfigLoader.load(Map.of("GENESIS_CLUSTER_MEMBERS", "10.0.0.5:5701, 10.0.0.6,[fd00::7]:5701,fd00::8",
+        "GENESIS_CLUSTER_HOST", "10.0.0.5", "GENESIS_CLUSTER_PORT", "6000", "GENESIS_CLUSTER_BUS_PORT", "6001",
+        "GENESIS_CLUSTER_FAILURE_SECONDS", "10"));
+    assertEquals(new ClusterSettings("10.0.0.5", 6000, 6001, 10), set.cluster());
+    assertEquals(set.cluster(), GenesisConfig.fromJson(set.toJson()).cluster(), "travels in the deployment config");
+    assertMessage("GENESIS_CLUSTER_MEMBERS: entry 'node 1' must be host or host:port, e.g. 10.0.0.5:5701",
+        Map.of("GENESIS_CLUSTER_MEMBERS", "127.0.0.1:5701,node 1"));
+    assertMessage("GENESIS_CLUSTER_MEMBERS: entry '127.0.0.1:70000' has a port outside 1–65535",
+        Map.of("GENESIS_CLUSTER_MEMBERS", "127.0.0.1:70000"));
+    assertTrue(message(Map.of("GENESIS_CLUSTER_MEMBERS", "127.0.0.1:5701,,127.0.0.1:5702")).startsWith("GENESIS_CLUSTER_MEMBERS: has an empty entry"));
+    assertMessage("GENESIS_CLUSTER_HOST: must be the IP address the other members reach this one at, got '0.0.0.0'",
+        Map.of("GENESIS_CLUSTER_HOST", "0.0.0.0"));
+    assertMessage("GENESIS_CLUSTER_HOST: must be the IP address the other members reach this one at, got 'node1.internal'",
+        Map.of("GENESIS_CLUSTER_HOST", "node1.internal"));
+    assertMessage("GENESIS_CLUSTER_PORT: must be between 1 and 65535, got 0", Map.of("GENESIS_CLUSTER_PORT", "0"));
+    assertMessage("GENESIS_CLUSTER_FAILURE_SECONDS: must be between 2 and 600, got 1", Map.of("GENESIS_CLUSTER_FAILURE_SECONDS", "1"));
   }
 
   private static void assertMessage(String expected, Map<String, String> env) {

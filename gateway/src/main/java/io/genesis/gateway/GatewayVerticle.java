@@ -108,7 +108,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<HttpServer> listen(GenesisConfig config, TokenVerifier verifier, OpenApi api,
                                     List<CompressionOptions> compressors) {
-    ServiceClient services = new ServiceClient(vertx.eventBus(), BUS_TIMEOUT_MILLIS);
+    ServiceClient services = new ServiceClient(vertx, BUS_TIMEOUT_MILLIS);
     Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health)
         .withCheck("shutdown", () -> Future.succeededFuture(draining ? "DOWN: shutting down" : Readiness.UP));
     ConnectionTimeouts timeouts = new ConnectionTimeouts(vertx, config.http());

@@ -38,8 +38,9 @@ sealed interface Cli {
       Usage: java -jar genesis.jar serve SERVICE [--cluster]
 
         SERVICE                                  gateway | agent-service | session-service | all
-        --cluster                                join a Hazelcast-clustered event bus (members from
-                                                 GENESIS_CLUSTER_MEMBERS, else multicast)
+        --cluster                                join a Hazelcast-clustered event bus over TCP
+                                                 (members from GENESIS_CLUSTER_MEMBERS, required;
+                                                 this member on GENESIS_CLUSTER_HOST)
         --help, -h                               this help
 
       Settings come from GENESIS_* environment variables or the file named by GENESIS_CONFIG

@@ -59,6 +59,11 @@ public final class Genesis implements AutoCloseable {
    * database would split users' data between them.
    */
   public static void check(GenesisConfig config, Set<Service> services, boolean clustered) {
+    if (clustered && config.clusterMembers() == null) {
+      // Never multicast: a member that found no one would serve alone without a word.
+      throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "is required with --cluster: host:port of the members to join "
+          + "(this one may be among them), e.g. 127.0.0.1:5701,127.0.0.1:5702 on one machine");
+    }
     if (clustered && services.contains(Service.SESSION)) {
       if (config.pgUrl() == null) {
         throw new ConfigException("GENESIS_PG_URL", "is required with --cluster (every session service must share one database)");
@@ -78,7 +83,7 @@ public final class Genesis implements AutoCloseable {
     Vertx vertx = null;
     try {
       String registryName = "genesis-" + UUID.randomUUID();
-      vertx = Await.result(Clustering.vertx(builder(config, registryName), config, clustered), START_TIMEOUT);
+      vertx = Await.result(Clustering.vertx(builder(config, registryName, clustered), config, clustered, services), START_TIMEOUT);
       if (config.observability().metricsEnabled()) {
         Meters.register(vertx, registryName);
         Meters.bindProcessMetrics(vertx);
@@ -97,9 +102,10 @@ public final class Genesis implements AutoCloseable {
   }
 
   /** Vert.x with Micrometer metrics (Prometheus), unless GENESIS_METRICS=false. */
-  private static VertxBuilder builder(GenesisConfig config, String registryName) {
+  private static VertxBuilder builder(GenesisConfig config, String registryName, boolean clustered) {
     boolean metrics = config.observability().metricsEnabled();
-    VertxBuilder builder = Vertx.builder().with(new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName)));
+    VertxOptions options = new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName));
+    VertxBuilder builder = Vertx.builder().with(clustered ? Clustering.eventBus(options, config.cluster()) : options);
     return metrics ? builder.withMetrics(new MicrometerMetricsFactory(Meters.newRegistry())) : builder;
   }
 

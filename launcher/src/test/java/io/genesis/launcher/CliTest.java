@@ -35,11 +35,24 @@ class CliTest {
   @Test
   @DisplayName("a clustered session service needs shared PostgreSQL and Redis URLs")
   void clusteredSessionNeedsSharedStores() {
-    io.genesis.common.config.GenesisConfig embedded = io.genesis.common.config.ConfigLoader.load(java.util.Map.of());
+    io.genesis.common.config.GenesisConfig embedded = io.genesis.common.config.ConfigLoader.load(
+        java.util.Map.of("GENESIS_CLUSTER_MEMBERS", "127.0.0.1:5701"));
     assertTrue(assertThrows(io.genesis.common.config.ConfigException.class,
         () -> Genesis.check(embedded, Set.of(Service.SESSION), true)).getMessage().startsWith("GENESIS_PG_URL:"));
     Genesis.check(embedded, Set.of(Service.SESSION), false);
     Genesis.check(embedded, Set.of(Service.GATEWAY, Service.AGENT), true);
+  }
+
+  @Test
+  @DisplayName("--cluster without GENESIS_CLUSTER_MEMBERS is refused naming the setting (never multicast), for every service")
+  void clusterNeedsMembers() {
+    io.genesis.common.config.GenesisConfig none = io.genesis.common.config.ConfigLoader.load(java.util.Map.of());
+    for (Service service : Service.values()) {
+      String refused = assertThrows(io.genesis.common.config.ConfigException.class,
+          () -> Genesis.check(none, Set.of(service), true)).getMessage();
+      assertTrue(refused.startsWith("GENESIS_CLUSTER_MEMBERS: is required with --cluster"), refused);
+    }
+    Genesis.check(none, Set.of(Service.GATEWAY), false);
   }
 
   @Test

@@ -58,4 +58,10 @@ public final class Addresses {
   /** Prefix of the per-instance inboxes of the gateway ({@link Messages.ReplyEvent}). */
   public static final String GATEWAY_STREAM_INBOX_PREFIX = "genesis.gateway.stream.inbox.";
   public static final String AGENT_HEALTH = "genesis.agent.health";
+  /**
+   * Local (per Vert.x instance) notification that another member of the cluster left or died: the
+   * services it ran, comma-separated ({@code session-service,agent-service}). Published by the launcher
+   * from the cluster's membership.
+   */
+  public static final String CLUSTER_MEMBER_LEFT = "genesis.cluster.member-left";
 }

@@ -89,7 +89,8 @@ public final class ConfigLoader {
         observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)),
         privacy(s),
         s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000),
-        http(s));
+        http(s),
+        cluster(s));
   }
 
   /**
@@ -105,7 +106,44 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http());
+        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.cluster());
+  }
+
+  private static ClusterSettings cluster(Settings s) {
+    ClusterSettings d = ClusterSettings.defaults();
+    String members = s.string("GENESIS_CLUSTER_MEMBERS", null);
+    if (members != null) {
+      for (String member : members.split(",", -1)) {
+        checkMember(member.trim(), members);
+      }
+    }
+    String host = s.string("GENESIS_CLUSTER_HOST", d.host());
+    if (!host.matches("[0-9.]+|[0-9A-Fa-f:]+") || host.equals("0.0.0.0") || host.equals("::")) {
+      throw new ConfigException("GENESIS_CLUSTER_HOST", "must be the IP address the other members reach this one at, got '" + host + "'");
+    }
+    return new ClusterSettings(
+        host,
+        s.string("GENESIS_CLUSTER_PORT", null) == null ? null : s.integer("GENESIS_CLUSTER_PORT", 0, 1, 65535),
+        s.integer("GENESIS_CLUSTER_BUS_PORT", d.busPort(), 0, 65535),
+        s.integer("GENESIS_CLUSTER_FAILURE_SECONDS", d.failureSeconds(), 2, 600));
+  }
+
+  /** {@code host} or {@code host:port}; an IPv6 address in brackets when it has a port. */
+  private static void checkMember(String member, String all) {
+    if (member.isEmpty()) {
+      throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "has an empty entry in '" + all + "' (host:port, separated by commas)");
+    }
+    if (!member.matches("\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+      throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "entry '" + member + "' must be host or host:port, e.g. 10.0.0.5:5701");
+    }
+    int colon = member.lastIndexOf(':');
+    boolean hasPort = colon > 0 && (member.startsWith("[") ? member.charAt(colon - 1) == ']' : member.indexOf(':') == colon);
+    if (hasPort) {
+      int port = Integer.parseInt(member.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "entry '" + member + "' has a port outside 1–65535");
+      }
+    }
   }
 
   private static HttpSettings http(Settings s) {

@@ -1,8 +1,10 @@
 package io.genesis.gateway.bus;
 
+import io.genesis.common.bus.MemberLoss;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.metrics.RequestTimings;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -16,27 +18,31 @@ public final class ServiceClient {
   private final EventBus bus;
   private final DeliveryOptions options;
   private final RequestTimings timings;
+  private final MemberLoss memberLoss;
 
-  public ServiceClient(EventBus bus, long timeoutMillis) {
-    this(bus, new DeliveryOptions().setSendTimeout(timeoutMillis), null);
+  /** Create on the verticle's context: see {@link MemberLoss}. */
+  public ServiceClient(Vertx vertx, long timeoutMillis) {
+    this(vertx.eventBus(), new DeliveryOptions().setSendTimeout(timeoutMillis), null, new MemberLoss(vertx));
   }
 
-  private ServiceClient(EventBus bus, DeliveryOptions options, RequestTimings timings) {
+  private ServiceClient(EventBus bus, DeliveryOptions options, RequestTimings timings, MemberLoss memberLoss) {
     this.bus = bus;
     this.options = options;
     this.timings = timings;
+    this.memberLoss = memberLoss;
   }
 
   /** The same client, adding each round trip to the request's stage timings (this client when there are none). */
   public ServiceClient timed(RequestTimings timings) {
-    return timings == null ? this : new ServiceClient(bus, options, timings);
+    return timings == null ? this : new ServiceClient(bus, options, timings, memberLoss);
   }
 
+  /** A request of the usual kind: when a cluster member leaves while it is unanswered, a 503 within a second. */
   public <T> Future<T> request(String address, Object body) {
-    return send(address, body, options);
+    return memberLoss.guard(send(address, body, options), serviceOf(address));
   }
 
-  /** For the rare request that may take long (an agent's reply from a model). */
+  /** For the rare request that may take long (erasing a user): it waits for its own timeout. */
   public <T> Future<T> request(String address, Object body, long timeoutMillis) {
     return send(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis));
   }
