@@ -90,7 +90,8 @@ public final class ConfigLoader {
         observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)),
         privacy(s),
         s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000),
-        http(s));
+        http(s),
+        new StartupSettings(s.millis("GENESIS_START_TIMEOUT", StartupSettings.DEFAULT_START_TIMEOUT_MILLIS, 1_000, 3_600_000)));
   }
 
   /**
@@ -143,7 +144,7 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http());
+        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.startup());
   }
 
   private static HttpSettings http(Settings s) {
