@@ -61,9 +61,11 @@ public final class PgPools {
    * A pool of its own for one caller that takes connections ({@code withTransaction},
    * {@code getConnection}) one at a time, such as {@code rotate-keys}: no lease timeout, because
    * vertx-sql-client (5.0.8, and every release since up to 5.0.12 and 5.1.5) loses such a request when
-   * its lease timeout fires while its connection is still being opened: the request never completes (a
-   * NullPointerException in {@code SqlConnectionPool$1PoolRequest.complete} when the connect then fails
-   * or the pool closes). Its waits stay bounded by the connect timeout and the statement cap. The
+   * its lease timeout fires after the pool settled the request but before the outcome reached it (a
+   * window that opens wide when event loops are slow, as at a loaded start-up): the request never
+   * completes, and when the outcome was a failed connect or the pool closing, a NullPointerException
+   * in {@code SqlConnectionPool$1PoolRequest.complete} is logged. Its waits stay bounded by the connect
+   * timeout and the statement cap. The
    * service's own pool ({@link #create}) is used only through {@code query}/{@code preparedQuery}, whose
    * bounded wait takes another, unaffected path.
    */
