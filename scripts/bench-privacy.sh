@@ -35,8 +35,9 @@ psql -q "$PG" -c "INSERT INTO messages (id, session_id, user_id, role, agent_id,
 echo "insert of $MESSAGES plaintext rows: $(echo "$(date +%s.%N) - $start" | bc) s"
 
 start=$(date +%s.%N)
-GENESIS_PG_URL="$PG" GENESIS_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" GENESIS_DATA_DIR="$OUT/data" GENESIS_LOG_FORMAT=text \
-  java -jar "$GENESIS_JAR" rotate-keys --batch 500 2>&1 | grep -E '^(messages|sessions|every)' | tee "$OUT/rotate.txt"
+# The server's key (generated in its data directory): rotate-keys on a database named by URL is given it.
+GENESIS_PG_URL="$PG" GENESIS_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" GENESIS_ENCRYPTION_KEY="$(cat "$OUT/data/encryption-key")" \
+  GENESIS_DATA_DIR="$OUT/data" GENESIS_LOG_FORMAT=text java -jar "$GENESIS_JAR" rotate-keys --batch 500 2>&1 | grep -E '^(messages|sessions|every)' | tee "$OUT/rotate.txt"
 echo "rotate-keys (server running): $(echo "$(date +%s.%N) - $start" | bc) s"
 psql -qtA "$PG" -c "SELECT count(*) FROM messages WHERE content NOT LIKE 'gcm1:%'" | sed 's/^/rows still in plaintext: /'
 

@@ -15,6 +15,11 @@ public final class Await {
   private Await() {}
 
   public static <T> T result(Future<T> future, Duration timeout) {
+    return result(future, timeout, null);
+  }
+
+  /** As {@link #result(Future, Duration)}; a time-out names {@code what} was waited for. */
+  public static <T> T result(Future<T> future, Duration timeout, String what) {
     if (Context.isOnVertxThread()) {
       throw new IllegalStateException("Await.result must not run on a Vert.x thread");
     }
@@ -26,7 +31,7 @@ public final class Await {
     });
     try {
       if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s");
+        throw new IllegalStateException((what == null ? "" : what + ": ") + "timed out after " + timeout.toSeconds() + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

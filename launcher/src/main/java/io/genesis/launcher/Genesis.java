@@ -37,6 +37,8 @@ public final class Genesis implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Genesis.class);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  /** Past GENESIS_START_TIMEOUT, how long a deployment may take before the start is given up anyway. */
+  private static final Duration DEPLOY_MARGIN = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final EmbeddedServices embedded;
@@ -83,12 +85,17 @@ public final class Genesis implements AutoCloseable {
     Vertx vertx = null;
     try {
       String registryName = "genesis-" + UUID.randomUUID();
-      vertx = Await.result(Clustering.vertx(builder(config, registryName, clustered), config, clustered, services), START_TIMEOUT);
+      vertx = Await.result(Clustering.vertx(builder(config, registryName, clustered), config, clustered, services), START_TIMEOUT,
+          clustered ? "joining the cluster" : "starting Vert.x");
       if (config.observability().metricsEnabled()) {
         Meters.register(vertx, registryName);
         Meters.bindProcessMetrics(vertx);
       }
-      Deployments deployments = Await.result(deploy(vertx, config, services), START_TIMEOUT);
+      // The services bound and retry their own start-up steps within GENESIS_START_TIMEOUT and fail naming
+      // the step; this wait is only the last resort, a little longer.
+      Duration deployTimeout = Duration.ofMillis(config.startup().startTimeoutMillis()).plus(DEPLOY_MARGIN);
+      Deployments deployments = Await.result(deploy(vertx, config, services), deployTimeout,
+          "starting " + services.stream().map(Service::cliName).toList());
       return new Genesis(vertx, embedded, config, deployments);
     } catch (RuntimeException e) {
       if (vertx != null) {

@@ -3,10 +3,13 @@ package io.genesis.launcher;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
+import io.genesis.common.config.SharedSecret;
 import io.genesis.embedded.EmbeddedServices;
 import io.genesis.gateway.auth.Tokens;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -29,12 +32,14 @@ public final class Main {
         System.out.print(help.usage());
         return;
       }
-      config = ConfigLoader.withGeneratedSecrets(ConfigLoader.fromEnvironment());
+      GenesisConfig settings = ConfigLoader.fromEnvironment();
+      if (command instanceof Cli.Serve serve) {
+        Genesis.check(settings, serve.services(), serve.clustered());
+      }
+      config = ConfigLoader.withSecrets(settings, secretsNeeded(command, settings),
+          command instanceof Cli.Serve serve && serve.clustered());
       // Read by logback.xml; set before the first logger exists (Genesis has one) so a config file's choice counts too.
       System.setProperty("GENESIS_LOG_FORMAT", config.logFormat());
-      if (command instanceof Cli.Serve serve) {
-        Genesis.check(config, serve.services(), serve.clustered());
-      }
     } catch (Cli.UsageException | ConfigException e) {
       System.err.println("genesis: " + e.getMessage() + (e instanceof Cli.UsageException ? " (see --help)" : ""));
       System.exit(2);
@@ -69,6 +74,28 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * What the command needs to share with other processes: the encryption key (session service,
+   * gateway, rotate-keys) and the JWT secret (gateway and token, unless keys come from a JWKS).
+   */
+  static Set<SharedSecret> secretsNeeded(Cli command, GenesisConfig settings) {
+    Set<SharedSecret> needed = EnumSet.noneOf(SharedSecret.class);
+    boolean hs256 = settings.jwksUrl() == null;
+    if (command instanceof Cli.Serve serve) {
+      if (serve.services().contains(Service.SESSION) || serve.services().contains(Service.GATEWAY)) {
+        needed.add(SharedSecret.ENCRYPTION_KEY);
+      }
+      if (serve.services().contains(Service.GATEWAY) && hs256) {
+        needed.add(SharedSecret.JWT_SECRET);
+      }
+    } else if (command instanceof Cli.Token && hs256) {
+      needed.add(SharedSecret.JWT_SECRET);
+    } else if (command instanceof Cli.RotateKeys) {
+      needed.add(SharedSecret.ENCRYPTION_KEY);
+    }
+    return needed;
   }
 
   private static void printToken(GenesisConfig config, Cli.Token token) {

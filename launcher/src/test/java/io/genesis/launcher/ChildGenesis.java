@@ -27,6 +27,8 @@ final class ChildGenesis implements AutoCloseable {
   private final Process process;
   private final List<String> output = new ArrayList<>();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  /** The output has ended (guarded by this). */
+  private boolean ended;
 
   private ChildGenesis(Process process) {
     this.process = process;
@@ -50,18 +52,27 @@ final class ChildGenesis implements AutoCloseable {
     }
   }
 
-  private static ChildGenesis startOnce(Path workDir, Map<String, String> env, Duration within) {
+  /**
+   * Starts {@code Main} with {@code args} (e.g. {@code serve session-service}) and {@code env} on top of
+   * this JVM's environment, and answers at once, without waiting for anything and without a second try:
+   * see {@link #awaitLine} for readiness.
+   */
+  static ChildGenesis launch(Path workDir, Map<String, String> env, String... args) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName())
-        .directory(workDir.toFile()).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
-    ChildGenesis child;
     try {
-      child = new ChildGenesis(builder.start());
+      return new ChildGenesis(builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static ChildGenesis startOnce(Path workDir, Map<String, String> env, Duration within) {
+    ChildGenesis child = launch(workDir, env);
     try {
       child.port.get(within.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -98,11 +109,39 @@ final class ChildGenesis implements AutoCloseable {
     return String.join("\n", output);
   }
 
+  /**
+   * The first line of output that {@code pattern} finds something in, waiting for it at most
+   * {@code within}; fails with the output so far when none came (or the process ended first).
+   */
+  synchronized Matcher awaitLine(Pattern pattern, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    for (int seen = 0; ; ) {
+      for (; seen < output.size(); seen++) {
+        Matcher matcher = pattern.matcher(output.get(seen));
+        if (matcher.find()) {
+          return matcher;
+        }
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0 || (ended && seen == output.size())) {
+        throw new AssertionError("no line matching /" + pattern + "/ within " + within + (ended ? " (the process ended)" : "")
+            + ":\n" + output());
+      }
+      try {
+        wait(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
   private void read() {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         synchronized (this) {
           output.add(line);
+          notifyAll();
         }
         Matcher ready = READY.matcher(line);
         if (ready.find()) {
@@ -111,6 +150,10 @@ final class ChildGenesis implements AutoCloseable {
       }
     } catch (IOException e) {
       // the process is gone
+    }
+    synchronized (this) {
+      ended = true;
+      notifyAll();
     }
     port.completeExceptionally(new IllegalStateException("the child GENESIS ended its output before it was ready"));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.embedded.TestServices;
 import io.genesis.common.config.ConfigLoader;
+import io.genesis.common.config.SharedSecret;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,9 @@ class EdgeTest {
         "GENESIS_DEV_TOKENS", "true", "GENESIS_PG_URL", urls.pgUrl(), "GENESIS_REDIS_URL", urls.redisUrl(),
         "GENESIS_CORS_ORIGINS", ALLOWED_ORIGIN + ", https://other.genesis.test"));
     env.put("GENESIS_RATE_LIMIT_PER_MINUTE", "1000000");
-    genesis = Genesis.start(ConfigLoader.withGeneratedSecrets(ConfigLoader.load(env)), Set.of(Service.values()), false);
+    env.put("GENESIS_ENCRYPTION_KEY", TestApp.ENCRYPTION_KEY);
+    genesis = Genesis.start(ConfigLoader.withSecrets(ConfigLoader.load(env), EnumSet.allOf(SharedSecret.class), false),
+        Set.of(Service.values()), false);
     clientVertx = Vertx.vertx();
     http = new Http(clientVertx, genesis.httpPort());
     token = http.token("edge-user");

@@ -168,6 +168,7 @@ class ShutdownDrainTest {
     env.put("GENESIS_HTTP_PORT", "0");
     env.put("GENESIS_DATA_DIR", dataDir.toString());
     env.put("GENESIS_JWT_SECRET", TestApp.SECRET);
+    env.put("GENESIS_ENCRYPTION_KEY", TestApp.ENCRYPTION_KEY);
     env.put("GENESIS_DEV_TOKENS", "true");
     env.put("GENESIS_RATE_LIMIT_PER_MINUTE", "1000000");
     env.put("GENESIS_PG_URL", urls.pgUrl());

@@ -3,7 +3,9 @@ package io.genesis.launcher;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.embedded.TestServices;
+import io.genesis.common.config.SharedSecret;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +13,11 @@ import java.util.Set;
 /** Starts GENESIS for a test: free port, dev tokens on, the suite's PostgreSQL and Redis. */
 final class TestApp {
   static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+  /**
+   * The suites' encryption key: with the suite's own PostgreSQL and Redis named by URL, a process
+   * would refuse to generate one (other processes share them), as an operator's would.
+   */
+  static final String ENCRYPTION_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMDEyMzQ=";
 
   private TestApp() {}
 
@@ -40,6 +47,7 @@ final class TestApp {
     env.put("GENESIS_HTTP_PORT", "0");
     env.put("GENESIS_DATA_DIR", dataDir.toString());
     env.put("GENESIS_JWT_SECRET", SECRET);
+    env.put("GENESIS_ENCRYPTION_KEY", ENCRYPTION_KEY);
     env.put("GENESIS_DEV_TOKENS", "true");
     env.put("GENESIS_RATE_LIMIT_PER_MINUTE", "1000000");
     if (pgUrl != null) {
@@ -49,6 +57,6 @@ final class TestApp {
       env.put("GENESIS_REDIS_URL", redisUrl);
     }
     env.putAll(extra);
-    return ConfigLoader.withGeneratedSecrets(ConfigLoader.load(env));
+    return ConfigLoader.withSecrets(ConfigLoader.load(env), EnumSet.allOf(SharedSecret.class), false);
   }
 }

@@ -32,6 +32,7 @@ import io.genesis.session.db.Migrations;
 import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;
 import io.genesis.common.config.ShutdownDeadline;
+import io.genesis.common.process.StartupSteps;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@link GenesisConfig} as JSON, of which it reads {@code pgUrl}, {@code redisUrl},
  * {@code encryptionKey} and {@code privacy.encryptionOldKeys} (see {@link FieldCipher}).
  *
- * <p>Start fails when the schema cannot be migrated (no database, no service); Redis down at start
- * is tolerated (caches miss, the subscriber retries). Failed requests carry the HTTP status the
+ * <p>Start fails when the schema cannot be migrated or the database queried within GENESIS_START_TIMEOUT
+ * (each step retried with backoff until then); Redis down at start is tolerated (caches miss, the subscriber retries). Failed requests carry the HTTP status the
  * gateway should answer: 400 bad input, 404 no such session of this user, 409 append to a closed
  * session (or an idempotency key that changed hands twice during its claim: retry), 503 database unavailable, 500 a bug. Health never fails: it names the failing check.
  *
@@ -64,6 +65,8 @@ public final class SessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
   /** Past the shutdown deadline, how long gateways elsewhere may take to store the replies they cut. */
   private static final long REMOTE_SETTLE_MILLIS = 3_000;
+  /** How long one attempt of a quick start-up step (key, first query, Redis) may take. */
+  private static final long STEP_ATTEMPT_MILLIS = 5_000;
 
   private final boolean servesOtherProcesses;
   private long shutdownGraceMillis;
@@ -95,32 +98,66 @@ public final class SessionVerticle extends VerticleBase {
     require("GENESIS_ENCRYPTION_KEY", config.encryptionKey());
     SessionProcess.Joined joined = SessionProcess.join(vertx, context);
     process = joined.process();
+    // This instance's lease of the process's one pool: it opens no connection until the first query,
+    // after the migration, and nothing is served before every step below is done.
+    pool = PgPools.create(vertx, config.pgUrl());
     if (joined.builds()) {
-      buildShared(config).onComplete(process.ready);
+      buildShared(config, pool).onComplete(process.ready);
     }
     return process.shared(context)
-        .compose(shared -> {
-          pool = PgPools.create(vertx, config.pgUrl()); // this instance's lease of the process's one pool
-          return startWith(shared, config, joined.builds());
-        })
+        .compose(shared -> startWith(shared, config, joined.builds()))
         .recover(e -> closeAll().transform(closed -> Future.failedFuture(e)));
   }
 
-  /** Once per process: the schema, the cipher, the Redis clients, the caches and their subscriber. */
-  private Future<SessionProcess.Shared> buildShared(GenesisConfig config) {
-    // The schema is migrated before the reactive pool exists, so nothing is served on an old schema.
-    return Migrations.run(vertx, config.pgUrl())
-        .recover(e -> Future.failedFuture(new IllegalStateException("session-service: cannot migrate the database schema"
-            + " (GENESIS_PG_URL " + PgPools.describe(config.pgUrl()) + "): " + e.getMessage(), e)))
-        .compose(applied -> FieldCipher.create(vertx, config))
-        .compose(cipher -> RedisClients.create(vertx, config.redisUrl()).compose(clients -> {
-          process.redis = clients;
-          String instanceId = Ids.newId().toString();
-          SessionCaches caches = new SessionCaches(vertx, RedisAPI.api(clients.pooled()), clients.subscriber(), instanceId, cipher);
-          process.caches = caches;
-          caches.bindMetrics(Meters.registry(vertx));
-          return caches.start().map(v -> new SessionProcess.Shared(cipher, clients, caches, instanceId));
-        }));
+  /**
+   * Once per process: the schema, the cipher, a first query, the Redis clients, the caches and their
+   * subscriber. Each step is bounded and retried with backoff under GENESIS_START_TIMEOUT, so that
+   * replicas started at once (taking turns on the migration) or before their database is up come up,
+   * and a start that cannot succeed fails naming its step instead of waiting.
+   */
+  private Future<SessionProcess.Shared> buildShared(GenesisConfig config, Pool firstLease) {
+    StartupSteps steps = new StartupSteps(vertx, "session-service", config.startup().startTimeoutMillis());
+    String database = "GENESIS_PG_URL " + PgPools.describe(config.pgUrl());
+    // One migration attempt may take what is left of the budget: it is blocking JDBC, which a second
+    // attempt beside it would only slow down (Flyway bounds its own wait for another replica's lock).
+    return steps.run("migrate the database schema (" + database + ")", Long.MAX_VALUE, Migrations::retryable,
+            () -> Migrations.run(vertx, config.pgUrl()))
+        .compose(applied -> steps.run("load GENESIS_ENCRYPTION_KEY", STEP_ATTEMPT_MILLIS, e -> !(e instanceof ConfigException),
+            () -> FieldCipher.create(vertx, config)))
+        .compose(cipher -> steps.run("query the database (" + database + ")", STEP_ATTEMPT_MILLIS, e -> true,
+            () -> newestKeyId(firstLease)).map(newest -> {
+              warnIfUnknown(newest, cipher);
+              return cipher;
+            }))
+        .compose(cipher -> steps.run("connect to Redis", STEP_ATTEMPT_MILLIS, e -> false,
+            () -> RedisClients.create(vertx, config.redisUrl())).compose(clients -> {
+              process.redis = clients;
+              String instanceId = Ids.newId().toString();
+              SessionCaches caches = new SessionCaches(vertx, RedisAPI.api(clients.pooled()), clients.subscriber(), instanceId, cipher);
+              process.caches = caches;
+              caches.bindMetrics(Meters.registry(vertx));
+              return steps.run("subscribe to cache invalidations", STEP_ATTEMPT_MILLIS, e -> false, caches::start)
+                  .map(v -> new SessionProcess.Shared(cipher, clients, caches, instanceId));
+            }));
+  }
+
+  /**
+   * The key id of the newest stored message (null: none, or plaintext): the first query, which also
+   * opens the pool's first connection. Through the pool's own query path, whose wait for a connection
+   * is bounded and cancellable (see {@link PgPools}).
+   */
+  private static Future<String> newestKeyId(Pool pool) {
+    return pool.query("SELECT key_id FROM messages ORDER BY id DESC LIMIT 1").execute()
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /** A replica started with another key than the one its peers write with would fail to read their data. */
+  private static void warnIfUnknown(String newestKeyId, FieldCipher cipher) {
+    if (newestKeyId != null && !cipher.knows(newestKeyId)) {
+      LOG.warn("GENESIS_ENCRYPTION_KEY: the newest stored message is encrypted under key id {}, which is neither this "
+          + "process's key (id {}) nor in GENESIS_ENCRYPTION_OLD_KEYS: messages under it cannot be read here; give every "
+          + "session service and gateway of a deployment the same key", newestKeyId, cipher.keyId());
+    }
   }
 
   private Future<?> startWith(SessionProcess.Shared shared, GenesisConfig config, boolean builds) {

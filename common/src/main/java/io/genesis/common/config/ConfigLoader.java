@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,23 +91,61 @@ public final class ConfigLoader {
         privacy(s),
         s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000),
         http(s),
-        cluster(s));
+        cluster(s),
+        new StartupSettings(s.millis("GENESIS_START_TIMEOUT", StartupSettings.DEFAULT_START_TIMEOUT_MILLIS, 1_000, 3_600_000)));
+  }
+
+  /**
+   * The secrets of a process that needs {@code needed}. In the embedded default (no
+   * {@code GENESIS_PG_URL}, no {@code GENESIS_REDIS_URL}, not {@code --cluster}) the process is the
+   * whole deployment: secrets left unset are generated once into the data directory, as
+   * {@link #withGeneratedSecrets} does. Otherwise other processes share the database, Redis or the
+   * event bus, and a secret generated here would differ from theirs: a needed secret left unset
+   * stops the start, naming its setting; the others stay unset.
+   *
+   * @throws ConfigException naming the first needed secret left unset in a shared deployment
+   */
+  public static GenesisConfig withSecrets(GenesisConfig config, Set<SharedSecret> needed, boolean clustered) {
+    String sharedBy = sharedBy(config, clustered);
+    if (sharedBy == null) {
+      return withGeneratedSecrets(config);
+    }
+    for (SharedSecret secret : SharedSecret.values()) {
+      if (needed.contains(secret) && secret.valueIn(config) == null) {
+        throw new ConfigException(secret.setting(), "must be set when " + sharedBy + ": " + secret.why()
+            + " (base64 of 32 random bytes: openssl rand -base64 32); only the embedded default generates it");
+      }
+    }
+    return config;
+  }
+
+  /** What makes this process share its secrets with others, or null in the embedded default. */
+  static String sharedBy(GenesisConfig config, boolean clustered) {
+    if (config.pgUrl() != null) {
+      return "GENESIS_PG_URL is set";
+    }
+    if (config.redisUrl() != null) {
+      return "GENESIS_REDIS_URL is set";
+    }
+    return clustered ? "--cluster is given" : null;
   }
 
   /**
    * Fills in the secrets left unset with ones generated once and kept in the data directory
-   * ({@code jwt-secret}, {@code encryption-key}, readable by the owner only).
+   * ({@code jwt-secret}, {@code encryption-key}, readable by the owner only): the embedded default's
+   * way ({@link #withSecrets} decides when it applies).
    */
   public static GenesisConfig withGeneratedSecrets(GenesisConfig config) {
     Path dir = Path.of(config.dataDir());
-    String jwt = config.jwtSecret() != null ? config.jwtSecret() : SecretFiles.readOrCreate(dir.resolve("jwt-secret"));
+    String jwt = config.jwtSecret() != null ? config.jwtSecret()
+        : SecretFiles.readOrCreate(dir.resolve(SharedSecret.JWT_SECRET.fileName()));
     String key = config.encryptionKey() != null ? config.encryptionKey()
-        : SecretFiles.readOrCreate(dir.resolve("encryption-key"));
+        : SecretFiles.readOrCreate(dir.resolve(SharedSecret.ENCRYPTION_KEY.fileName()));
     return new GenesisConfig(config.httpHost(), config.httpPort(), config.dataDir(), config.pgUrl(),
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.cluster());
+        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.cluster(), config.startup());
   }
 
   private static ClusterSettings cluster(Settings s) {

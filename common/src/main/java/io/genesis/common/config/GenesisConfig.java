@@ -36,7 +36,8 @@ public record GenesisConfig(
     PrivacySettings privacy,
     long shutdownGraceMillis,
     HttpSettings http,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    StartupSettings startup) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
@@ -44,6 +45,7 @@ public record GenesisConfig(
     privacy = privacy == null ? PrivacySettings.defaults() : privacy;
     http = http == null ? HttpSettings.defaults() : http;
     cluster = cluster == null ? ClusterSettings.defaults() : cluster;
+    startup = startup == null ? StartupSettings.defaults() : startup;
   }
 
   public JsonObject toJson() {
@@ -60,7 +62,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -71,13 +73,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup);
   }
 
   /** Never prints secrets: configuration is logged at start. */

@@ -83,6 +83,11 @@ public final class FieldCipher {
     return currentId;
   }
 
+  /** Whether values written under {@code keyId} can be read: the current key's id, or an old key's. */
+  public boolean knows(String keyId) {
+    return keys.containsKey(keyId);
+  }
+
   /** The first 8 hex digits of the SHA-256 of the key bytes. */
   public static String keyIdOf(byte[] key) {
     try {

@@ -50,7 +50,7 @@ public final class KeyRotation {
   /** Migrates the schema if needed (the key_id columns), then rotates every table. */
   public static Future<Result> run(Vertx vertx, GenesisConfig config, int batch) {
     return Migrations.run(vertx, config.pgUrl())
-        .compose(applied -> rotate(vertx, config, batch, PgPools.create(vertx, config.pgUrl())));
+        .compose(applied -> rotate(vertx, config, batch, PgPools.createForTransactions(vertx, config.pgUrl())));
   }
 
   private static Future<Result> rotate(Vertx vertx, GenesisConfig config, int batch, Pool pool) {

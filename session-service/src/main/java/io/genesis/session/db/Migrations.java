@@ -12,6 +12,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * applied in version order by Flyway at start, before the reactive pool serves. Flyway records each
  * file's checksum in {@code flyway_schema_history}: a file added later is applied, an applied file
  * that was edited fails the start (validation). Instances starting at once take turns on Flyway's
- * PostgreSQL advisory lock.
+ * PostgreSQL advisory lock; one that gives up waiting for it, or loses a race with another, is tried
+ * again by the start-up ({@link #retryable}).
  *
  * <p>Flyway is blocking JDBC (pgjdbc, used for nothing else): it runs once on a worker thread.
  *
@@ -36,6 +38,8 @@ public final class Migrations {
   static final String LOCATION = "classpath:db/migration";
   /** The bookkeeping table of the hand-kept migrator of earlier releases. */
   static final String LEGACY_TABLE = "schema_migrations";
+  /** pgjdbc's connect and login timeouts of one attempt. */
+  static final int CONNECT_TIMEOUT_SECONDS = 5;
 
   private Migrations() {}
 
@@ -65,14 +69,17 @@ public final class Migrations {
   static FluentConfiguration configure(String pgUrl, String location) {
     PgConnectOptions pg = PgConnectOptions.fromUri(pgUrl);
     String jdbcUrl = "jdbc:postgresql://" + hostForUrl(pg.getHost()) + ":" + pg.getPort() + "/" + pg.getDatabase()
-        + "?sslmode=" + pg.getSslMode().value + "&ApplicationName=genesis-session-migrations";
+        + "?sslmode=" + pg.getSslMode().value + "&ApplicationName=genesis-session-migrations"
+        // Bounded connects: a database that does not answer fails this attempt, and the start-up retries it.
+        + "&connectTimeout=" + CONNECT_TIMEOUT_SECONDS + "&loginTimeout=" + CONNECT_TIMEOUT_SECONDS;
     return Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(jdbcUrl, pg.getUser(), pg.getPassword())
         .locations(location)
         .failOnMissingLocations(true)
         .validateMigrationNaming(true)
         .cleanDisabled(true)
-        .connectRetries(2);
+        // The start-up retries the whole migration with backoff under GENESIS_START_TIMEOUT (see SessionVerticle).
+        .connectRetries(0);
   }
 
   /**
@@ -96,13 +103,34 @@ public final class Migrations {
           return null;
         }
         if (count != max) {
-          throw new IllegalStateException(LEGACY_TABLE + " holds " + count + " versions up to " + max
+          throw new NotAdoptable(LEGACY_TABLE + " holds " + count + " versions up to " + max
               + ": a gap the earlier releases never left; repair the schema by hand before upgrading");
         }
         return max;
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the schema version: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether trying the migration again may help: not when a file was edited after it was applied
+   * (validation) or the database is not one this release can adopt. Anything else (no connection yet,
+   * a replica holding the migration lock past Flyway's wait, a DDL race with a replica) may pass.
+   */
+  public static boolean retryable(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause()) {
+      if (e instanceof FlywayValidateException || e instanceof NotAdoptable) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A database this release cannot adopt as it is. */
+  static final class NotAdoptable extends IllegalStateException {
+    NotAdoptable(String message) {
+      super(message);
     }
   }
 

@@ -49,17 +49,36 @@ public final class PgPools {
    * connections in all; each query's result comes back on the caller's context.
    */
   public static Pool create(Vertx vertx, String pgUrl) {
+    return build(vertx, pgUrl, new PoolOptions()
+        .setShared(true)
+        .setName("genesis-session-pg")
+        .setMaxWaitQueueSize(MAX_WAIT_QUEUE)
+        .setConnectionTimeout(LEASE_TIMEOUT_MS)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * A pool of its own for one caller that takes connections ({@code withTransaction},
+   * {@code getConnection}) one at a time, such as {@code rotate-keys}: no lease timeout, because
+   * vertx-sql-client (5.0.8, and every release since up to 5.0.12 and 5.1.5) loses such a request when
+   * its lease timeout fires after the pool settled the request but before the outcome reached it (a
+   * window that opens wide when event loops are slow, as at a loaded start-up): the request never
+   * completes, and when the outcome was a failed connect or the pool closing, a NullPointerException
+   * in {@code SqlConnectionPool$1PoolRequest.complete} is logged. Its waits stay bounded by the connect
+   * timeout and the statement cap. The
+   * service's own pool ({@link #create}) is used only through {@code query}/{@code preparedQuery}, whose
+   * bounded wait takes another, unaffected path.
+   */
+  public static Pool createForTransactions(Vertx vertx, String pgUrl) {
+    return build(vertx, pgUrl, new PoolOptions().setConnectionTimeout(0));
+  }
+
+  private static Pool build(Vertx vertx, String pgUrl, PoolOptions pool) {
     PgConnectOptions connect = PgConnectOptions.fromUri(pgUrl)
         .addProperty("application_name", "genesis-session")
         .addProperty("statement_timeout", STATEMENT_TIMEOUT_MS)
         .setCachePreparedStatements(true); // every statement is one of a fixed set: parse each once a connection
-    PoolOptions pool = new PoolOptions()
-        .setShared(true)
-        .setName("genesis-session-pg")
-        .setMaxSize(MAX_SIZE)
-        .setMaxWaitQueueSize(MAX_WAIT_QUEUE)
-        .setConnectionTimeout(LEASE_TIMEOUT_MS)
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+    pool.setMaxSize(MAX_SIZE)
         .setIdleTimeout(5)
         .setIdleTimeoutUnit(TimeUnit.MINUTES)
         .setMaxLifetime(30)
