@@ -89,7 +89,8 @@ public final class ConfigLoader {
         observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)),
         privacy(s),
         s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000),
-        http(s));
+        http(s),
+        tls(s));
   }
 
   /**
@@ -105,7 +106,65 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http());
+        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(),
+        config.tls());
+  }
+
+  private static TlsSettings tls(Settings s) {
+    String cert = s.string("GENESIS_TLS_CERT_FILE", null);
+    String key = s.string("GENESIS_TLS_KEY_FILE", null);
+    requireTogether(s, "GENESIS_TLS_CERT_FILE", "GENESIS_TLS_KEY_FILE");
+    requireTogether(s, "GENESIS_CLUSTER_TLS_CERT_FILE", "GENESIS_CLUSTER_TLS_KEY_FILE", "GENESIS_CLUSTER_TLS_CA_FILE");
+    if (cert != null) {
+      checkPemPair("GENESIS_TLS_CERT_FILE", cert, "GENESIS_TLS_KEY_FILE", key);
+    }
+    String clusterCert = s.string("GENESIS_CLUSTER_TLS_CERT_FILE", null);
+    String clusterKey = s.string("GENESIS_CLUSTER_TLS_KEY_FILE", null);
+    String clusterCa = s.string("GENESIS_CLUSTER_TLS_CA_FILE", null);
+    if (clusterCert != null) {
+      checkPemPair("GENESIS_CLUSTER_TLS_CERT_FILE", clusterCert, "GENESIS_CLUSTER_TLS_KEY_FILE", clusterKey);
+      try {
+        PemFiles.certificates(readPem("GENESIS_CLUSTER_TLS_CA_FILE", clusterCa));
+      } catch (PemFiles.InvalidPem e) {
+        throw new ConfigException("GENESIS_CLUSTER_TLS_CA_FILE", e.getMessage());
+      }
+    }
+    return new TlsSettings(cert, key, clusterCert, clusterKey, clusterCa);
+  }
+
+  /** Settings that only mean something together: one set without another fails naming the missing one. */
+  private static void requireTogether(Settings s, String... names) {
+    String given = null;
+    for (String name : names) {
+      if (s.string(name, null) != null) {
+        given = name;
+      }
+    }
+    if (given != null) {
+      for (String name : names) {
+        if (s.string(name, null) == null) {
+          throw new ConfigException(name, "must be set with " + given);
+        }
+      }
+    }
+  }
+
+  private static void checkPemPair(String certSetting, String certFile, String keySetting, String keyFile) {
+    byte[] cert = readPem(certSetting, certFile);
+    byte[] key = readPem(keySetting, keyFile);
+    try {
+      PemFiles.checkPair(cert, key);
+    } catch (PemFiles.InvalidPem e) {
+      throw new ConfigException(e.certificate() ? certSetting : keySetting, e.getMessage());
+    }
+  }
+
+  private static byte[] readPem(String setting, String file) {
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(setting, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   private static HttpSettings http(Settings s) {

@@ -35,13 +35,15 @@ public record GenesisConfig(
     ObservabilitySettings observability,
     PrivacySettings privacy,
     long shutdownGraceMillis,
-    HttpSettings http) {
+    HttpSettings http,
+    TlsSettings tls) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
     observability = observability == null ? ObservabilitySettings.defaults() : observability;
     privacy = privacy == null ? PrivacySettings.defaults() : privacy;
     http = http == null ? HttpSettings.defaults() : http;
+    tls = tls == null ? TlsSettings.defaults() : tls;
   }
 
   public JsonObject toJson() {
@@ -58,7 +60,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, tls);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -69,13 +71,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, tls);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, tls);
   }
 
   /** Never prints secrets: configuration is logged at start. */
@@ -85,7 +87,8 @@ public record GenesisConfig(
         + ", pg=" + embeddedOr(pgUrl) + ", redis=" + embeddedOr(redisUrl) + ", jwks=" + Redaction.url(jwksUrl)
         + ", devTokens=" + devTokens + ", rateLimitPerMinute=" + rateLimitPerMinute
         + ", maxBodyBytes=" + maxBodyBytes + ", model=" + (modelBaseUrl == null ? "offline coach" : Redaction.url(modelBaseUrl))
-        + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + ", corsOrigins=" + corsOrigins + "]";
+        + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + ", corsOrigins=" + corsOrigins
+        + ", https=" + tls.httpsEnabled() + ", clusterTls=" + tls.clusterTlsEnabled() + "]";
   }
 
   private static String embeddedOr(String url) {
