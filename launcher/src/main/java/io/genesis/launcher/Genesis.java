@@ -99,7 +99,8 @@ public final class Genesis implements AutoCloseable {
   /** Vert.x with Micrometer metrics (Prometheus), unless GENESIS_METRICS=false. */
   private static VertxBuilder builder(GenesisConfig config, String registryName) {
     boolean metrics = config.observability().metricsEnabled();
-    VertxBuilder builder = Vertx.builder().with(new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName)));
+    VertxBuilder builder = Vertx.builder().with(new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName))
+        .setEventBusOptions(ClusterTls.eventBusOptions(config.tls())));
     return metrics ? builder.withMetrics(new MicrometerMetricsFactory(Meters.newRegistry())) : builder;
   }
 
