@@ -13,6 +13,10 @@ import ch.qos.logback.core.AppenderBase;
 import io.genesis.common.config.ConfigException;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.gateway.http.Https;
+import io.genesis.perf.cli.Args;
+import io.genesis.perf.scenario.BaselineScenario;
+import io.genesis.perf.scenario.Scenario;
+import io.genesis.perf.scenario.StreamingScenario;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -33,8 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -84,9 +90,9 @@ class HttpsTest {
 
   @AfterAll
   void stop() {
-    Await.result(vertx.close(), Duration.ofSeconds(10));
     https.close();
     plain.close();
+    Await.result(vertx.close(), Duration.ofSeconds(30));
   }
 
   private Http client(HttpVersion version) {
@@ -157,7 +163,8 @@ class HttpsTest {
     WebSocketClient sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustOptions(trust)
         .setVerifyHost(true));
     Future<List<JsonObject>> reply = ChatClient.connect(sockets, https.httpPort(), "/api/v1/ws", token)
-        .compose(chat -> chat.send(ChatClient.message("r-1", session, "hello")).compose(sent -> chat.reply("r-1")));
+        .compose(chat -> chat.send(ChatClient.message("r-1", session, "hello")).compose(sent -> chat.reply("r-1"))
+            .compose(frames -> chat.close().map(frames)));
     List<JsonObject> frames = Await.result(reply, Duration.ofSeconds(30));
     assertEquals("done", frames.get(frames.size() - 1).getString("type"), frames::toString);
     assertTrue(frames.stream().anyMatch(f -> "delta".equals(f.getString("type"))), frames::toString);
@@ -219,6 +226,41 @@ class HttpsTest {
           }
         })))
         .eventually(fresh::close);
+  }
+
+  /** Runs a perf scenario briefly against the HTTPS gateway (prepared on the test thread, as perf's main does). */
+  private JsonObject perf(Scenario scenario, String... options) {
+    List<String> all = new ArrayList<>(List.of("--target", "https://127.0.0.1:" + https.httpPort(), "--warmup", "0"));
+    all.addAll(List.of(options));
+    Args args = Args.parse(all, Set.of("--quiet", "--insecure"));
+    Vertx perf = Vertx.vertx();
+    try {
+      Scenario.Prepared prepared = scenario.prepare(perf, args);
+      args.rejectUnused();
+      return Await.result(prepared.run(point -> {}), Duration.ofSeconds(60));
+    } finally {
+      Await.result(perf.close(), Duration.ofSeconds(30));
+    }
+  }
+
+  private static void noErrors(JsonObject summary, String name, long count) {
+    JsonObject latency = summary.getJsonObject("latency");
+    assertEquals(0, latency.getJsonObject("all").getLong("errors"), latency::encodePrettily);
+    assertEquals(count, latency.getJsonObject(name).getLong("count"), latency::encodePrettily);
+  }
+
+  @Test
+  @DisplayName("perf drives an https:// target: requests and SSE streams checked against a --ca-file, WebSockets with --insecure")
+  void perfOverHttps() throws Exception {
+    // Either certificate: the reload test may have swapped them already.
+    Path bundle = certs.resolve("bundle.pem");
+    Files.writeString(bundle, Files.readString(first.cert()) + Files.readString(second.cert()));
+    noErrors(perf(new BaselineScenario(), "--ca-file", bundle.toString(), "--rate", "20", "--duration", "1s", "--users", "2"),
+        "all", 20);
+    noErrors(perf(new StreamingScenario(), "--ca-file", bundle.toString(), "--vus", "2", "--iterations", "6", "--users", "2"),
+        "stream", 6);
+    noErrors(perf(new StreamingScenario(), "--insecure", "--transport", "ws", "--rate", "10", "--duration", "1s",
+        "--users", "2"), "stream", 10);
   }
 
   @Test
