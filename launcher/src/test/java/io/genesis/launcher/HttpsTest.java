@@ -126,16 +126,21 @@ class HttpsTest {
     assertEquals(200, ready.statusCode(), ready::bodyAsString);
     assertEquals(HttpVersion.HTTP_2, ready.version());
     assertEquals("max-age=31536000", ready.getHeader(HSTS));
-    // A HEAD gets its status and headers, and no body (a body would make the client reset the stream).
-    HttpResponse<Buffer> head = http.send(HttpMethod.HEAD, "/health/ready", null, null, Map.of());
-    assertEquals(405, head.statusCode());
-    assertEquals(HttpVersion.HTTP_2, head.version());
-    assertEquals("max-age=31536000", head.getHeader(HSTS));
     String token = http.token("h2-" + UUID.randomUUID());
     String session = http.newSession(token, "volt");
 
     HttpClientAgent h2 = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustOptions(trust)
         .setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2));
+    // A HEAD gets its status and headers and no DATA (curl resets a HEAD stream that carries a body).
+    Buffer headBody = Await.result(h2.request(new RequestOptions().setMethod(HttpMethod.HEAD).setHost("127.0.0.1")
+            .setPort(https.httpPort()).setURI("/health/ready"))
+        .compose(request -> request.send().compose(response -> {
+          assertEquals(405, response.statusCode());
+          assertEquals(HttpVersion.HTTP_2, response.version());
+          assertEquals("max-age=31536000", response.getHeader(HSTS));
+          return response.body();
+        })), Duration.ofSeconds(10));
+    assertEquals(0, headBody.length(), headBody::toString);
     List<String> chunks = new CopyOnWriteArrayList<>();
     Promise<HttpVersion> ended = Promise.promise();
     h2.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(https.httpPort())
