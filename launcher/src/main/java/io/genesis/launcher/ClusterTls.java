@@ -15,9 +15,8 @@ import io.vertx.core.net.PemTrustOptions;
 final class ClusterTls {
   private ClusterTls() {}
 
-  /** Event bus options: TLS both ways when the settings ask for it, Vert.x's defaults otherwise. */
-  static EventBusOptions eventBusOptions(TlsSettings tls) {
-    EventBusOptions options = new EventBusOptions();
+  /** Turns TLS on both ways in {@code options} when the settings ask for it; leaves them as they are otherwise. */
+  static EventBusOptions configure(EventBusOptions options, TlsSettings tls) {
     if (!tls.clusterTlsEnabled()) {
       return options;
     }

@@ -99,8 +99,9 @@ public final class Genesis implements AutoCloseable {
   /** Vert.x with Micrometer metrics (Prometheus), unless GENESIS_METRICS=false. */
   private static VertxBuilder builder(GenesisConfig config, String registryName) {
     boolean metrics = config.observability().metricsEnabled();
-    VertxBuilder builder = Vertx.builder().with(new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName))
-        .setEventBusOptions(ClusterTls.eventBusOptions(config.tls())));
+    VertxOptions options = new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName));
+    ClusterTls.configure(options.getEventBusOptions(), config.tls());
+    VertxBuilder builder = Vertx.builder().with(options);
     return metrics ? builder.withMetrics(new MicrometerMetricsFactory(Meters.newRegistry())) : builder;
   }
 

@@ -101,7 +101,8 @@ class ClusterTlsTest {
     join.getMulticastConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true);
     ports.forEach(port -> join.getTcpIpConfig().addMember("127.0.0.1:" + port));
-    VertxOptions options = new VertxOptions().setEventBusOptions(ClusterTls.eventBusOptions(tls).setHost("127.0.0.1"));
+    VertxOptions options = new VertxOptions();
+    ClusterTls.configure(options.getEventBusOptions().setHost("127.0.0.1"), tls);
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 
