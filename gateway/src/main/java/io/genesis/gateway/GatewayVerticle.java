@@ -153,7 +153,10 @@ public final class GatewayVerticle extends VerticleBase {
                         OpenApi api, ConnectionTimeouts timeouts) {
     Router router = Router.router(vertx);
     RouteTemplates templates = new RouteTemplates(router);
-    router.route().handler(Https.headers(config.tls())).handler(timeouts).handler(new RequestIds()).handler(new RequestObserver(observatory, templates))
+    if (config.tls().httpsEnabled()) {
+      router.route().handler(Https::strictTransportSecurity);
+    }
+    router.route().handler(timeouts).handler(new RequestIds()).handler(new RequestObserver(observatory, templates))
         .handler(Problems::requestLineLimit);
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
     // While draining, only health, the document and the metrics answer; the rest gets a 503.

@@ -3,7 +3,6 @@ package io.genesis.gateway.http;
 import io.genesis.common.config.PemFiles;
 import io.genesis.common.config.TlsSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileProps;
@@ -54,7 +53,8 @@ public final class Https {
         .setKeyCertOptions(pem));
   }
 
-  private static void strictTransportSecurity(RoutingContext ctx) {
+  /** Adds {@code Strict-Transport-Security} to every answer: mount first, and only on an HTTPS server. */
+  public static void strictTransportSecurity(RoutingContext ctx) {
     ctx.response().headers().set(STRICT_TRANSPORT_SECURITY, ONE_YEAR);
     ctx.next();
   }
@@ -123,10 +123,5 @@ public final class Https {
   /** For the ready line and the logs. */
   public static String scheme(TlsSettings settings) {
     return settings.httpsEnabled() ? "https" : "http";
-  }
-
-  /** Adds {@code Strict-Transport-Security} to every answer on HTTPS (mount first); nothing on plain HTTP. */
-  public static Handler<RoutingContext> headers(TlsSettings settings) {
-    return settings.httpsEnabled() ? Https::strictTransportSecurity : RoutingContext::next;
   }
 }
