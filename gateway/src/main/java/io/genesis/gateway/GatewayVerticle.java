@@ -27,6 +27,7 @@ import io.genesis.gateway.journal.Journals;
 import io.genesis.gateway.http.Compression;
 import io.genesis.gateway.http.ConnectionTimeouts;
 import io.genesis.gateway.http.Cors;
+import io.genesis.gateway.http.Https;
 import io.genesis.gateway.http.JsonBodies;
 import io.genesis.gateway.http.Problems;
 import io.genesis.gateway.http.RequestIds;
@@ -60,6 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String SHARED_MAP = "genesis.gateway";
   public static final String PORT_KEY = "port";
   private static final String ANNOUNCED_KEY = "announced";
+  private static final String TLS_WATCHER_KEY = "tlsWatcher";
   private static final long BUS_TIMEOUT_MILLIS = 5_000;
   /** After the drain, how long answers still being written (and WebSocket closes) may take. */
   private static final long SHUTDOWN_FLUSH_SECONDS = 3;
@@ -84,6 +86,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** This process's request figures; null when metrics are off. */
   private Observatory observatory;
   private long readinessTimer = -1;
+  private long tlsWatcher = -1;
   private WebSocketRoute sockets;
   private long shutdownGraceMillis;
   /** Set when stopping: readiness is 503 and every new request gets a 503, while live streams run on. */
@@ -129,19 +132,30 @@ public final class GatewayVerticle extends VerticleBase {
         // Cleartext HTTP/2 detection holds a new connection back until its first bytes say which protocol it
         // speaks: one that sends nothing would never reach ConnectionTimeouts. Plain HTTP is HTTP/1.1 here.
         .setHttp2ClearTextEnabled(false);
-    server = vertx.createHttpServer(WebSocketRoute.configure(options, config.maxBodyBytes()));
-    return server.requestHandler(router).connectionHandler(timeouts.connectionHandler())
-        .invalidRequestHandler(Problems::invalidRequest).listen().onSuccess(listening -> {
-      String url = "http://" + config.httpHost() + ":" + listening.actualPort();
-      vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, listening.actualPort());
-      announceWhenReady(readiness, url);
-    });
+    return Https.configure(vertx, config.tls(), WebSocketRoute.configure(options, config.maxBodyBytes()))
+        .compose(configured -> {
+          server = vertx.createHttpServer(configured);
+          return server.requestHandler(router).connectionHandler(timeouts.connectionHandler())
+              .invalidRequestHandler(Problems::invalidRequest).listen();
+        }).onSuccess(listening -> {
+          String url = Https.scheme(config.tls()) + "://" + config.httpHost() + ":" + listening.actualPort();
+          vertx.sharedData().getLocalMap(SHARED_MAP).put(PORT_KEY, listening.actualPort());
+          // The instances share one listening server: one of them watches the certificate files for all.
+          if (config.tls().httpsEnabled()
+              && vertx.sharedData().getLocalMap(SHARED_MAP).putIfAbsent(TLS_WATCHER_KEY, true) == null) {
+            tlsWatcher = Https.watch(vertx, config.tls(), listening);
+          }
+          announceWhenReady(readiness, url);
+        });
   }
 
   private Router router(GenesisConfig config, ServiceClient services, Readiness readiness, TokenVerifier verifier,
                         OpenApi api, ConnectionTimeouts timeouts) {
     Router router = Router.router(vertx);
     RouteTemplates templates = new RouteTemplates(router);
+    if (config.tls().httpsEnabled()) {
+      router.route().handler(Https::strictTransportSecurity);
+    }
     router.route().handler(timeouts).handler(new RequestIds()).handler(new RequestObserver(observatory, templates))
         .handler(Problems::requestLineLimit);
     Cors.forOrigins(config.corsOrigins()).ifPresent(cors -> router.route().handler(cors));
@@ -223,6 +237,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(readinessTimer);
+    if (tlsWatcher >= 0 && vertx.cancelTimer(tlsWatcher)) {
+      vertx.sharedData().getLocalMap(SHARED_MAP).remove(TLS_WATCHER_KEY);
+    }
     long graceMillis = ShutdownDeadline.start(vertx, shutdownGraceMillis);
     draining = true;
     Future<Void> drained = Future.succeededFuture();

@@ -112,6 +112,7 @@ public final class Genesis implements AutoCloseable {
   private static VertxBuilder builder(GenesisConfig config, String registryName, boolean clustered) {
     boolean metrics = config.observability().metricsEnabled();
     VertxOptions options = new VertxOptions().setMetricsOptions(Meters.options(metrics, registryName));
+    ClusterTls.configure(options.getEventBusOptions(), config.tls());
     VertxBuilder builder = Vertx.builder().with(clustered ? Clustering.eventBus(options, config.cluster()) : options);
     return metrics ? builder.withMetrics(new MicrometerMetricsFactory(Meters.newRegistry())) : builder;
   }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * separate process shows: signals, exit, what survives it. Its output is kept for failure messages.
  */
 final class ChildGenesis implements AutoCloseable {
-  private static final Pattern READY = Pattern.compile("GENESIS ready on http://[^:]+:(\\d+)");
+  private static final Pattern READY = Pattern.compile("GENESIS ready on https?://[^:]+:(\\d+)");
 
   private final Process process;
   private final List<String> output = new ArrayList<>();

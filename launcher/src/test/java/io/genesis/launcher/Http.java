@@ -18,7 +18,12 @@ final class Http {
   private final WebClient client;
 
   Http(Vertx vertx, int port) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  /** With options of the caller's, e.g. HTTPS. */
+  Http(Vertx vertx, WebClientOptions options) {
+    this.client = WebClient.create(vertx, options);
   }
 
   HttpResponse<Buffer> get(String path, String token) {

@@ -175,7 +175,7 @@ public final class PerfMain {
     Scenario.Prepared prepared;
     Report report;
     try {
-      Args args = Args.parse(options, Set.of("--quiet"));
+      Args args = Args.parse(options, Set.of("--quiet", "--insecure"));
       prepared = SCENARIOS.get(name).get().prepare(vertx, args);
       report = Report.read(args, err);
       args.rejectUnused();

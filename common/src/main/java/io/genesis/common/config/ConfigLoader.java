@@ -92,7 +92,8 @@ public final class ConfigLoader {
         s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000),
         http(s),
         cluster(s),
-        new StartupSettings(s.millis("GENESIS_START_TIMEOUT", StartupSettings.DEFAULT_START_TIMEOUT_MILLIS, 1_000, 3_600_000)));
+        new StartupSettings(s.millis("GENESIS_START_TIMEOUT", StartupSettings.DEFAULT_START_TIMEOUT_MILLIS, 1_000, 3_600_000)),
+        tls(s));
   }
 
   /**
@@ -145,7 +146,8 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.cluster(), config.startup());
+        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.cluster(), config.startup(),
+        config.tls());
   }
 
   private static ClusterSettings cluster(Settings s) {
@@ -182,6 +184,63 @@ public final class ConfigLoader {
       if (port < 1 || port > 65535) {
         throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "entry '" + member + "' has a port outside 1–65535");
       }
+    }
+  }
+
+  private static TlsSettings tls(Settings s) {
+    String cert = s.string("GENESIS_TLS_CERT_FILE", null);
+    String key = s.string("GENESIS_TLS_KEY_FILE", null);
+    requireTogether(s, "GENESIS_TLS_CERT_FILE", "GENESIS_TLS_KEY_FILE");
+    requireTogether(s, "GENESIS_CLUSTER_TLS_CERT_FILE", "GENESIS_CLUSTER_TLS_KEY_FILE", "GENESIS_CLUSTER_TLS_CA_FILE");
+    if (cert != null) {
+      checkPemPair("GENESIS_TLS_CERT_FILE", cert, "GENESIS_TLS_KEY_FILE", key);
+    }
+    String clusterCert = s.string("GENESIS_CLUSTER_TLS_CERT_FILE", null);
+    String clusterKey = s.string("GENESIS_CLUSTER_TLS_KEY_FILE", null);
+    String clusterCa = s.string("GENESIS_CLUSTER_TLS_CA_FILE", null);
+    if (clusterCert != null) {
+      checkPemPair("GENESIS_CLUSTER_TLS_CERT_FILE", clusterCert, "GENESIS_CLUSTER_TLS_KEY_FILE", clusterKey);
+      try {
+        PemFiles.certificates(readPem("GENESIS_CLUSTER_TLS_CA_FILE", clusterCa));
+      } catch (PemFiles.InvalidPem e) {
+        throw new ConfigException("GENESIS_CLUSTER_TLS_CA_FILE", e.getMessage());
+      }
+    }
+    return new TlsSettings(cert, key, clusterCert, clusterKey, clusterCa);
+  }
+
+  /** Settings that only mean something together: one set without another fails naming the missing one. */
+  private static void requireTogether(Settings s, String... names) {
+    String given = null;
+    for (String name : names) {
+      if (s.string(name, null) != null) {
+        given = name;
+      }
+    }
+    if (given != null) {
+      for (String name : names) {
+        if (s.string(name, null) == null) {
+          throw new ConfigException(name, "must be set with " + given);
+        }
+      }
+    }
+  }
+
+  private static void checkPemPair(String certSetting, String certFile, String keySetting, String keyFile) {
+    byte[] cert = readPem(certSetting, certFile);
+    byte[] key = readPem(keySetting, keyFile);
+    try {
+      PemFiles.checkPair(cert, key);
+    } catch (PemFiles.InvalidPem e) {
+      throw new ConfigException(e.certificate() ? certSetting : keySetting, e.getMessage());
+    }
+  }
+
+  private static byte[] readPem(String setting, String file) {
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(setting, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -37,7 +37,8 @@ public record GenesisConfig(
     long shutdownGraceMillis,
     HttpSettings http,
     ClusterSettings cluster,
-    StartupSettings startup) {
+    StartupSettings startup,
+    TlsSettings tls) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
@@ -46,6 +47,7 @@ public record GenesisConfig(
     http = http == null ? HttpSettings.defaults() : http;
     cluster = cluster == null ? ClusterSettings.defaults() : cluster;
     startup = startup == null ? StartupSettings.defaults() : startup;
+    tls = tls == null ? TlsSettings.defaults() : tls;
   }
 
   public JsonObject toJson() {
@@ -62,7 +64,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -73,13 +75,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls);
   }
 
   /** Never prints secrets: configuration is logged at start. */
@@ -89,7 +91,8 @@ public record GenesisConfig(
         + ", pg=" + embeddedOr(pgUrl) + ", redis=" + embeddedOr(redisUrl) + ", jwks=" + Redaction.url(jwksUrl)
         + ", devTokens=" + devTokens + ", rateLimitPerMinute=" + rateLimitPerMinute
         + ", maxBodyBytes=" + maxBodyBytes + ", model=" + (modelBaseUrl == null ? "offline coach" : Redaction.url(modelBaseUrl))
-        + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + ", corsOrigins=" + corsOrigins + "]";
+        + ", agentsDir=" + agentsDir + ", clusterMembers=" + clusterMembers + ", corsOrigins=" + corsOrigins
+        + ", https=" + tls.httpsEnabled() + ", clusterTls=" + tls.clusterTlsEnabled() + "]";
   }
 
   private static String embeddedOr(String url) {

@@ -24,6 +24,8 @@ public final class GenesisBlockHoundRules implements BlockHoundIntegration {
         .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute")
         // Jackson builds a type's deserializer once, under a lock (Contracts.register warms the bus types).
         .allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
+        // TLS contexts and handshakes draw random bytes from /dev/urandom, which never blocks (a file read to BlockHound).
+        .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
         // Test logs go straight to the console; production logs go through a never-blocking async appender.
         .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
         .allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");

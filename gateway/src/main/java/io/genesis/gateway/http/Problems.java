@@ -6,6 +6,7 @@ import io.genesis.common.json.Json;
 import io.genesis.gateway.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -61,6 +62,11 @@ public final class Problems {
       response.putHeader(RETRY_AFTER, "1");
     }
     HttpServerRequest request = ctx.request();
+    if (request.method() == HttpMethod.HEAD) {
+      // A HEAD answer has no body: HTTP/1.1 drops it, but on HTTP/2 it would go out and the client resets the stream.
+      response.end();
+      return;
+    }
     Buffer body = openAi ? Json.toBuffer(OpenAiError.of(problem, ctx.failure())) : Json.toBuffer(problem.withInstance(request.path()));
     if (request.isEnded() || request.version() == HttpVersion.HTTP_2) {
       response.end(body);

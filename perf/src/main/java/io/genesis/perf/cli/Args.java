@@ -15,7 +15,6 @@ import java.util.Set;
  * so a typo fails the run instead of silently running with a default.
  */
 public final class Args {
-  public static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
   private final Map<String, List<String>> values = new LinkedHashMap<>();
   private final Set<String> flags = new HashSet<>();
   private final Set<String> used = new HashSet<>();
@@ -118,11 +117,14 @@ public final class Args {
     return value;
   }
 
-  /** {@code --target}: required, and only loopback, so load never leaves this machine. */
-  public URI loopbackTarget() {
+  /**
+   * {@code --target}: required, an {@code http://} or {@code https://} URL of any host (load testers
+   * drive their staging; the project's own tests and scripts send only to loopback).
+   */
+  public URI target() {
     String text = string("--target", null);
     if (text == null) {
-      throw new IllegalArgumentException("--target http://127.0.0.1:PORT is required");
+      throw new IllegalArgumentException("--target URL is required, e.g. http://127.0.0.1:8080 or https://staging.example:443");
     }
     URI target;
     try {
@@ -130,12 +132,8 @@ public final class Args {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--target is not a URL: '" + text + "'");
     }
-    if (target.getHost() == null || !"http".equals(target.getScheme())) {
-      throw new IllegalArgumentException("--target must be an http:// URL, got '" + text + "'");
-    }
-    if (!LOOPBACK.contains(target.getHost())) {
-      throw new IllegalArgumentException(
-          "--target must be a loopback address (127.0.0.1, ::1, localhost): load stays on this machine");
+    if (target.getHost() == null || !("http".equals(target.getScheme()) || "https".equals(target.getScheme()))) {
+      throw new IllegalArgumentException("--target must be an http:// or https:// URL, got '" + text + "'");
     }
     return target;
   }

@@ -64,7 +64,7 @@ final class ChatSocketClient {
 
   /** The options every connection copies; built on the caller's thread, not on an event loop. */
   static WebSocketConnectOptions template(HttpTarget http, long timeoutMillis) {
-    return new WebSocketConnectOptions().setHost(http.host()).setPort(http.port()).setURI(PATH)
+    return new WebSocketConnectOptions().setHost(http.host()).setPort(http.port()).setSsl(http.ssl()).setURI(PATH)
         .setConnectTimeout(timeoutMillis).setTimeout(timeoutMillis);
   }
 

@@ -29,9 +29,9 @@ final class Connections {
   private final Set<HttpClientConnection> open = Collections.newSetFromMap(new IdentityHashMap<>());
   private int connecting;
 
-  Connections(HttpClientAgent client, String host, int port, int max) {
+  Connections(HttpClientAgent client, String host, int port, boolean ssl, int max) {
     this.client = client;
-    this.connect = new HttpConnectOptions().setHost(host).setPort(port);
+    this.connect = new HttpConnectOptions().setHost(host).setPort(port).setSsl(ssl);
     this.max = max;
   }
 

@@ -62,7 +62,7 @@ public final class ConnectionsScenario implements Scenario {
     LoadModel model = active > 0 ? LoadModel.closed(active, hold, Long.MAX_VALUE, warmup)
         : LoadModel.open(Schedule.constant(0, hold), warmup, 1);
     int pool = Math.max(options.connections(), transport == Transport.SSE ? held + active + 16 : 0);
-    HttpTarget http = new HttpTarget(vertx, options.target(), pool, options.timeout());
+    HttpTarget http = new HttpTarget(vertx, options.target(), pool, options.timeout(), options.tls());
     Holder holder = new Holder(vertx, http, options, transport, held, active, openRate, ping, agent, message);
     return progress -> {
       ProcessMemory memory = options.serverPid() == null ? null : new ProcessMemory(vertx, options.serverPid());
@@ -131,7 +131,7 @@ public final class ConnectionsScenario implements Scenario {
       this.agent = agent;
       this.message = message;
       boolean ws = transport == Transport.WS;
-      this.wsClient = ws ? vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
+      this.wsClient = ws ? vertx.createWebSocketClient(http.webSocketOptions(new WebSocketClientOptions()).setTcpNoDelay(true)
           .setMaxConnections(held + 16)) : null;
       this.wsTemplate = ws ? ChatSocketClient.template(http, options.timeout().toMillis()) : null;
     }

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
@@ -36,16 +37,35 @@ public final class HttpTarget {
   /** The connections of the requests built once ({@link #prepare}), kept by perf; the client's pool serves the rest. */
   private final Connections connections;
   private final String host;
+  private final boolean ssl;
+  private final ClientTls tls;
   private final int port;
   private final long timeoutMillis;
 
   public HttpTarget(Vertx vertx, URI target, int connections, Duration timeout) {
+    this(vertx, target, connections, timeout, ClientTls.DEFAULT);
+  }
+
+  /** {@code tls}: how an {@code https://} target's certificate is checked (HTTP/1.1 over TLS, as a load balancer would). */
+  public HttpTarget(Vertx vertx, URI target, int connections, Duration timeout, ClientTls tls) {
     this.host = target.getHost().replace("[", "").replace("]", "");
-    this.port = target.getPort() > 0 ? target.getPort() : 80;
+    this.ssl = "https".equals(target.getScheme());
+    this.tls = tls;
+    this.port = target.getPort() > 0 ? target.getPort() : ssl ? 443 : 80;
     this.timeoutMillis = timeout.toMillis();
-    this.client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(connections));
-    this.connections = new Connections(client, host, port, connections);
+    HttpClientOptions options = new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true);
+    this.client = vertx.createHttpClient(ssl ? tls.apply(options) : options, new PoolOptions().setHttp1MaxSize(connections));
+    this.connections = new Connections(client, host, port, ssl, connections);
+  }
+
+  /** Whether the target is {@code https://}. */
+  public boolean ssl() {
+    return ssl;
+  }
+
+  /** WebSocket client options for this target: TLS as for HTTP when it is {@code https://}. */
+  public WebSocketClientOptions webSocketOptions(WebSocketClientOptions options) {
+    return ssl ? tls.apply(options) : options;
   }
 
   public HttpClient client() {

@@ -53,7 +53,7 @@ public final class JourneyScenario implements Scenario {
       throw new IllegalArgumentException("--list-sessions must be true or false, got '" + list + "'");
     }
     LoadModel load = options.model(args, LoadModel.open(Schedule.constant(5, 60), 0, 0));
-    HttpTarget http = new HttpTarget(vertx, options.target(), options.connections(), options.timeout());
+    HttpTarget http = new HttpTarget(vertx, options.target(), options.connections(), options.timeout(), options.tls());
     Visits workload = new Visits(vertx, http, options, messages, think, Boolean.parseBoolean(list));
     return progress -> Runs.run("journey", options, Runs.runner(vertx, options, load, workload, progress))
         .map(summary -> summary.put("result", workload.result(messages)));

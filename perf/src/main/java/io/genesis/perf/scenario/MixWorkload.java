@@ -51,7 +51,7 @@ public final class MixWorkload implements Workload {
 
   /** The workload of the request-level scenarios: {@code --mix} over the target, with the run's options. */
   static MixWorkload from(Vertx vertx, RunOptions options, Args args) {
-    return new MixWorkload(new HttpTarget(vertx, options.target(), options.connections(), options.timeout()), options,
+    return new MixWorkload(new HttpTarget(vertx, options.target(), options.connections(), options.timeout(), options.tls()), options,
         args.string("--mix", DEFAULT_MIX));
   }
 

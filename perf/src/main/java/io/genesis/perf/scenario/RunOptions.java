@@ -13,10 +13,14 @@ import java.time.Duration;
  */
 public record RunOptions(URI target, Against against, Duration timeout, int connections, int maxInFlight,
                          Duration lateTolerance, Duration warmup, int users, long seed, String token, Long serverPid,
-                         boolean quiet) {
+                         boolean quiet, ClientTls tls) {
   public static final String USAGE = """
       Options of every load scenario:
-        --target URL           the server (loopback only), e.g. http://127.0.0.1:8080
+        --target URL           the server, http:// or https:// (any host: aim it only at servers you may load),
+                               e.g. http://127.0.0.1:8080 or https://staging.example.com
+        --ca-file FILE         https: trust only certificates signed by this PEM CA file (a staging CA,
+                               or a self-signed certificate itself) instead of the JVM's default CAs
+        --insecure             https: accept any certificate and host name (encrypted, not authenticated)
         --against genesis|ceiling
                                what the target is: GENESIS's API, or perf's ceiling server (same load shape,
                                nothing behind it: the ratio's denominator)
@@ -45,7 +49,7 @@ public record RunOptions(URI target, Against against, Duration timeout, int conn
   public enum Against { GENESIS, CEILING, UPSTREAM }
 
   public static RunOptions read(Args args) {
-    URI target = args.loopbackTarget();
+    URI target = args.target();
     String against = args.string("--against", "genesis");
     Against kind = switch (against) {
       case "genesis" -> Against.GENESIS;
@@ -67,7 +71,8 @@ public record RunOptions(URI target, Against against, Duration timeout, int conn
         args.integer("--seed", 1, 0),
         args.string("--token", null),
         pid == null ? null : Long.valueOf(args.integer("--server-pid", 0, 1)),
-        args.flag("--quiet"));
+        args.flag("--quiet"),
+        new ClientTls(args.string("--ca-file", null), args.flag("--insecure")));
   }
 
   /** The load model from the options, or {@code fallback} when none is given. */

@@ -57,7 +57,7 @@ public final class StreamingScenario implements Scenario {
     }
     int conversations = Seeds.streaming().getInteger("concurrentConversations");
     LoadModel load = options.model(args, LoadModel.closed(conversations, 30, Long.MAX_VALUE, 0));
-    HttpTarget http = new HttpTarget(vertx, options.target(), options.connections(), options.timeout());
+    HttpTarget http = new HttpTarget(vertx, options.target(), options.connections(), options.timeout(), options.tls());
     Streams workload = new Streams(vertx, http, options, transport, agent, message, model, reconnectRate);
     return progress -> Runs.run("streaming", options, Runs.runner(vertx, options, load, workload, progress))
         .map(summary -> summary.put("result", result(summary, transport)));
@@ -121,7 +121,7 @@ public final class StreamingScenario implements Scenario {
       this.model = model;
       this.messageBody = message == null ? null : Prompts.body(message);
       boolean ws = transport == Transport.WS;
-      this.wsClient = ws ? vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
+      this.wsClient = ws ? vertx.createWebSocketClient(http.webSocketOptions(new WebSocketClientOptions()).setTcpNoDelay(true)
           .setMaxConnections(options.users() + (reconnectRate > 0 ? 4096 : 64))) : null;
       this.wsTemplate = ws ? ChatSocketClient.template(http, options.timeout().toMillis()) : null;
     }
