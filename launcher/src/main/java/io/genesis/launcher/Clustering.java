@@ -7,6 +7,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.ClusterMember;
 import io.genesis.common.config.ClusterSettings;
 import io.genesis.common.config.GenesisConfig;
 import io.vertx.core.Future;
@@ -48,7 +49,12 @@ final class Clustering {
     hazelcast.getMemberAttributeConfig().setAttribute(SERVICES_ATTRIBUTE,
         services.stream().map(Service::cliName).sorted().collect(Collectors.joining(",")));
     hazelcast.addListenerConfig(new ListenerConfig(new Membership(built)));
-    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered().onSuccess(built::set);
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
+    return builder.withClusterManager(manager).buildClustered().onSuccess(vertx -> {
+      // Hazelcast's member UUID: the identity memberRemoved reports for this process when it leaves.
+      ClusterMember.identify(vertx, manager.getNodeId());
+      built.set(vertx);
+    });
   }
 
   /** Logs who joins and leaves; tells this process's services which services a departed member ran. */
@@ -61,11 +67,13 @@ final class Clustering {
     @Override
     public void memberRemoved(MembershipEvent event) {
       String services = event.getMember().getAttribute(SERVICES_ATTRIBUTE);
+      String member = event.getMember().getUuid().toString();
       LOG.info("cluster member {} left ({})", event.getMember().getAddress(), services);
       Vertx running = vertx.get();
       if (running != null && services != null) {
-        // Its unanswered requests fail fast (MemberLoss) rather than waiting for their whole timeout.
-        running.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, services, new DeliveryOptions().setLocalOnly(true));
+        // Its unanswered requests fail fast (MemberLoss) and the replies it was generating end (ReplyStreams).
+        running.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, services,
+            new DeliveryOptions().setLocalOnly(true).addHeader(ClusterMember.LEFT_HEADER, member));
       }
     }
   }

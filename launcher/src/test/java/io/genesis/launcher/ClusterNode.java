@@ -97,6 +97,10 @@ final class ClusterNode implements AutoCloseable {
     return process.pid();
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** {@code kill -9}: no shutdown hook, no goodbye to the cluster. */
   void kill() {
     process.destroyForcibly();
