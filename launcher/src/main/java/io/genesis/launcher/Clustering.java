@@ -19,6 +19,7 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -35,6 +36,8 @@ final class Clustering {
   private static final Logger LOG = LoggerFactory.getLogger(Clustering.class);
   /** The services a member runs, as {@code serve} names them: {@code agent-service,session-service}. */
   private static final String SERVICES_ATTRIBUTE = "genesis.services";
+  /** This process's {@link ClusterMember} identity. */
+  private static final String MEMBER_ATTRIBUTE = "genesis.member";
 
   private Clustering() {}
 
@@ -49,10 +52,11 @@ final class Clustering {
     hazelcast.getMemberAttributeConfig().setAttribute(SERVICES_ATTRIBUTE,
         services.stream().map(Service::cliName).sorted().collect(Collectors.joining(",")));
     hazelcast.addListenerConfig(new ListenerConfig(new Membership(built)));
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
-    return builder.withClusterManager(manager).buildClustered().onSuccess(vertx -> {
-      // Hazelcast's member UUID: the identity memberRemoved reports for this process when it leaves.
-      ClusterMember.identify(vertx, manager.getNodeId());
+    // This process's identity, which the others read from the departed member when it leaves.
+    String member = UUID.randomUUID().toString();
+    hazelcast.getMemberAttributeConfig().setAttribute(MEMBER_ATTRIBUTE, member);
+    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered().onSuccess(vertx -> {
+      ClusterMember.identify(vertx, member);
       built.set(vertx);
     });
   }
@@ -67,13 +71,14 @@ final class Clustering {
     @Override
     public void memberRemoved(MembershipEvent event) {
       String services = event.getMember().getAttribute(SERVICES_ATTRIBUTE);
-      String member = event.getMember().getUuid().toString();
+      String member = event.getMember().getAttribute(MEMBER_ATTRIBUTE);
       LOG.info("cluster member {} left ({})", event.getMember().getAddress(), services);
       Vertx running = vertx.get();
       if (running != null && services != null) {
         // Its unanswered requests fail fast (MemberLoss) and the replies it was generating end (ReplyStreams).
         running.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, services,
-            new DeliveryOptions().setLocalOnly(true).addHeader(ClusterMember.LEFT_HEADER, member));
+            member == null ? new DeliveryOptions().setLocalOnly(true)
+                : new DeliveryOptions().setLocalOnly(true).addHeader(ClusterMember.LEFT_HEADER, member));
       }
     }
   }
