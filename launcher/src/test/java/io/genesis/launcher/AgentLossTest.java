@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -56,6 +58,7 @@ class AgentLossTest {
   private static final long ERROR_BOUND_MILLIS = 4_000;
   private static final String STREAMS_OPENED = "vertx_eventbus_processed_total{address=\"genesis.agent.stream\"}";
   private static final int STREAMS = 6;
+  private static final String GATEWAY_OPENS = "address=\"genesis.agent.stream\"";
 
   @TempDir
   static Path workDir;
@@ -168,34 +171,71 @@ class AgentLossTest {
 
   @Test
   @Order(2)
-  @DisplayName("The last one killed: its streams and a JSON message in flight end with a 503 within 4 s, then a message gets a fast 503 naming it")
+  @DisplayName("The last one frozen then killed: its streams (SSE, WebSocket, chat completion), a JSON message in flight and the replies it was asked to open end with a 503 within 4 s, then a message gets a fast 503 naming it")
   void lastOneKilled() {
     ClusterNode last = agents.stream().filter(ClusterNode::isAlive).findFirst().orElseThrow();
     agents.stream().filter(agent -> agent != last).forEach(ClusterNode::kill); // already, after the test before
     List<Stream> streams = IntStream.range(0, 2).mapToObj(i -> new Stream(session())).toList();
+    Live socket = Live.webSocket(vertx, gateway.httpPort(), token, session());
+    Live completion = Live.completion(http, gateway.httpPort(), token);
+    List<Live> others = List.of(socket, completion);
     String jsonSession = session();
     long[] jsonEnded = {0};
     Future<HttpResponse<Buffer>> json = web.post(gateway.httpPort(), "127.0.0.1", "/api/v1/sessions/" + jsonSession + "/messages")
         .bearerTokenAuthentication(token).timeout(30_000).sendJsonObject(new JsonObject().put("content", "how far today?"))
         .onComplete(done -> jsonEnded[0] = System.nanoTime());
-    eventually(Duration.ofSeconds(30), () -> streams.stream().allMatch(s -> s.deltas() >= 2),
-        () -> "the replies never got going: " + streams.stream().map(Stream::names).toList());
-    assertTrue(!json.isComplete() && streams.stream().noneMatch(Stream::ended), "the replies last longer than the set-up");
+    eventually(Duration.ofSeconds(30), () -> streams.stream().allMatch(s -> s.deltas() >= 2) && others.stream().allMatch(l -> l.deltas() >= 2),
+        () -> "the replies never got going: " + streams.stream().map(Stream::names).toList() + " " + others);
+    assertTrue(!json.isComplete() && streams.stream().noneMatch(Stream::ended) && others.stream().noneMatch(Live::ended),
+        "the replies last longer than the set-up");
+    // Frozen, it takes requests to open replies without answering them; killed, it never will.
+    List<String> waiting = List.of(session(), session());
+    last.pause();
+    double opensBefore = gatewayOpens();
+    List<Future<HttpResponse<Buffer>>> opening = new ArrayList<>();
+    long[] openingEnded = new long[2];
+    for (String accept : List.of("text/event-stream", "application/json")) {
+      int index = opening.size();
+      opening.add(web.post(gateway.httpPort(), "127.0.0.1", "/api/v1/sessions/" + waiting.get(index) + "/messages")
+          .bearerTokenAuthentication(token).putHeader("Accept", accept).timeout(30_000)
+          .sendJsonObject(new JsonObject().put("content", "still there?"))
+          .onComplete(done -> openingEnded[index] = System.nanoTime()));
+    }
+    eventually(Duration.ofSeconds(10), () -> gatewayOpens() >= opensBefore + 2, () -> "the gateway never asked to open the replies");
     long killed = System.nanoTime();
     last.kill();
     Await.result(Future.all(streams.stream().map(s -> s.ended.future()).toList()), Duration.ofSeconds(30));
+    Await.result(Future.all(others.stream().map(Live::ending).toList()), Duration.ofSeconds(30));
     HttpResponse<Buffer> jsonAnswer = Await.result(json, Duration.ofSeconds(30));
 
     List<Long> cutAfterMillis = streams.stream().map(s -> (s.endedNanos - killed) / 1_000_000).sorted().toList();
     long jsonAfterMillis = (jsonEnded[0] - killed) / 1_000_000;
+    List<Long> openingAfterMillis = new ArrayList<>();
     for (Stream stream : streams) {
       assertEquals("error", stream.last().name(), stream.names().toString());
       assertEquals(503, stream.last().data().getInteger("status"));
       assertTrue((stream.endedNanos - killed) / 1_000_000 <= ERROR_BOUND_MILLIS, "error " + cutAfterMillis + " ms after the kill");
     }
+    List<Long> othersAfterMillis = others.stream().map(l -> (l.endedNanos - killed) / 1_000_000).toList();
+    assertEquals("error", socket.last(), socket.toString());
+    assertTrue(socket.text().contains("\"status\":503") && socket.text().contains("\"retryAfterSeconds\":1"), socket.toString());
+    assertEquals("error", completion.last(), completion.toString());
+    assertTrue(completion.text().contains("\"type\":\"service_unavailable\""), completion.toString());
+    assertTrue(othersAfterMillis.stream().allMatch(ms -> ms <= ERROR_BOUND_MILLIS), "WebSocket, chat completion ended "
+        + othersAfterMillis + " ms after the kill");
+    JsonObject socketStored = agentMessage(socket.sessionId);
+    assertEquals(true, socketStored.getBoolean("partial"), socketStored.encode());
+    assertEquals(socket.deltaText(), socketStored.getString("content"), "stored as far as it was sent");
     assertEquals(503, jsonAnswer.statusCode(), jsonAnswer.bodyAsString());
     assertEquals("1", jsonAnswer.getHeader("Retry-After"));
     assertTrue(jsonAfterMillis <= ERROR_BOUND_MILLIS, "JSON answered " + jsonAfterMillis + " ms after the kill");
+    for (int i = 0; i < opening.size(); i++) {
+      HttpResponse<Buffer> answer = Await.result(opening.get(i), Duration.ofSeconds(30));
+      assertEquals(503, answer.statusCode(), answer.bodyAsString());
+      assertEquals("1", answer.getHeader("Retry-After"));
+      openingAfterMillis.add((openingEnded[i] - killed) / 1_000_000);
+    }
+    assertTrue(openingAfterMillis.stream().allMatch(ms -> ms <= ERROR_BOUND_MILLIS), "opening answered " + openingAfterMillis + " ms after the kill");
     // A JSON reply's text stays on the agent service until its end, so none reached the gateway: none is stored.
     JsonObject newest = get("/api/v1/sessions/" + jsonSession + "/messages").bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
     assertEquals("user", newest.getString("role"), newest.encode());
@@ -211,8 +251,9 @@ class AgentLossTest {
       assertEquals("1", answer.getHeader("Retry-After"));
       return answer.bodyAsJsonObject().getString("detail", "").contains("agent-service is not available");
     }, () -> "never a 503 naming the agent service: " + answerMillis);
-    System.out.printf("AgentLossTest last one killed: error events %s ms after the kill, JSON 503 %d ms after; "
-        + "then messages answered 503 in %s ms%n", cutAfterMillis, jsonAfterMillis, answerMillis);
+    System.out.printf("AgentLossTest last one killed: SSE error events %s ms after the kill, WebSocket error frame and chat completion error chunk %s ms after, "
+        + "JSON 503 %d ms after, replies it was asked to open (SSE, JSON) 503 %s ms after; then messages answered 503 in %s ms%n",
+        cutAfterMillis, othersAfterMillis, jsonAfterMillis, openingAfterMillis, answerMillis);
     assertTrue(answerMillis.stream().allMatch(ms -> ms <= ERROR_BOUND_MILLIS), "each 503 within 4 s: " + answerMillis);
   }
 
@@ -279,6 +320,98 @@ class AgentLossTest {
     }
   }
 
+  /** A reply over the chat WebSocket or {@code /v1/chat/completions}: what came, and when it ended. */
+  private static final class Live {
+    final String kind;
+    final String sessionId;
+    final Promise<Void> ended = Promise.promise();
+    final List<String> received = new ArrayList<>();
+    volatile long endedNanos;
+    volatile String last;
+
+    private Live(String kind, String sessionId) {
+      this.kind = kind;
+      this.sessionId = sessionId;
+    }
+
+    static Live webSocket(Vertx vertx, int port, String token, String sessionId) {
+      Live live = new Live("websocket", sessionId);
+      vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+              .setURI("/api/v1/ws").addHeader("Authorization", "Bearer " + token))
+          .onFailure(live.ended::tryFail)
+          .onSuccess(ws -> {
+            ws.textMessageHandler(text -> {
+              String type = new JsonObject(text).getString("type");
+              live.add(text, "done".equals(type) || "error".equals(type) ? type : null);
+            });
+            ws.writeTextMessage(new JsonObject().put("type", "message").put("requestId", "r-1").put("sessionId", sessionId)
+                .put("content", "plan my week of runs").encode());
+          });
+      return live;
+    }
+
+    static Live completion(HttpClient http, int port, String token) {
+      Live live = new Live("completion", null);
+      JsonObject body = new JsonObject().put("model", "sage").put("stream", true).put("messages",
+          new JsonArray().add(new JsonObject().put("role", "user").put("content", "plan my week of runs")));
+      http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+              .setURI("/v1/chat/completions").putHeader("Authorization", "Bearer " + token)
+              .putHeader("Content-Type", "application/json"))
+          .compose(request -> request.send(body.toBuffer()))
+          .onFailure(live.ended::tryFail)
+          .onSuccess(response -> response.handler(chunk -> {
+            for (String line : chunk.toString().split("\n")) {
+              if (line.startsWith("data: ")) {
+                String data = line.substring(6);
+                live.add(data, data.equals("[DONE]") ? "done" : data.startsWith("{\"error\"") ? "error" : null);
+              }
+            }
+          }));
+      return live;
+    }
+
+    synchronized void add(String item, String end) {
+      received.add(item);
+      if (end != null && last == null) {
+        last = end;
+        endedNanos = System.nanoTime();
+        ended.tryComplete();
+      }
+    }
+
+    synchronized int deltas() {
+      return (int) received.stream().filter(item -> item.contains("\"delta\"") && item.contains("\"text\"")
+          || item.contains("\"content\":\"")).count();
+    }
+
+    synchronized String text() {
+      return String.join("\n", received);
+    }
+
+    /** The WebSocket's delta frames' text. */
+    synchronized String deltaText() {
+      return received.stream().map(JsonObject::new).filter(f -> "delta".equals(f.getString("type")))
+          .map(f -> f.getString("text")).collect(Collectors.joining());
+    }
+
+    Future<Void> ending() {
+      return ended.future();
+    }
+
+    boolean ended() {
+      return last != null;
+    }
+
+    String last() {
+      return last;
+    }
+
+    @Override
+    public synchronized String toString() {
+      return kind + " " + received;
+    }
+  }
+
   private String session() {
     HttpResponse<Buffer> created = Await.result(web.post(gateway.httpPort(), "127.0.0.1", "/api/v1/sessions")
         .bearerTokenAuthentication(token).sendJsonObject(new JsonObject().put("agentId", "sage")), Duration.ofSeconds(30));
@@ -300,6 +433,13 @@ class AgentLossTest {
 
   private HttpResponse<Buffer> get(String path) {
     return Await.result(web.get(gateway.httpPort(), "127.0.0.1", path).bearerTokenAuthentication(token).send(), Duration.ofSeconds(30));
+  }
+
+  /** The requests to open a reply the gateway has sent (its own metrics). */
+  private double gatewayOpens() {
+    String body = get("/metrics").bodyAsString();
+    return body.lines().filter(line -> line.startsWith("vertx_eventbus_sent_total{") && line.contains(GATEWAY_OPENS))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   private Map<ClusterNode, Long> opened() {
