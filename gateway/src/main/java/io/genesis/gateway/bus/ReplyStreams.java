@@ -102,13 +102,13 @@ public final class ReplyStreams {
     }
     ReplyStream stream = new ReplyStream(vertx, this, (StreamOpened) reply.body(), silenceMillis);
     streams.put(id, stream);
+    if (observatory != null) {
+      observatory.streamOpened();
+    }
     if (cut != null) {
       stream.cut(cut); // opened while the drain was cutting: it ends at once, and nothing is generated
     } else if (departed.containsKey(stream.member())) {
       stream.lost(memberLost()); // its answer came in after its member's departure
-    }
-    if (observatory != null) {
-      observatory.streamOpened();
     }
     return Future.succeededFuture(stream);
   }
