@@ -7,6 +7,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.ClusterMember;
 import io.genesis.common.config.ClusterSettings;
 import io.genesis.common.config.GenesisConfig;
 import io.vertx.core.Future;
@@ -18,6 +19,7 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ final class Clustering {
   private static final Logger LOG = LoggerFactory.getLogger(Clustering.class);
   /** The services a member runs, as {@code serve} names them: {@code agent-service,session-service}. */
   private static final String SERVICES_ATTRIBUTE = "genesis.services";
+  /** This process's {@link ClusterMember} identity. */
+  private static final String MEMBER_ATTRIBUTE = "genesis.member";
 
   private Clustering() {}
 
@@ -48,7 +52,13 @@ final class Clustering {
     hazelcast.getMemberAttributeConfig().setAttribute(SERVICES_ATTRIBUTE,
         services.stream().map(Service::cliName).sorted().collect(Collectors.joining(",")));
     hazelcast.addListenerConfig(new ListenerConfig(new Membership(built)));
-    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered().onSuccess(built::set);
+    // This process's identity, which the others read from the departed member when it leaves.
+    String member = UUID.randomUUID().toString();
+    hazelcast.getMemberAttributeConfig().setAttribute(MEMBER_ATTRIBUTE, member);
+    return builder.withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered().onSuccess(vertx -> {
+      ClusterMember.identify(vertx, member);
+      built.set(vertx);
+    });
   }
 
   /** Logs who joins and leaves; tells this process's services which services a departed member ran. */
@@ -61,11 +71,14 @@ final class Clustering {
     @Override
     public void memberRemoved(MembershipEvent event) {
       String services = event.getMember().getAttribute(SERVICES_ATTRIBUTE);
+      String member = event.getMember().getAttribute(MEMBER_ATTRIBUTE);
       LOG.info("cluster member {} left ({})", event.getMember().getAddress(), services);
       Vertx running = vertx.get();
       if (running != null && services != null) {
-        // Its unanswered requests fail fast (MemberLoss) rather than waiting for their whole timeout.
-        running.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, services, new DeliveryOptions().setLocalOnly(true));
+        // Its unanswered requests fail fast (MemberLoss) and the replies it was generating end (ReplyStreams).
+        running.eventBus().publish(Addresses.CLUSTER_MEMBER_LEFT, services,
+            member == null ? new DeliveryOptions().setLocalOnly(true)
+                : new DeliveryOptions().setLocalOnly(true).addHeader(ClusterMember.LEFT_HEADER, member));
       }
     }
   }

@@ -97,6 +97,24 @@ final class ClusterNode implements AutoCloseable {
     return process.pid();
   }
 
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** {@code kill -STOP}: alive to the cluster for a while, answering nothing. */
+  void pause() {
+    try {
+      Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start();
+      if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+        throw new IllegalStateException("kill -STOP " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** {@code kill -9}: no shutdown hook, no goodbye to the cluster. */
   void kill() {
     process.destroyForcibly();

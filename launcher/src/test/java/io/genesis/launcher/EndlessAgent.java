@@ -82,7 +82,7 @@ final class EndlessAgent extends VerticleBase {
     replyTo = request.body().replyTo();
     String control = "test.endless.control." + streamId;
     vertx.eventBus().<StreamControl>consumer(control, m -> control(m.body()));
-    request.reply(new StreamOpened(streamId, control, "blaze", List.of(), "endless"));
+    request.reply(new StreamOpened(streamId, control, "blaze", List.of(), "endless", null));
   }
 
   private void control(StreamControl control) {

@@ -6,6 +6,7 @@ import io.genesis.agent.model.ModelCall;
 import io.genesis.agent.reply.ReplyService;
 import io.genesis.agent.reply.ReplyService.Prepared;
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.ClusterMember;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.StreamControl;
 import io.genesis.common.bus.Messages.StreamOpened;
@@ -77,7 +78,7 @@ public final class StreamHub {
     streams.put(id, new AgentStream(vertx, id, open.replyTo(), open.collect(), open.request(), prepared, call,
         meters, () -> ended(id)));
     message.reply(new StreamOpened(id, controlAddress, prepared.route().agent().id(), prepared.route().handoffs(),
-        call.backend()));
+        call.backend(), ClusterMember.of(vertx)));
   }
 
   /** The verticle stops: every stream ends with a 503 error (and what it generated), so callers retry elsewhere. */

@@ -60,8 +60,8 @@ public final class Addresses {
   public static final String AGENT_HEALTH = "genesis.agent.health";
   /**
    * Local (per Vert.x instance) notification that another member of the cluster left or died: the
-   * services it ran, comma-separated ({@code session-service,agent-service}). Published by the launcher
-   * from the cluster's membership.
+   * services it ran, comma-separated ({@code session-service,agent-service}), and its identity in the
+   * {@link ClusterMember#LEFT_HEADER} header. Published by the launcher from the cluster's membership.
    */
   public static final String CLUSTER_MEMBER_LEFT = "genesis.cluster.member-left";
 }

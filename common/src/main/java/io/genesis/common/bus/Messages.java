@@ -124,9 +124,11 @@ public final class Messages {
    * @param controlAddress where the caller sends {@link StreamControl}s for this stream
    * @param agentId the agent that answers, after any handoff
    * @param backend the model backend that answers ("offline", "upstream", "offline-fallback")
+   * @param member the {@link ClusterMember} generating the reply (null when not clustered): when it leaves,
+   *     the caller ends the reply at once rather than waiting for its silence
    */
   public record StreamOpened(String streamId, String controlAddress, String agentId, List<Handoff> handoffs,
-                             String backend) {}
+                             String backend, String member) {}
 
   /** The agent service cannot take the call now (breaker open, too many calls): try again later. */
   public record StreamRefused(int status, String detail, int retryAfterSeconds) {}

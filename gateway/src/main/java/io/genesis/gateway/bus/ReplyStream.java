@@ -118,7 +118,14 @@ public final class ReplyStream {
     lastActivity = System.nanoTime();
     watchdog = vertx.setTimer(silenceMillis, timer -> checkSilence());
     owner.request(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CREDIT, WINDOW))
-        .onComplete(started)
+        .onComplete(done -> {
+          // tryComplete/tryFail: a stream whose member left has failed it already (lost)
+          if (done.succeeded()) {
+            started.tryComplete();
+          } else {
+            started.tryFail(done.cause());
+          }
+        })
         .onFailure(failure -> {
           // Alive but slow, or the answer lost: make sure it does not go on generating for nobody.
           owner.abandon(opened.streamId());
@@ -160,6 +167,28 @@ public final class ReplyStream {
       owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CANCEL, 0));
     }
     rearm(CUT_WAIT_MILLIS);
+  }
+
+  /**
+   * The agent-service member generating the reply left the cluster: the stream ends at once, partial with
+   * what was received and {@code why} as its error (the cancel is for a member that was only cut off).
+   */
+  void lost(ServiceException why) {
+    if (ending.future().isComplete()) {
+      return;
+    }
+    if (!cancelled) {
+      cancelled = true;
+      owner.send(opened.controlAddress(), new StreamControl(opened.streamId(), Messages.CONTROL_CANCEL, 0));
+    }
+    cutBy = why;
+    started.tryFail(why);
+    end(new Ending(soFar(), true, null, why));
+  }
+
+  /** The cluster member generating the reply; null when not clustered. */
+  String member() {
+    return opened.member();
   }
 
   public Future<Ending> ending() {

@@ -1,6 +1,8 @@
 package io.genesis.gateway.bus;
 
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.ClusterMember;
+import io.genesis.common.bus.MemberLoss;
 import io.genesis.common.metrics.Observatory;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.ReplyEvent;
@@ -19,6 +21,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +31,14 @@ import java.util.Map;
  */
 public final class ReplyStreams {
   private static final DeliveryOptions OPEN = new DeliveryOptions().setSendTimeout(5_000);
+  private static final String AGENT_SERVICE = "agent-service";
+  /** How long a departed member is remembered, for a stream whose opening crossed its departure on the wire. */
+  private static final long DEPARTED_MEMORY_NANOS = 10_000_000_000L;
+
+  /** What a reply whose agent-service member left ends with. */
+  private static ServiceException memberLost() {
+    return new ServiceException(503, "the agent service generating the reply stopped", 1);
+  }
 
   private final Vertx vertx;
   private final long silenceMillis;
@@ -35,6 +46,9 @@ public final class ReplyStreams {
   private final Observatory observatory;
   private final String inbox = Addresses.GATEWAY_STREAM_INBOX_PREFIX + Ids.newId();
   private final Map<String, ReplyStream> streams = new HashMap<>();
+  private final MemberLoss memberLoss;
+  /** Agent-service members that left the cluster lately, with when (System.nanoTime). */
+  private final Map<String, Long> departed = new HashMap<>();
   /** Replies that have ended but are not yet stored and answered ({@link #settling}). */
   private int settling;
   /** Set while draining: completes once no stream is open and none is settling. */
@@ -50,6 +64,10 @@ public final class ReplyStreams {
     this.vertx = vertx;
     this.silenceMillis = silenceMillis;
     this.observatory = observatory;
+    this.memberLoss = new MemberLoss(vertx);
+    if (vertx.isClustered()) {
+      vertx.eventBus().<String>localConsumer(Addresses.CLUSTER_MEMBER_LEFT, this::memberLeft);
+    }
   }
 
   public MessageConsumer<ReplyEvent> listen() {
@@ -68,7 +86,8 @@ public final class ReplyStreams {
       return Future.failedFuture(cut);
     }
     String id = Ids.newId().toString();
-    return vertx.eventBus().request(Addresses.AGENT_STREAM, new StreamReply(id, inbox, request, collect), OPEN)
+    Future<Message<Object>> answer = vertx.eventBus().request(Addresses.AGENT_STREAM, new StreamReply(id, inbox, request, collect), OPEN);
+    return memberLoss.guard(answer, AGENT_SERVICE)
         .recover(failure -> {
           // An answer that comes too late would hold a model call slot for nothing: release it.
           abandon(id);
@@ -83,11 +102,13 @@ public final class ReplyStreams {
     }
     ReplyStream stream = new ReplyStream(vertx, this, (StreamOpened) reply.body(), silenceMillis);
     streams.put(id, stream);
-    if (cut != null) {
-      stream.cut(cut); // opened while the drain was cutting: it ends at once, and nothing is generated
-    }
     if (observatory != null) {
       observatory.streamOpened();
+    }
+    if (cut != null) {
+      stream.cut(cut); // opened while the drain was cutting: it ends at once, and nothing is generated
+    } else if (departed.containsKey(stream.member())) {
+      stream.lost(memberLost()); // its answer came in after its member's departure
     }
     return Future.succeededFuture(stream);
   }
@@ -161,6 +182,22 @@ public final class ReplyStreams {
         }
       });
     }
+  }
+
+  /**
+   * An agent-service member left the cluster (died, or was cut off): the replies it was generating end at
+   * once, partial, with a 503 the client retries, rather than after {@code silenceMillis} of silence.
+   */
+  private void memberLeft(Message<String> left) {
+    String member = left.headers().get(ClusterMember.LEFT_HEADER);
+    if (member == null || !List.of(left.body().split(",")).contains(AGENT_SERVICE)) {
+      return;
+    }
+    long now = System.nanoTime();
+    departed.values().removeIf(when -> now - when > DEPARTED_MEMORY_NANOS);
+    departed.put(member, now);
+    new ArrayList<>(streams.values()).stream().filter(stream -> member.equals(stream.member()))
+        .forEach(stream -> stream.lost(memberLost()));
   }
 
   private void event(Message<ReplyEvent> message) {
