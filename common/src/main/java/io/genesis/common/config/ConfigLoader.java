@@ -89,7 +89,8 @@ public final class ConfigLoader {
         observability(s, s.integer("GENESIS_HTTP_PORT", 8080, 0, 65535)),
         privacy(s),
         s.millis("GENESIS_SHUTDOWN_GRACE", 20_000, 0, 600_000),
-        http(s));
+        http(s),
+        overload(s));
   }
 
   /**
@@ -105,7 +106,7 @@ public final class ConfigLoader {
         config.redisUrl(), jwt, config.jwksUrl(), config.logFormat(), config.devTokens(),
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
-        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http());
+        config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.overload());
   }
 
   private static HttpSettings http(Settings s) {
@@ -115,6 +116,15 @@ public final class ConfigLoader {
         s.integer("GENESIS_HTTP_IDLE_TIMEOUT_MS", d.idleTimeoutMillis(), 100, 3_600_000),
         s.integer("GENESIS_DETACHED_REPLY_SECONDS", d.detachedReplySeconds(), 0, 3_600),
         s.integer("GENESIS_REPLY_EVENTS_TTL_SECONDS", d.replyEventsTtlSeconds(), 10, 86_400));
+  }
+
+  private static OverloadSettings overload(Settings s) {
+    OverloadSettings d = OverloadSettings.defaults();
+    return new OverloadSettings(
+        s.integer("GENESIS_MAX_REQUESTS_IN_FLIGHT", d.maxRequestsInFlight(), 1, 100_000),
+        s.integer("GENESIS_MAX_STREAMS_IN_FLIGHT", d.maxStreamsInFlight(), 1, 1_000_000),
+        s.integer("GENESIS_STORE_TIMEOUT_MS", d.storeTimeoutMillis(), 100, 60_000),
+        s.integer("GENESIS_REDIS_TIMEOUT_MS", d.redisTimeoutMillis(), 50, 60_000));
   }
 
   private static PrivacySettings privacy(Settings s) {

@@ -35,13 +35,15 @@ public record GenesisConfig(
     ObservabilitySettings observability,
     PrivacySettings privacy,
     long shutdownGraceMillis,
-    HttpSettings http) {
+    HttpSettings http,
+    OverloadSettings overload) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
     observability = observability == null ? ObservabilitySettings.defaults() : observability;
     privacy = privacy == null ? PrivacySettings.defaults() : privacy;
     http = http == null ? HttpSettings.defaults() : http;
+    overload = overload == null ? OverloadSettings.defaults() : overload;
   }
 
   public JsonObject toJson() {
@@ -58,7 +60,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, overload);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -69,13 +71,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, overload);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, overload);
   }
 
   /** Never prints secrets: configuration is logged at start. */
