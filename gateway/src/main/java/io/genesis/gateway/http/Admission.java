@@ -10,6 +10,7 @@ import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,11 +34,20 @@ import java.util.function.Supplier;
  * gateway admits what the services behind it answer within the budget and refuses the rest, instead of
  * letting a fixed number in flight queue for the database until its own time-outs answer slow 503s.
  *
- * <p>Streams (WebSocket, {@code Accept: text/event-stream}, the OpenAI-compatible routes, which may
- * stream) are not counted: they are long by design and have their own admission (the model's
- * concurrency limit). Health, the document and the metrics always answer. A message's JSON reply counts
- * in flight but does not steer the limit: its time is mostly the model's generation, which says nothing
- * about this process's load. One instance per event loop.
+ * <p>The time a request waits before this door sees it (in the socket while the event loop is busy, or for a
+ * core: on two cores the load generator, PostgreSQL and Redis share them) is not in those answers' times. A
+ * probe measures it instead: a timer re-armed every {@value #PROBE_MILLIS} ms notes how late it fires. While
+ * it is more than {@value #MAX_LAG_MILLIS} ms late and at least {@value #MIN_IN_FLIGHT} requests are in flight
+ * here, new requests are refused and the ones ending count as drops (the limit shrinks): what waits in front
+ * of the door is then already late, and admitting it would only make the admitted later.
+ *
+ * <p>Past the limit of the instance, or {@code GENESIS_MAX_REQUESTS_IN_FLIGHT} for the whole process, the
+ * answer is the same 503. Streams (WebSocket, {@code Accept: text/event-stream}, the OpenAI-compatible routes,
+ * which may stream) are not counted here: they are long by design and have their own bound
+ * ({@code GENESIS_MAX_STREAMS_IN_FLIGHT}, see {@code ReplyStreams}) besides the model's concurrency limit.
+ * Health, the document and the metrics always answer. A message's JSON reply counts in flight but steers
+ * the limit only by the probe: its time is mostly the model's generation, which says nothing about this
+ * process's load. One instance per event loop.
  */
 public final class Admission implements Handler<RoutingContext> {
   /** The most requests one gateway instance (one per core) holds in flight, however fast they are. */
@@ -47,6 +57,11 @@ public final class Admission implements Handler<RoutingContext> {
   /** What the slowest tenth of a window's admitted requests may take before the limit shrinks. */
   static final long LATENCY_BUDGET_MILLIS = 50;
   static final long WINDOW_MILLIS = 100;
+  /** How often the event-loop probe fires. */
+  static final long PROBE_MILLIS = 5;
+  /** How late the probe may fire before what waits in front of the door counts as overload. */
+  static final long MAX_LAG_MILLIS = 20;
+  private static final long MAX_LAG_NANOS = MAX_LAG_MILLIS * 1_000_000;
   private static final double SHRINK = 0.9;
   private static final double PERCENTILE = 0.9;
   private static final int MAX_SAMPLES_A_WINDOW = 1_000;
@@ -55,28 +70,56 @@ public final class Admission implements Handler<RoutingContext> {
   private static final String MESSAGES = "/messages";
 
   private final Limiter<Void> limiter;
+  private final InFlight process;
   private final String webSocketPath;
   private final long maxBodyBytes;
+  /** How late the event-loop probe last fired (0 without a probe). */
+  private long lagNanos;
 
-  /** @param maxBodyBytes the largest body a refused request may declare and still keep its connection */
-  public Admission(Limiter<Void> limiter, String webSocketPath, long maxBodyBytes) {
+  /**
+   * @param process the bound shared by every instance of the process (null: none)
+   * @param maxBodyBytes the largest body a refused request may declare and still keep its connection
+   */
+  public Admission(Limiter<Void> limiter, InFlight process, String webSocketPath, long maxBodyBytes) {
     this.limiter = limiter;
+    this.process = process;
     this.webSocketPath = webSocketPath;
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** The gateway's admission: the latency-driven limit described above, starting at {@link #MAX_IN_FLIGHT}. */
-  public static Admission adaptive(String webSocketPath, long maxBodyBytes) {
-    return adaptive(webSocketPath, maxBodyBytes, System::nanoTime);
+  /**
+   * The gateway's admission: the latency-driven limit described above, starting at {@link #MAX_IN_FLIGHT},
+   * within {@code maxRequestsInFlight} for the process, with the event-loop probe running on the caller's
+   * context (call it on the event loop of the gateway instance it admits for).
+   */
+  public static Admission adaptive(Vertx vertx, int maxRequestsInFlight, String webSocketPath, long maxBodyBytes) {
+    Admission admission = adaptive(webSocketPath, maxBodyBytes, System::nanoTime,
+        InFlight.of(vertx, "requests", maxRequestsInFlight));
+    admission.probe(vertx, System.nanoTime());
+    return admission;
+  }
+
+  /** Re-armed each time (a fixed delay), so a late firing is never followed by a burst of catching up. */
+  private void probe(Vertx vertx, long armedAt) {
+    vertx.setTimer(PROBE_MILLIS, fired -> {
+      long now = System.nanoTime();
+      lagNanos = Math.max(0, now - armedAt - PROBE_MILLIS * 1_000_000);
+      probe(vertx, now);
+    });
   }
 
   static Admission adaptive(String webSocketPath, long maxBodyBytes, Supplier<Long> nanoClock) {
+    return adaptive(webSocketPath, maxBodyBytes, nanoClock, null);
+  }
+
+  private static Admission adaptive(String webSocketPath, long maxBodyBytes, Supplier<Long> nanoClock, InFlight process) {
     Limit budget = AIMDLimit.newBuilder().initialLimit(MAX_IN_FLIGHT).maxLimit(MAX_IN_FLIGHT).minLimit(MIN_IN_FLIGHT)
         .backoffRatio(SHRINK).timeout(LATENCY_BUDGET_MILLIS, TimeUnit.MILLISECONDS).build();
     Limit windowed = WindowedLimit.newBuilder()
         .minWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS).maxWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS)
         .sampleWindowFactory(PercentileSampleWindowFactory.of(PERCENTILE, MAX_SAMPLES_A_WINDOW)).build(budget);
-    return new Admission(SimpleLimiter.newBuilder().named("gateway-admission").clock(nanoClock).limit(windowed).build(), webSocketPath, maxBodyBytes);
+    return new Admission(SimpleLimiter.newBuilder().named("gateway-admission").clock(nanoClock).limit(windowed).build(),
+        process, webSocketPath, maxBodyBytes);
   }
 
   /** The current limit (-1 for a limiter that does not tell). */
@@ -90,14 +133,36 @@ public final class Admission implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
+    if (lagging() && inFlight() >= MIN_IN_FLIGHT) {
+      refuse(ctx);
+      return;
+    }
     Optional<Limiter.Listener> admitted = limiter.acquire(null);
     if (admitted.isEmpty()) {
       refuse(ctx);
       return;
     }
+    if (process != null && !process.tryAcquire()) {
+      admitted.get().onIgnore();
+      refuse(ctx);
+      return;
+    }
     boolean steers = !isMessage(ctx);
-    ctx.addEndHandler(ended -> report(admitted.get(), ended, ctx.response().getStatusCode(), steers));
+    ctx.addEndHandler(ended -> {
+      if (process != null) {
+        process.release();
+      }
+      report(admitted.get(), ended, ctx.response().getStatusCode(), steers, lagging());
+    });
     ctx.next();
+  }
+
+  private boolean lagging() {
+    return lagNanos > MAX_LAG_NANOS;
+  }
+
+  private int inFlight() {
+    return limiter instanceof AbstractLimiter<?> counted ? counted.getInflight() : 0;
   }
 
   /**
@@ -129,9 +194,14 @@ public final class Admission implements Handler<RoutingContext> {
     }
   }
 
-  /** What the answer says about this process's load: a 503/504 from behind is a drop; a 4xx or a cut connection, nothing. */
-  private static void report(Limiter.Listener listener, AsyncResult<Void> ended, int status, boolean steers) {
-    if (!steers || ended.failed() || (status >= 400 && status < 500)) {
+  /**
+   * What the answer says about this process's load: ending while the event loop lags, or a 503/504 from
+   * behind, is a drop; a 4xx or a cut connection, nothing.
+   */
+  private static void report(Limiter.Listener listener, AsyncResult<Void> ended, int status, boolean steers, boolean lagging) {
+    if (lagging) {
+      listener.onDropped();
+    } else if (!steers || ended.failed() || (status >= 400 && status < 500)) {
       listener.onIgnore();
     } else if (status == 503 || status == 504) {
       listener.onDropped();

@@ -76,7 +76,7 @@ class AdmissionTest {
   }
 
   private static Admission limitOfOne() {
-    return new Admission(SimpleLimiter.newBuilder().limit(FixedLimit.of(1)).build(), SOCKET, MAX_BODY);
+    return new Admission(SimpleLimiter.newBuilder().limit(FixedLimit.of(1)).build(), null, SOCKET, MAX_BODY);
   }
 
   @Test
