@@ -20,6 +20,6 @@ public record OverloadSettings(int maxRequestsInFlight, int maxStreamsInFlight, 
                                int redisTimeoutMillis) {
 
   public static OverloadSettings defaults() {
-    return new OverloadSettings(256, 1_000, 1_000, 1_000);
+    return new OverloadSettings(256, 1_000, 1_000, 1_500);
   }
 }

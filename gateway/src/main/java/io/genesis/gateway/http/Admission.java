@@ -36,10 +36,11 @@ import java.util.function.Supplier;
  *
  * <p>The time a request waits before this door sees it (in the socket while the event loop is busy, or for a
  * core: on two cores the load generator, PostgreSQL and Redis share them) is not in those answers' times. A
- * probe measures it instead: a timer re-armed every {@value #PROBE_MILLIS} ms notes how late it fires. While
- * it is more than {@value #MAX_LAG_MILLIS} ms late and at least {@value #MIN_IN_FLIGHT} requests are in flight
- * here, new requests are refused and the ones ending count as drops (the limit shrinks): what waits in front
- * of the door is then already late, and admitting it would only make the admitted later.
+ * probe measures it instead: a timer re-armed every {@value #PROBE_MILLIS} ms notes how late it fires. Once
+ * it has fired more than {@value #MAX_LAG_MILLIS} ms late every time for {@value #STANDING_MILLIS} ms (a standing
+ * queue, as CoDel calls it, not a blip) and while at least {@value #MIN_IN_FLIGHT} requests are in flight here,
+ * new requests are refused and the ones ending count as drops (the limit shrinks): what waits in front of the
+ * door is then already late, and admitting it would only make the admitted later.
  *
  * <p>Past the limit of the instance, or {@code GENESIS_MAX_REQUESTS_IN_FLIGHT} for the whole process, the
  * answer is the same 503. Streams (WebSocket, {@code Accept: text/event-stream}, the OpenAI-compatible routes,
@@ -62,6 +63,9 @@ public final class Admission implements Handler<RoutingContext> {
   /** How late the probe may fire before what waits in front of the door counts as overload. */
   static final long MAX_LAG_MILLIS = 20;
   private static final long MAX_LAG_NANOS = MAX_LAG_MILLIS * 1_000_000;
+  /** How long the probe must stay late before requests are refused for it (CoDel's interval). */
+  static final long STANDING_MILLIS = 100;
+  private static final long STANDING_NANOS = STANDING_MILLIS * 1_000_000;
   private static final double SHRINK = 0.9;
   private static final double PERCENTILE = 0.9;
   private static final int MAX_SAMPLES_A_WINDOW = 1_000;
@@ -73,8 +77,10 @@ public final class Admission implements Handler<RoutingContext> {
   private final InFlight process;
   private final String webSocketPath;
   private final long maxBodyBytes;
-  /** How late the event-loop probe last fired (0 without a probe). */
-  private long lagNanos;
+  /** Since when the probe has fired more than {@link #MAX_LAG_MILLIS} late at every firing (-1: it is not). */
+  private long lateSince = -1;
+  /** How long that has lasted, as of the last firing (0 without a probe). */
+  private long lateFor;
 
   /**
    * @param process the bound shared by every instance of the process (null: none)
@@ -103,7 +109,14 @@ public final class Admission implements Handler<RoutingContext> {
   private void probe(Vertx vertx, long armedAt) {
     vertx.setTimer(PROBE_MILLIS, fired -> {
       long now = System.nanoTime();
-      lagNanos = Math.max(0, now - armedAt - PROBE_MILLIS * 1_000_000);
+      long due = armedAt + PROBE_MILLIS * 1_000_000;
+      long lag = now - due;
+      if (lag <= MAX_LAG_NANOS) {
+        lateSince = -1;
+      } else if (lateSince < 0) {
+        lateSince = due;
+      }
+      lateFor = lateSince < 0 ? 0 : now - lateSince;
       probe(vertx, now);
     });
   }
@@ -157,8 +170,9 @@ public final class Admission implements Handler<RoutingContext> {
     ctx.next();
   }
 
+  /** A standing queue in front of the door, not a blip: late at every firing for {@value #STANDING_MILLIS} ms. */
   private boolean lagging() {
-    return lagNanos > MAX_LAG_NANOS;
+    return lateFor >= STANDING_NANOS;
   }
 
   private int inFlight() {

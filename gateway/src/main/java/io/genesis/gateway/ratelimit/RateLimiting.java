@@ -30,7 +30,7 @@ public final class RateLimiting {
    * gets a {@code 503} (never a local admission: the late answer may still count it). A frozen Redis thus
    * costs a request this, never more.
    */
-  static final long REDIS_TIMEOUT_MS = 1_000;
+  static final long REDIS_TIMEOUT_MS = 1_500;
   /** Failed or late calls in a row after which Redis counts as unreachable (see {@link RemoteHealth}). */
   static final int FAILURES_BEFORE_DEGRADED = 3;
   /** While Redis is unreachable, one request per interval tries it again (plus every readiness probe). */
