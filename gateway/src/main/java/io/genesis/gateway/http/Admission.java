@@ -38,9 +38,10 @@ import java.util.function.Supplier;
  * core: on two cores the load generator, PostgreSQL and Redis share them) is not in those answers' times. A
  * probe measures it instead: a timer re-armed every {@value #PROBE_MILLIS} ms notes how late it fires. Once
  * it has fired more than {@value #MAX_LAG_MILLIS} ms late every time for {@value #STANDING_MILLIS} ms (a standing
- * queue, as CoDel calls it, not a blip) and while at least {@value #MIN_IN_FLIGHT} requests are in flight here,
- * new requests are refused and the ones ending count as drops (the limit shrinks): what waits in front of the
- * door is then already late, and admitting it would only make the admitted later.
+ * queue, as CoDel calls it, not a blip), the requests ending count as drops (the limit shrinks); and once the
+ * limit is down to {@link #ARMED_AT} and while at least {@value #MIN_IN_FLIGHT} requests are in flight here, new
+ * requests are refused: what waits in front of the door is then already late, and admitting it would only
+ * make the admitted later.
  *
  * <p>Past the limit of the instance, or {@code GENESIS_MAX_REQUESTS_IN_FLIGHT} for the whole process, the
  * answer is the same 503. Streams (WebSocket, {@code Accept: text/event-stream}, the OpenAI-compatible routes,
@@ -63,6 +64,11 @@ public final class Admission implements Handler<RoutingContext> {
   /** How late the probe may fire before what waits in front of the door counts as overload. */
   static final long MAX_LAG_MILLIS = 20;
   private static final long MAX_LAG_NANOS = MAX_LAG_MILLIS * 1_000_000;
+  /**
+   * The probe refuses only once the answers themselves have shrunk the limit to this: the process is in
+   * trouble by its own measure, not merely on a machine where other work makes the timer late.
+   */
+  static final int ARMED_AT = MAX_IN_FLIGHT / 2;
   /** How long the probe must stay late before requests are refused for it (CoDel's interval). */
   static final long STANDING_MILLIS = 100;
   private static final long STANDING_NANOS = STANDING_MILLIS * 1_000_000;
@@ -146,7 +152,7 @@ public final class Admission implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    if (lagging() && inFlight() >= MIN_IN_FLIGHT) {
+    if (lagging() && inFlight() >= MIN_IN_FLIGHT && limit() <= ARMED_AT) {
       refuse(ctx);
       return;
     }
