@@ -47,9 +47,9 @@ import java.util.function.Supplier;
  * answer is the same 503. Streams (WebSocket, {@code Accept: text/event-stream}, the OpenAI-compatible routes,
  * which may stream) are not counted here: they are long by design and have their own bound
  * ({@code GENESIS_MAX_STREAMS_IN_FLIGHT}, see {@code ReplyStreams}) besides the model's concurrency limit.
- * Health, the document and the metrics always answer. A message's JSON reply counts in flight but steers
- * the limit only by the probe: its time is mostly the model's generation, which says nothing about this
- * process's load. One instance per event loop.
+ * Health, the document and the metrics always answer. A message's JSON reply counts in flight but its time
+ * does not steer the limit (it is mostly the model's generation, which says nothing about this process's
+ * load); its 503/504 (the session store's queue full, say) and the probe do. One instance per event loop.
  */
 public final class Admission implements Handler<RoutingContext> {
   /** The most requests one gateway instance (one per core) holds in flight, however fast they are. */
@@ -219,7 +219,7 @@ public final class Admission implements Handler<RoutingContext> {
    * behind, is a drop; a 4xx or a cut connection, nothing.
    */
   private static void report(Limiter.Listener listener, AsyncResult<Void> ended, int status, boolean steers, boolean lagging) {
-    if (lagging) {
+    if (lagging || status == 503 || status == 504) {
       listener.onDropped();
     } else if (!steers || ended.failed() || (status >= 400 && status < 500)) {
       listener.onIgnore();
