@@ -186,9 +186,10 @@ public final class Admission implements Handler<RoutingContext> {
   }
 
   /**
-   * A refusal answered before the body was read closes the connection (see {@link Problems#send}). A small
-   * body of declared length (a chat message) is read and dropped first, so the refusal keeps the connection
-   * for the client's retry instead of costing it a new one under the very overload being shed.
+   * A refusal answered before the body was read closes the connection (see {@link Problems#send}). A request
+   * with no body (no Content-Length, no Transfer-Encoding: every GET) or a small one of declared length (a chat
+   * message) is read to its end first, the body dropped, so the refusal keeps the connection for the client's
+   * retry instead of costing it a new one under the very overload being shed.
    */
   private void refuse(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -201,11 +202,14 @@ public final class Admission implements Handler<RoutingContext> {
     request.resume();
   }
 
-  /** The Content-Length of a body sent whole (-1: chunked, absent or unreadable). */
+  /** The length of the body as sent whole: 0 without Content-Length or Transfer-Encoding; -1 when chunked or unreadable. */
   private static long declaredLength(HttpServerRequest request) {
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length == null || request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+    if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
       return -1;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null) {
+      return 0;
     }
     try {
       return Long.parseLong(length.trim());
