@@ -18,12 +18,8 @@ public final class PgPools {
    * many as the perf ceiling's pools hold together, so that the ratio compares like with like.
    */
   static final int MAX_SIZE = 16;
-  /**
-   * Requests waiting for a connection beyond this fail at once (503) instead of piling up: four waiting per
-   * connection is a few milliseconds of wait, so what is admitted keeps its latency under a spike and the
-   * excess is refused fast, not after queueing into the lease timeout.
-   */
-  static final int MAX_WAIT_QUEUE = 64;
+  /** Requests waiting for a connection beyond this fail at once instead of piling up. */
+  static final int MAX_WAIT_QUEUE = 256;
   /**
    * How long a request may wait for a pooled connection. A queue that does not move within this is
    * overload: the request answers 503 (the gateway adds Retry-After) instead of waiting its way into
