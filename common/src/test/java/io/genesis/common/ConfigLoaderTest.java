@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.common.config.ClusterSettings;
 import io.genesis.common.config.ConfigException;
+import io.genesis.common.config.OverloadSettings;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.config.HttpSettings;
@@ -43,6 +44,20 @@ class ConfigLoaderTest {
     assertEquals(100, config.rateLimitPerMinute());
     assertEquals(65536, config.maxBodyBytes());
     assertEquals("json", config.logFormat());
+  }
+
+  @Test
+  @DisplayName("overload settings: the README's defaults, set values taken, a value out of range fails naming the setting")
+  void overload() {
+    OverloadSettings defaults = ConfigLoader.load(Map.of()).overload();
+    assertEquals(new OverloadSettings(256, 1_000, 1_000, 1_500), defaults);
+    OverloadSettings set = ConfigLoader.load(Map.of("GENESIS_MAX_REQUESTS_IN_FLIGHT", "3", "GENESIS_MAX_STREAMS_IN_FLIGHT", "2",
+        "GENESIS_STORE_TIMEOUT_MS", "700", "GENESIS_REDIS_TIMEOUT_MS", "400")).overload();
+    assertEquals(new OverloadSettings(3, 2, 700, 400), set);
+    assertMessage("GENESIS_MAX_REQUESTS_IN_FLIGHT: must be between 1 and 100000, got 0", Map.of("GENESIS_MAX_REQUESTS_IN_FLIGHT", "0"));
+    assertTrue(message(Map.of("GENESIS_MAX_STREAMS_IN_FLIGHT", "many")).startsWith("GENESIS_MAX_STREAMS_IN_FLIGHT:"));
+    assertTrue(message(Map.of("GENESIS_STORE_TIMEOUT_MS", "10")).startsWith("GENESIS_STORE_TIMEOUT_MS:"));
+    assertTrue(message(Map.of("GENESIS_REDIS_TIMEOUT_MS", "-1")).startsWith("GENESIS_REDIS_TIMEOUT_MS:"));
   }
 
   @Test

@@ -98,7 +98,7 @@ public final class GatewayVerticle extends VerticleBase {
     GenesisConfig config = GenesisConfig.fromJson(config());
     shutdownGraceMillis = config.shutdownGraceMillis();
     observatory = config.observability().metricsEnabled() ? Observatory.of(vertx) : null;
-    replies = new ReplyStreams(vertx, STREAM_SILENCE_MILLIS, observatory);
+    replies = new ReplyStreams(vertx, STREAM_SILENCE_MILLIS, observatory, config.overload().maxStreamsInFlight());
     // The independent set-up steps run at once: together they are most of the time to ready.
     Future<RateLimiting> limits = RateLimiting.create(vertx, config).onSuccess(created -> rateLimits = created);
     Future<TokenVerifier> verifier = TokenVerifier.create(vertx, config);
@@ -167,7 +167,8 @@ public final class GatewayVerticle extends VerticleBase {
         ctx.next();
       }
     });
-    router.route().handler(Admission.adaptive(WebSocketRoute.PATH, config.maxBodyBytes()));
+    router.route().handler(Admission.adaptive(vertx, config.overload().maxRequestsInFlight(), WebSocketRoute.PATH,
+        config.maxBodyBytes()));
     readiness.mount(router);
     router.get("/openapi.json").handler(api::serve);
     PerformanceRoutes.mountMetrics(router, vertx);

@@ -38,7 +38,8 @@ final class ChildGenesis implements AutoCloseable {
   }
 
   /**
-   * Starts {@code Main} with {@code env} on top of this JVM's environment; answers once it is ready. A
+   * Starts {@code Main} with {@code env} on top of this JVM's environment (a null value removes the variable);
+   * answers once it is ready. A
    * start that hangs is tried once more: on a machine loaded well past its cores, the PostgreSQL pool's
    * connect timeout can fire during the migrations and leave that start waiting for ever (a Vert.x pool
    * NullPointerException in the child's output), which is not what the tests using this look at.
@@ -63,7 +64,13 @@ final class ChildGenesis implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-    builder.environment().putAll(env);
+    env.forEach((name, value) -> {
+      if (value == null) {
+        builder.environment().remove(name);
+      } else {
+        builder.environment().put(name, value);
+      }
+    });
     try {
       return new ChildGenesis(builder.start());
     } catch (IOException e) {
@@ -84,6 +91,11 @@ final class ChildGenesis implements AutoCloseable {
 
   int port() {
     return port.join();
+  }
+
+  /** The processes this one started (its embedded PostgreSQL and Redis, when it runs them), while they live. */
+  java.util.stream.Stream<ProcessHandle> descendants() {
+    return process.toHandle().descendants();
   }
 
   /** SIGTERM, as an orchestrator stops a container. */

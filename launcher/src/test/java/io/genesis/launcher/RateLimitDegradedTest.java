@@ -57,7 +57,7 @@ class RateLimitDegradedTest {
    * admits nothing it cannot decide. Limited routes answer 503 and readiness names the limiter.
    */
   @Nested
-  @DisplayName("a server that accepts connections and never answers (each call cut off after 2 s)")
+  @DisplayName("a server that accepts connections and never answers (each call cut off after GENESIS_REDIS_TIMEOUT_MS, 1.5 s)")
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class Silent {
     private Vertx vertx;

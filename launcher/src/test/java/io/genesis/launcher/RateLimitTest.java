@@ -86,7 +86,7 @@ class RateLimitTest {
     return Await.result(agents(client, gateway, token), Duration.ofSeconds(10));
   }
 
-  /** Requests Redis did not decide: answered 503 (a call past its 2 s deadline) or locally (Redis unreachable). */
+  /** Requests Redis did not decide: answered 503 (a call past its 1.5 s deadline) or locally (Redis unreachable). */
   private long localDecisions() {
     RateLimitStats one = RateLimiting.stats(first.vertx());
     RateLimitStats two = RateLimiting.stats(second.vertx());
@@ -95,7 +95,7 @@ class RateLimitTest {
 
   /**
    * Runs {@code scenario} with a fresh user until a run where Redis took every decision. The
-   * guarantee under test is exactness while Redis answers; a call that misses its 2 s deadline on an
+   * guarantee under test is exactness while Redis answers; a call that misses its 1.5 s deadline on an
    * overloaded machine gets a 503 by design (never an admission, and counted), so that run proves
    * less: fewer may pass.
    */
@@ -113,7 +113,7 @@ class RateLimitTest {
         }
       }
       if (attempt == 5) {
-        fail("in 5 attempts Redis never answered every decision within 2 s: " + RateLimiting.stats(first.vertx()));
+        fail("in 5 attempts Redis never answered every decision within 1.5 s: " + RateLimiting.stats(first.vertx()));
       }
     }
   }

@@ -10,6 +10,7 @@ import io.genesis.common.bus.Messages.IdempotencyOutcome;
 import io.genesis.common.bus.Messages.IdempotencyRelease;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.id.Ids;
+import io.genesis.session.db.Deadline;
 import io.genesis.session.db.IdempotencyRepository;
 import io.vertx.core.Future;
 import java.util.UUID;
@@ -34,7 +35,7 @@ final class IdempotencyService {
   }
 
   /** Claimed, or the key's first use (outcome decrypted). */
-  Future<ClaimResult> claim(IdempotencyClaim claim) {
+  Future<ClaimResult> claim(IdempotencyClaim claim, Deadline deadline) {
     user(claim.userId());
     key(claim.key());
     boolean messages = Messages.IDEMPOTENCY_MESSAGES.equals(claim.route());
@@ -45,39 +46,39 @@ final class IdempotencyService {
     text("replyId", claim.replyId());
     UUID sessionId = id("sessionId", claim.sessionId(), messages);
     UUID messageId = id("messageId", claim.messageId(), messages);
-    return claimOrRead(claim, sessionId, messageId, true);
+    return claimOrRead(deadline, claim, sessionId, messageId, true);
   }
 
   /** The row read after a failed claim may be gone (its attempt released it): the claim is tried once more. */
-  private Future<ClaimResult> claimOrRead(IdempotencyClaim claim, UUID sessionId, UUID messageId, boolean mayRetry) {
-    return repository.claim(claim, sessionId, messageId).compose(claimed -> claimed
+  private Future<ClaimResult> claimOrRead(Deadline deadline, IdempotencyClaim claim, UUID sessionId, UUID messageId, boolean mayRetry) {
+    return repository.claim(deadline, claim, sessionId, messageId).compose(claimed -> claimed
         ? Future.succeededFuture(new ClaimResult(true, null))
         : repository.find(claim.userId(), claim.key()).compose(existing -> {
           if (existing != null) {
             return Future.succeededFuture(new ClaimResult(false, existing));
           }
-          return mayRetry ? claimOrRead(claim, sessionId, messageId, false)
+          return mayRetry ? claimOrRead(deadline, claim, sessionId, messageId, false)
               : Future.failedFuture(new ServiceException(409, "idempotency key changing hands, retry"));
         }));
   }
 
   /** Records the outcome of the attempt {@code replyId}; a key no longer held by it is left alone. */
-  Future<Empty> finish(IdempotencyOutcome request) {
+  Future<Empty> finish(IdempotencyOutcome request, Deadline deadline) {
     user(request.userId());
     key(request.key());
     text("replyId", request.replyId());
     if (request.outcome() == null || request.outcome().length() > MAX_OUTCOME) {
       throw ServiceException.badRequest("outcome: required, at most " + MAX_OUTCOME + " characters");
     }
-    return repository.finish(request.userId(), request.key(), request.replyId(), request.outcome()).map(Empty.INSTANCE);
+    return repository.finish(deadline, request.userId(), request.key(), request.replyId(), request.outcome()).map(Empty.INSTANCE);
   }
 
   /** Frees the key if the attempt {@code replyId} still holds it without an outcome; else nothing. */
-  Future<Empty> release(IdempotencyRelease request) {
+  Future<Empty> release(IdempotencyRelease request, Deadline deadline) {
     user(request.userId());
     key(request.key());
     text("replyId", request.replyId());
-    return repository.release(request.userId(), request.key(), request.replyId()).map(Empty.INSTANCE);
+    return repository.release(deadline, request.userId(), request.key(), request.replyId()).map(Empty.INSTANCE);
   }
 
   /** The user's unexpired keys, oldest first, at most {@link #MAX_EXPORTED}. */

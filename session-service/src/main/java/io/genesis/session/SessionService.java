@@ -17,6 +17,7 @@ import io.genesis.common.error.ServiceException;
 import io.genesis.common.id.Ids;
 import io.genesis.session.cache.FirstPage;
 import io.genesis.session.cache.SessionCaches;
+import io.genesis.session.db.Deadline;
 import io.genesis.session.db.Keyset;
 import io.genesis.session.db.SessionRepository;
 import io.vertx.core.Future;
@@ -47,9 +48,9 @@ final class SessionService {
   }
 
   /** A new active session; a blank agent id or title is stored as null (clients show their own default). */
-  Future<SessionView> create(CreateSession request) {
+  Future<SessionView> create(CreateSession request, Deadline deadline) {
     String userId = user(request.userId());
-    return repository.insertSession(Ids.newId(), userId, blankToNull(request.agentId()), blankToNull(request.title()))
+    return repository.insertSession(deadline, Ids.newId(), userId, blankToNull(request.agentId()), blankToNull(request.title()))
         .onSuccess(session -> caches.sessions().put(session.id(), session));
   }
 
@@ -72,18 +73,18 @@ final class SessionService {
   }
 
   /** Idempotent: closing a closed session answers it unchanged. Messages are kept. */
-  Future<SessionView> close(SessionRef request) {
+  Future<SessionView> close(SessionRef request, Deadline deadline) {
     UUID id = sessionId(request.sessionId());
-    return afterWrite(repository.closeSession(id, user(request.userId())), false);
+    return afterWrite(repository.closeSession(deadline, id, user(request.userId())), false);
   }
 
-  Future<SessionView> setAgent(SetSessionAgent request) {
+  Future<SessionView> setAgent(SetSessionAgent request, Deadline deadline) {
     UUID id = sessionId(request.sessionId());
-    return afterWrite(repository.setAgent(id, user(request.userId()), blankToNull(request.agentId())), false);
+    return afterWrite(repository.setAgent(deadline, id, user(request.userId()), blankToNull(request.agentId())), false);
   }
 
   /** Stored and committed before the answer; 409 on a closed session. */
-  Future<MessageView> append(AppendMessage request) {
+  Future<MessageView> append(AppendMessage request, Deadline deadline) {
     String userId = user(request.userId());
     UUID id = sessionId(request.sessionId());
     String role = role(request.role());
@@ -96,13 +97,13 @@ final class SessionService {
     UUID messageId = messageId(request.id());
     long started = System.nanoTime();
     if (messageId == null) {
-      return repository.appendMessage(id, userId, Ids.newId(), role, blankToNull(request.agentId()), request.content(),
+      return repository.appendMessage(deadline, id, userId, Ids.newId(), role, blankToNull(request.agentId()), request.content(),
               request.partial())
           .compose(appended -> appended != null
               ? caches.afterAppend(appended.session(), started).map(appended.message())
               : whyNotAppended(userId, id));
     }
-    return repository.appendMessageOnce(id, userId, messageId, role, blankToNull(request.agentId()), request.content(),
+    return repository.appendMessageOnce(deadline, id, userId, messageId, role, blankToNull(request.agentId()), request.content(),
             request.partial())
         .compose(appended -> appended != null
             ? caches.afterAppend(appended.session(), started).map(appended.message())

@@ -26,6 +26,7 @@ import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.AuditRepository;
+import io.genesis.session.db.Deadline;
 import io.genesis.session.db.IdempotencyRepository;
 import io.genesis.common.crypto.FieldCipher;
 import io.genesis.session.db.Migrations;
@@ -33,14 +34,17 @@ import io.genesis.session.db.PgPools;
 import io.genesis.session.db.SessionRepository;
 import io.genesis.common.config.ShutdownDeadline;
 import io.genesis.common.process.StartupSteps;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +71,12 @@ public final class SessionVerticle extends VerticleBase {
   private static final long REMOTE_SETTLE_MILLIS = 3_000;
   /** How long one attempt of a quick start-up step (key, first query, Redis) may take. */
   private static final long STEP_ATTEMPT_MILLIS = 5_000;
+  /** A plain failure: {@link Failures} makes it the usual 503 ("session store unavailable"). */
+  private static final Throwable STORE_TIMED_OUT = new java.util.concurrent.TimeoutException("the session store did not answer in time");
 
   private final boolean servesOtherProcesses;
   private long shutdownGraceMillis;
+  private long storeTimeoutMillis;
   private MessageConsumer<?> healthConsumer;
 
   private Pool pool;
@@ -93,6 +100,7 @@ public final class SessionVerticle extends VerticleBase {
     Contracts.register(vertx);
     GenesisConfig config = GenesisConfig.fromJson(config());
     shutdownGraceMillis = config.shutdownGraceMillis();
+    storeTimeoutMillis = config.overload().storeTimeoutMillis();
     require("GENESIS_PG_URL", config.pgUrl());
     require("GENESIS_REDIS_URL", config.redisUrl());
     require("GENESIS_ENCRYPTION_KEY", config.encryptionKey());
@@ -218,7 +226,7 @@ public final class SessionVerticle extends VerticleBase {
     return Future.all(List.of(serve(Addresses.IDEMPOTENCY_CLAIM, IdempotencyClaim.class, idempotency::claim).completion(),
         serve(Addresses.IDEMPOTENCY_FINISH, IdempotencyOutcome.class, idempotency::finish).completion(),
         serve(Addresses.IDEMPOTENCY_RELEASE, IdempotencyRelease.class, idempotency::release).completion(),
-        serve(Addresses.USER_EXPORT_KEYS, ExportKeysRequest.class, idempotency::export).completion()));
+        serveUntimed(Addresses.USER_EXPORT_KEYS, ExportKeysRequest.class, idempotency::export).completion()));
   }
 
   private Future<?> registerAudit(AuditService audit) {
@@ -228,7 +236,7 @@ public final class SessionVerticle extends VerticleBase {
 
   private Future<?> register(SessionService service, SessionCaches caches, HealthProbe health, UserExport export,
                              UserErasure erasure) {
-    healthConsumer = serve(Addresses.SESSION_HEALTH, Object.class, any -> health.check());
+    healthConsumer = serveUntimed(Addresses.SESSION_HEALTH, Object.class, any -> health.check());
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.SESSION_CREATE, CreateSession.class, service::create),
         serve(Addresses.SESSION_LIST, ListSessions.class, service::list),
@@ -241,13 +249,66 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.SESSION_STATS, Object.class, any -> service.stats()),
         serve(Addresses.SESSION_CACHE_STATS, Object.class, any -> Future.succeededFuture(caches.stats())),
         healthConsumer,
-        serve(Addresses.USER_EXPORT_PAGE, ExportPageRequest.class, export::page),
-        serve(Addresses.USER_ERASE, EraseUser.class, erasure::erase));
+        serveUntimed(Addresses.USER_EXPORT_PAGE, ExportPageRequest.class, export::page),
+        serveUntimed(Addresses.USER_ERASE, EraseUser.class, erasure::erase));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   /** Replies with the handler's result, or fails the message with the status of its failure. */
   private <T, R> MessageConsumer<Object> serve(String address, Class<T> type, Function<T, Future<R>> handler) {
+    return serve(address, type, (request, deadline) -> handler.apply(request));
+  }
+
+  /**
+   * {@link #serve(String, Class, Function)} for work that may wait on PostgreSQL: past {@code storeTimeoutMillis}
+   * the request is answered 503 at once (a frozen server answers nothing, so nothing else would fire), unless a
+   * write of it has committed: then its answer waits for the rest, whose own steps are bounded.
+   */
+  private <T, R> MessageConsumer<Object> serve(String address, Class<T> type, BiFunction<T, Deadline, Future<R>> handler) {
+    return vertx.eventBus().consumer(address, message -> {
+      long started = System.nanoTime();
+      Deadline deadline = Deadline.in(storeTimeoutMillis);
+      Future<R> result;
+      try {
+        if (type != Object.class && !type.isInstance(message.body())) {
+          throw ServiceException.badRequest("expected a " + type.getSimpleName());
+        }
+        result = handler.apply(type.cast(message.body()), deadline);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      if (result.isComplete()) {
+        answer(message, result, started);
+        return;
+      }
+      Future<R> pending = result;
+      boolean[] answered = {false};
+      long timer = vertx.setTimer(storeTimeoutMillis, fired -> {
+        if (!pending.isComplete() && !deadline.committed()) {
+          answered[0] = true;
+          ServiceException.reply(message, Failures.toServiceException(STORE_TIMED_OUT));
+        }
+      });
+      pending.onComplete(done -> {
+        vertx.cancelTimer(timer);
+        if (!answered[0]) {
+          answer(message, done, started);
+        }
+      });
+    });
+  }
+
+  private static <R> void answer(Message<Object> message, AsyncResult<R> result, long started) {
+    if (result.succeeded()) {
+      message.reply(result.result(), new DeliveryOptions()
+          .addHeader(RequestTimings.SERVICE_NANOS_HEADER, Long.toString(System.nanoTime() - started)));
+    } else {
+      ServiceException.reply(message, Failures.toServiceException(result.cause()));
+    }
+  }
+
+  /** Untimed: erasure and export run for minutes by design, on their own timeouts. */
+  private <T, R> MessageConsumer<Object> serveUntimed(String address, Class<T> type, Function<T, Future<R>> handler) {
     return vertx.eventBus().consumer(address, message -> {
       long started = System.nanoTime();
       Future<R> result;
@@ -259,9 +320,7 @@ public final class SessionVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onSuccess(body -> message.reply(body, new DeliveryOptions()
-              .addHeader(RequestTimings.SERVICE_NANOS_HEADER, Long.toString(System.nanoTime() - started))))
-          .onFailure(e -> ServiceException.reply(message, Failures.toServiceException(e)));
+      result.onComplete(done -> answer(message, done, started));
     });
   }
 

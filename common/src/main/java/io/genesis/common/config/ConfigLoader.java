@@ -93,7 +93,8 @@ public final class ConfigLoader {
         http(s),
         cluster(s),
         new StartupSettings(s.millis("GENESIS_START_TIMEOUT", StartupSettings.DEFAULT_START_TIMEOUT_MILLIS, 1_000, 3_600_000)),
-        tls(s));
+        tls(s),
+        overload(s));
   }
 
   /**
@@ -147,7 +148,7 @@ public final class ConfigLoader {
         config.rateLimitPerMinute(), config.maxBodyBytes(), config.modelBaseUrl(), config.modelApiKey(),
         config.modelName(), config.agentsDir(), key, config.clusterMembers(), config.corsOrigins(), config.model(),
         config.observability(), config.privacy(), config.shutdownGraceMillis(), config.http(), config.cluster(), config.startup(),
-        config.tls());
+        config.tls(), config.overload());
   }
 
   private static ClusterSettings cluster(Settings s) {
@@ -251,6 +252,15 @@ public final class ConfigLoader {
         s.integer("GENESIS_HTTP_IDLE_TIMEOUT_MS", d.idleTimeoutMillis(), 100, 3_600_000),
         s.integer("GENESIS_DETACHED_REPLY_SECONDS", d.detachedReplySeconds(), 0, 3_600),
         s.integer("GENESIS_REPLY_EVENTS_TTL_SECONDS", d.replyEventsTtlSeconds(), 10, 86_400));
+  }
+
+  private static OverloadSettings overload(Settings s) {
+    OverloadSettings d = OverloadSettings.defaults();
+    return new OverloadSettings(
+        s.integer("GENESIS_MAX_REQUESTS_IN_FLIGHT", d.maxRequestsInFlight(), 1, 100_000),
+        s.integer("GENESIS_MAX_STREAMS_IN_FLIGHT", d.maxStreamsInFlight(), 1, 1_000_000),
+        s.integer("GENESIS_STORE_TIMEOUT_MS", d.storeTimeoutMillis(), 100, 60_000),
+        s.integer("GENESIS_REDIS_TIMEOUT_MS", d.redisTimeoutMillis(), 50, 60_000));
   }
 
   private static PrivacySettings privacy(Settings s) {

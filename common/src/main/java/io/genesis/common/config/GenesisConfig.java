@@ -38,7 +38,8 @@ public record GenesisConfig(
     HttpSettings http,
     ClusterSettings cluster,
     StartupSettings startup,
-    TlsSettings tls) {
+    TlsSettings tls,
+    OverloadSettings overload) {
 
   public GenesisConfig {
     model = model == null ? ModelSettings.defaults() : model;
@@ -48,6 +49,7 @@ public record GenesisConfig(
     cluster = cluster == null ? ClusterSettings.defaults() : cluster;
     startup = startup == null ? StartupSettings.defaults() : startup;
     tls = tls == null ? TlsSettings.defaults() : tls;
+    overload = overload == null ? OverloadSettings.defaults() : overload;
   }
 
   public JsonObject toJson() {
@@ -64,7 +66,7 @@ public record GenesisConfig(
   public GenesisConfig withDatabases(String pgUrl, String redisUrl) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls, overload);
   }
 
   /** Whether {@code POST /api/v1/auth/dev-token} exists; unset (null) counts as off. */
@@ -75,13 +77,13 @@ public record GenesisConfig(
   public GenesisConfig withDevTokens(boolean enabled) {
     return new GenesisConfig(httpHost, httpPort, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         enabled, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls, overload);
   }
 
   public GenesisConfig withHttpPort(int port) {
     return new GenesisConfig(httpHost, port, dataDir, pgUrl, redisUrl, jwtSecret, jwksUrl, logFormat,
         devTokens, rateLimitPerMinute, maxBodyBytes, modelBaseUrl, modelApiKey, modelName, agentsDir,
-        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls);
+        encryptionKey, clusterMembers, corsOrigins, model, observability, privacy, shutdownGraceMillis, http, cluster, startup, tls, overload);
   }
 
   /** Never prints secrets: configuration is logged at start. */

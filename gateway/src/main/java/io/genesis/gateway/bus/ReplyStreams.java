@@ -13,6 +13,7 @@ import io.genesis.common.bus.Messages.StreamRefused;
 import io.genesis.common.bus.Messages.StreamReply;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.id.Ids;
+import io.genesis.gateway.http.InFlight;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,7 +23,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The gateway end of streamed replies, one per gateway-verticle instance: opens them on the agent
@@ -39,6 +42,8 @@ public final class ReplyStreams {
   private static ServiceException memberLost() {
     return new ServiceException(503, "the agent service generating the reply stopped", 1);
   }
+  private static final ServiceException TOO_MANY_STREAMS =
+      new ServiceException(503, "too many replies streaming at once; retry in a moment", 1);
 
   private final Vertx vertx;
   private final long silenceMillis;
@@ -49,6 +54,10 @@ public final class ReplyStreams {
   private final MemberLoss memberLoss;
   /** Agent-service members that left the cluster lately, with when (System.nanoTime). */
   private final Map<String, Long> departed = new HashMap<>();
+  /** The streamed replies (not JSON answers) of the whole process, bounded by {@code GENESIS_MAX_STREAMS_IN_FLIGHT}. */
+  private final InFlight streamed;
+  /** The ids of this instance's streams that hold a place in {@link #streamed}. */
+  private final Set<String> counted = new HashSet<>();
   /** Replies that have ended but are not yet stored and answered ({@link #settling}). */
   private int settling;
   /** Set while draining: completes once no stream is open and none is settling. */
@@ -60,8 +69,9 @@ public final class ReplyStreams {
    * @param silenceMillis how long a started stream may stay silent (not waiting on the client) before
    *     it fails: the agent service sends an event at least every few seconds while it works
    */
-  public ReplyStreams(Vertx vertx, long silenceMillis, Observatory observatory) {
+  public ReplyStreams(Vertx vertx, long silenceMillis, Observatory observatory, int maxStreamsInFlight) {
     this.vertx = vertx;
+    this.streamed = InFlight.of(vertx, "streams", maxStreamsInFlight);
     this.silenceMillis = silenceMillis;
     this.observatory = observatory;
     this.memberLoss = new MemberLoss(vertx);
@@ -76,7 +86,8 @@ public final class ReplyStreams {
 
   /**
    * Routes and admits a reply: fails at once with a {@link ServiceException} (400 unknown agent, 503
-   * with retry-after when the model backend is full or failing, 503 when no agent service answers).
+   * with retry-after when the process already runs {@code GENESIS_MAX_STREAMS_IN_FLIGHT} streamed replies or
+   * the model backend is full or failing, 503 when no agent service answers).
    * Nothing is generated until {@link ReplyStream#start}.
    *
    * @param collect true: no deltas, only the end (a JSON answer)
@@ -86,6 +97,12 @@ public final class ReplyStreams {
       return Future.failedFuture(cut);
     }
     String id = Ids.newId().toString();
+    if (!collect) {
+      if (!streamed.tryAcquire()) {
+        return Future.failedFuture(TOO_MANY_STREAMS);
+      }
+      counted.add(id);
+    }
     Future<Message<Object>> answer = vertx.eventBus().request(Addresses.AGENT_STREAM, new StreamReply(id, inbox, request, collect), OPEN);
     return memberLoss.guard(answer, AGENT_SERVICE)
         .recover(failure -> {
@@ -93,7 +110,14 @@ public final class ReplyStreams {
           abandon(id);
           return Future.failedFuture(ServiceClient.translate(Addresses.AGENT_STREAM, failure));
         })
-        .compose(reply -> opened(id, reply));
+        .compose(reply -> opened(id, reply))
+        .onFailure(failed -> uncount(id));
+  }
+
+  private void uncount(String id) {
+    if (counted.remove(id)) {
+      streamed.release();
+    }
   }
 
   private Future<ReplyStream> opened(String id, Message<Object> reply) {
@@ -133,6 +157,7 @@ public final class ReplyStreams {
   }
 
   void ended(String streamId) {
+    uncount(streamId);
     if (streams.remove(streamId) != null && observatory != null) {
       observatory.streamEnded();
     }

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,10 @@ public final class Journal {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
   private static final ThrottledLog FAILED = ThrottledLog.warn(LOG);
   /** A journal that keeps nothing (no Redis): events are numbered all the same. */
-  public static final Journal NONE = new Journal(null, null, null, null, 0, 0);
+  public static final Journal NONE = new Journal(null, null, null, null, 0, 0, 0);
 
   private final Redis redis;
+  private final long timeoutMillis;
   private final FieldCipher cipher;
   private final String key;
   private final String replyId;
@@ -40,8 +42,10 @@ public final class Journal {
   private boolean ended;
   private boolean broken;
 
-  Journal(Redis redis, FieldCipher cipher, String replyId, String userId, int runningTtlSeconds, int endedTtlSeconds) {
+  Journal(Redis redis, FieldCipher cipher, String replyId, String userId, int runningTtlSeconds, int endedTtlSeconds,
+          long timeoutMillis) {
     this.redis = redis;
+    this.timeoutMillis = timeoutMillis;
     this.cipher = cipher;
     this.replyId = replyId;
     this.key = replyId == null ? null : RedisKeys.replyEvents(replyId);
@@ -80,6 +84,7 @@ public final class Journal {
       return Future.succeededFuture(false);
     }
     return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.replyWatched(replyId)))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .map(response -> response != null && response.toInteger() > 0)
         .otherwise(false);
   }

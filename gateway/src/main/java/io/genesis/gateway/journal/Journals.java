@@ -14,6 +14,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,15 @@ public final class Journals {
   static final int READ_COUNT = 256;
 
   private final Redis redis;
+  /** A frozen Redis answers nothing: each read gives up after this ({@code GENESIS_REDIS_TIMEOUT_MS}). */
+  private final long timeoutMillis;
   private final FieldCipher cipher;
   private final int endedTtlSeconds;
   private final int runningTtlSeconds;
 
-  private Journals(Redis redis, FieldCipher cipher, int endedTtlSeconds) {
+  private Journals(Redis redis, FieldCipher cipher, int endedTtlSeconds, long timeoutMillis) {
     this.redis = redis;
+    this.timeoutMillis = timeoutMillis;
     this.cipher = cipher;
     this.endedTtlSeconds = endedTtlSeconds;
     this.runningTtlSeconds = Math.max(RUNNING_TTL_SECONDS, endedTtlSeconds);
@@ -47,14 +51,15 @@ public final class Journals {
   /** Builds the client and the cipher on a worker (both seed random sources, which may block). */
   public static Future<Journals> create(Vertx vertx, GenesisConfig config) {
     int ttl = config.http().replyEventsTtlSeconds();
+    long timeout = config.overload().redisTimeoutMillis();
     if (config.redisUrl() == null || config.encryptionKey() == null) {
       LOG.info("reply events are not kept (no Redis or no encryption key): a dropped stream resumes only once stored");
-      return Future.succeededFuture(new Journals(null, null, ttl));
+      return Future.succeededFuture(new Journals(null, null, ttl, timeout));
     }
     record Prepared(RedisOptions options, FieldCipher cipher) {}
     return vertx.executeBlocking(() -> new Prepared(GatewayRedis.options(config.redisUrl()).setPoolName("genesis-gateway-journal"),
             FieldCipher.create(config.encryptionKey(), config.privacy().encryptionOldKeys())), false)
-        .map(prepared -> new Journals(Redis.createClient(vertx, prepared.options()), prepared.cipher(), ttl));
+        .map(prepared -> new Journals(Redis.createClient(vertx, prepared.options()), prepared.cipher(), ttl, timeout));
   }
 
   public boolean enabled() {
@@ -64,7 +69,7 @@ public final class Journals {
   /** The journal a new reply of {@code userId} writes its events to. */
   public Journal open(String userId, String replyId) {
     return redis == null ? Journal.NONE
-        : new Journal(redis, cipher, replyId, userId, runningTtlSeconds, endedTtlSeconds);
+        : new Journal(redis, cipher, replyId, userId, runningTtlSeconds, endedTtlSeconds, timeoutMillis);
   }
 
   /**
@@ -79,6 +84,7 @@ public final class Journals {
     }
     String key = RedisKeys.replyEvents(replyId);
     return redis.send(Request.cmd(Command.XRANGE).arg(key).arg("0-" + (after + 1)).arg("+").arg("COUNT").arg(READ_COUNT))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .map(response -> entries(key, userId, response));
   }
 
@@ -89,6 +95,7 @@ public final class Journals {
     }
     String key = RedisKeys.replyEvents(replyId);
     return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg("+").arg("-").arg("COUNT").arg(1))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .map(response -> {
           List<JournalEntry> entries = entries(key, userId, response);
           return entries.isEmpty() ? null : entries.get(entries.size() - 1);
@@ -111,6 +118,7 @@ public final class Journals {
       return Future.succeededFuture(Long.MAX_VALUE);
     }
     return redis.send(Request.cmd(Command.PTTL).arg(RedisKeys.replyEvents(replyId)))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .map(response -> {
           long left = response == null ? -2 : response.toLong();
           return left < 0 ? Long.MAX_VALUE : Math.max(0, runningTtlSeconds * 1000L - left);
@@ -123,6 +131,7 @@ public final class Journals {
       return Future.succeededFuture(false);
     }
     return redis.send(Request.cmd(Command.EXISTS).arg(RedisKeys.replyEvents(replyId)))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .map(response -> response != null && response.toInteger() > 0);
   }
 

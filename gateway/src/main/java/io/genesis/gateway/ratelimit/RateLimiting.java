@@ -26,10 +26,11 @@ import java.util.concurrent.Callable;
 public final class RateLimiting {
   public static final Duration WINDOW = Duration.ofMinutes(1);
   /**
-   * How long a decision waits for Redis; past it the request gets a {@code 503} (never a local
-   * admission: the late answer may still count it). Generous, so that a slow Redis is waited for.
+   * How long a decision waits for Redis by default ({@code GENESIS_REDIS_TIMEOUT_MS}); past it the request
+   * gets a {@code 503} (never a local admission: the late answer may still count it). A frozen Redis thus
+   * costs a request this, never more.
    */
-  static final long REDIS_TIMEOUT_MS = 2_000;
+  static final long REDIS_TIMEOUT_MS = 1_500;
   /** Failed or late calls in a row after which Redis counts as unreachable (see {@link RemoteHealth}). */
   static final int FAILURES_BEFORE_DEGRADED = 3;
   /** While Redis is unreachable, one request per interval tries it again (plus every readiness probe). */
@@ -57,16 +58,17 @@ public final class RateLimiting {
    */
   public static Future<RateLimiting> create(Vertx vertx, GenesisConfig config) {
     SharedState shared = shared(vertx, config.rateLimitPerMinute());
+    long timeout = config.overload().redisTimeoutMillis();
     if (config.redisUrl() == null) {
-      RateLimiter alone = new RateLimiter(shared.local, Unconfigured.INSTANCE, shared.health, shared.stats, REDIS_TIMEOUT_MS);
-      return alone.probe(REDIS_TIMEOUT_MS).map(ignored -> new RateLimiting(null, alone));
+      RateLimiter alone = new RateLimiter(shared.local, Unconfigured.INSTANCE, shared.health, shared.stats, timeout);
+      return alone.probe(timeout).map(ignored -> new RateLimiting(null, alone));
     }
     return shared.offLoop(vertx, () -> new Prepared(GatewayRedis.options(config.redisUrl()),
             RedisWindows.sha1(RedisWindows.SCRIPT), UUID.randomUUID().toString().substring(0, 13) + ":"))
         .compose(prepared -> {
           Redis client = Redis.createClient(vertx, prepared.options());
           RedisWindows remote = new RedisWindows(RedisAPI.api(client), prepared.sha(), prepared.memberPrefix());
-          RateLimiter limiter = new RateLimiter(shared.local, remote, shared.health, shared.stats, REDIS_TIMEOUT_MS);
+          RateLimiter limiter = new RateLimiter(shared.local, remote, shared.health, shared.stats, timeout);
           return limiter.warmUp(GatewayRedis.MAX_POOL_SIZE, START_PING_TIMEOUT_MS).map(ignored -> new RateLimiting(client, limiter));
         });
   }

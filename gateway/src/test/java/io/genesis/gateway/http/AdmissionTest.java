@@ -76,11 +76,11 @@ class AdmissionTest {
   }
 
   private static Admission limitOfOne() {
-    return new Admission(SimpleLimiter.newBuilder().limit(FixedLimit.of(1)).build(), SOCKET, MAX_BODY);
+    return new Admission(SimpleLimiter.newBuilder().limit(FixedLimit.of(1)).build(), null, SOCKET, MAX_BODY);
   }
 
   @Test
-  @DisplayName("a limit of 1 and one request held: the next gets 503 problem+json with Retry-After; once the first is answered, requests succeed again")
+  @DisplayName("a limit of 1 and one request held: the next gets 503 problem+json with Retry-After, keeping its connection; once the first is answered, requests succeed again")
   void refusedBeyondTheLimitThenAdmitted() {
     serve(limitOfOne());
     Future<HttpResponse<Buffer>> held = client.get(HELD).send();
@@ -92,6 +92,7 @@ class AdmissionTest {
     assertEquals(503, problem.getInteger("status"));
     assertTrue(problem.getString("detail").startsWith("the server is busy; retry in a moment"), problem.encode());
     assertEquals(QUICK, problem.getString("instance"));
+    assertEquals(null, refused.getHeader("Connection"), "a refused GET (no body) keeps its connection");
 
     release.complete();
     assertEquals(200, await(held).statusCode());

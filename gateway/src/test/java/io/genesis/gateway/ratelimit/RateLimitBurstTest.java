@@ -128,7 +128,7 @@ class RateLimitBurstTest {
   }
 
   @Test
-  @DisplayName("(c) Redis slowed by DEBUG SLEEP 0.5 s (past the old 200 ms deadline, within the 2 s one): waited for, exactly 100 of 300")
+  @DisplayName("(c) Redis slowed by DEBUG SLEEP 0.5 s (past the old 200 ms deadline, within the 1.5 s one): waited for, exactly 100 of 300")
   void slowRedisIsWaitedFor() {
     Gateway first = gateway(100);
     Gateway second = gateway(100);

@@ -73,10 +73,10 @@ public final class IdempotencyRepository {
   }
 
   /** True when this claim now holds the key (new, expired, or a stale claim taken over). */
-  public Future<Boolean> claim(IdempotencyClaim claim, UUID sessionId, UUID messageId) {
+  public Future<Boolean> claim(Deadline deadline, IdempotencyClaim claim, UUID sessionId, UUID messageId) {
     Tuple args = Tuple.of(claim.userId(), claim.key(), claim.route(), claim.digest(), sessionId, messageId)
         .addString(claim.replyId());
-    return pool.preparedQuery(CLAIM).execute(args).map(rows -> rows.size() > 0);
+    return Writes.before(pool, deadline, CLAIM, args).map(rows -> rows.size() > 0);
   }
 
   /** The key's row with its outcome decrypted, or null when there is none. */
@@ -95,14 +95,14 @@ public final class IdempotencyRepository {
   }
 
   /** Sets the outcome of the attempt {@code replyId}; answers whether a row matched. */
-  public Future<Boolean> finish(String userId, String key, String replyId, String outcome) {
+  public Future<Boolean> finish(Deadline deadline, String userId, String key, String replyId, String outcome) {
     Tuple args = Tuple.of(userId, key, replyId, cipher.encrypt(associatedData(userId, key, replyId), outcome), cipher.keyId());
-    return pool.preparedQuery(FINISH).execute(args).map(rows -> rows.rowCount() > 0);
+    return Writes.before(pool, deadline, FINISH, args).map(rows -> rows.rowCount() > 0);
   }
 
   /** Deletes the claim of the attempt {@code replyId} while it has no outcome; answers whether it did. */
-  public Future<Boolean> release(String userId, String key, String replyId) {
-    return pool.preparedQuery(RELEASE).execute(Tuple.of(userId, key, replyId)).map(rows -> rows.rowCount() > 0);
+  public Future<Boolean> release(Deadline deadline, String userId, String key, String replyId) {
+    return Writes.before(pool, deadline, RELEASE, Tuple.of(userId, key, replyId)).map(rows -> rows.rowCount() > 0);
   }
 
   /** Up to {@code limit} unexpired keys of a user, oldest first. */

@@ -99,9 +99,9 @@ public final class SessionRepository {
     this.cipher = cipher;
   }
 
-  public Future<SessionView> insertSession(UUID id, String userId, String agentId, String title) {
+  public Future<SessionView> insertSession(Deadline deadline, UUID id, String userId, String agentId, String title) {
     Tuple args = Tuple.of(id, userId, agentId, cipher.encrypt(id.toString(), title), title == null ? null : cipher.keyId());
-    return pool.preparedQuery(INSERT_SESSION).execute(args)
+    return Writes.before(pool, deadline, INSERT_SESSION, args)
         .map(rows -> toSession(rows.iterator().next()));
   }
 
@@ -130,37 +130,37 @@ public final class SessionRepository {
   }
 
   /** Closes the session (idempotent: a closed one is answered unchanged); null when not the user's. */
-  public Future<SessionView> closeSession(UUID id, String userId) {
-    return pool.preparedQuery(CLOSE_SESSION).execute(Tuple.of(id, userId)).map(this::firstSession);
+  public Future<SessionView> closeSession(Deadline deadline, UUID id, String userId) {
+    return Writes.before(pool, deadline, CLOSE_SESSION, Tuple.of(id, userId)).map(this::firstSession);
   }
 
-  public Future<SessionView> setAgent(UUID id, String userId, String agentId) {
-    return pool.preparedQuery(SET_AGENT).execute(Tuple.of(id, userId, agentId)).map(this::firstSession);
+  public Future<SessionView> setAgent(Deadline deadline, UUID id, String userId, String agentId) {
+    return Writes.before(pool, deadline, SET_AGENT, Tuple.of(id, userId, agentId)).map(this::firstSession);
   }
 
   /** A stored message and its session as the append left it. */
   public record Appended(MessageView message, SessionView session) {}
 
   /** Stores a message in an active session of the user; null when there is no such active session. */
-  public Future<Appended> appendMessage(UUID sessionId, String userId, UUID messageId, String role,
+  public Future<Appended> appendMessage(Deadline deadline, UUID sessionId, String userId, UUID messageId, String role,
                                         String agentId, String content, boolean partial) {
-    return append(APPEND_MESSAGE, sessionId, userId, messageId, role, agentId, content, partial);
+    return append(deadline, APPEND_MESSAGE, sessionId, userId, messageId, role, agentId, content, partial);
   }
 
   /**
    * {@link #appendMessage} unless a message with this id is stored already: then null, and nothing changes
    * (the caller reads the stored one with {@link #findMessage}).
    */
-  public Future<Appended> appendMessageOnce(UUID sessionId, String userId, UUID messageId, String role,
+  public Future<Appended> appendMessageOnce(Deadline deadline, UUID sessionId, String userId, UUID messageId, String role,
                                             String agentId, String content, boolean partial) {
-    return append(APPEND_MESSAGE_ONCE, sessionId, userId, messageId, role, agentId, content, partial);
+    return append(deadline, APPEND_MESSAGE_ONCE, sessionId, userId, messageId, role, agentId, content, partial);
   }
 
-  private Future<Appended> append(String sql, UUID sessionId, String userId, UUID messageId, String role,
+  private Future<Appended> append(Deadline deadline, String sql, UUID sessionId, String userId, UUID messageId, String role,
                                   String agentId, String content, boolean partial) {
     Tuple args = Tuple.of(sessionId, userId, messageId, role, agentId, cipher.encrypt(messageId.toString(), content))
         .addBoolean(partial).addString(cipher.keyId());
-    return pool.preparedQuery(sql).execute(args).map(rows -> {
+    return Writes.before(pool, deadline, sql, args).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
