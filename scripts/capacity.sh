@@ -9,12 +9,16 @@
 #   mvn -B -DskipTests package && scripts/capacity.sh     # about 6 minutes; target/capacity/table.md
 #   QUICK=1 scripts/capacity.sh                            # tiny loads, to check the script
 #
-# Needs jq, psql and redis-cli (clients only; the servers are the embedded ones). Loopback only, bounded.
+# Then, with GENESIS stopped, what the same PostgreSQL and Redis do alone: pgbench (durable commits a second, and
+# read-only transactions) and redis-benchmark (commands a second).
+#
+# Needs jq, psql, redis-cli, pgbench and redis-benchmark (clients only; the servers are the embedded ones).
+# Loopback only, bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/capacity
 source scripts/bench-common.sh
-for tool in jq psql redis-cli; do command -v $tool > /dev/null || { echo "capacity.sh needs $tool" >&2; exit 2; }; done
+for tool in jq psql redis-cli pgbench redis-benchmark; do command -v $tool > /dev/null || { echo "capacity.sh needs $tool" >&2; exit 2; }; done
 
 QUICK=${QUICK:-0}
 DURATION=${DURATION:-25}    # seconds of each measured run
@@ -129,3 +133,18 @@ done
   echo "Idle, per second: CPU cores gateway ${IDLE_RATES[0]}, agent ${IDLE_RATES[1]}, session ${IDLE_RATES[2]}, PostgreSQL ${IDLE_RATES[3]}, Redis ${IDLE_RATES[4]}; transactions ${IDLE_RATES[5]}/s, Redis commands ${IDLE_RATES[6]}/s."
 } > "$OUT/table.md"
 cat "$OUT/table.md"
+
+# The stores alone, with GENESIS stopped: how many durable commits and commands a second they do here.
+for service in gateway agent-service session-service; do kill "${PID[$service]}" 2>/dev/null || true; wait "${PID[$service]}" 2>/dev/null || true; done
+BENCH_SECONDS=${BENCH_SECONDS:-15}; [ "$QUICK" = 1 ] && BENCH_SECONDS=3
+PGB="pgbench -h 127.0.0.1 -p $PG_PORT -U postgres"
+$PGB -i -q -s 10 postgres > "$OUT/pgbench-init.txt" 2>&1
+$PGB -c 16 -j 2 -T "$BENCH_SECONDS" -N postgres > "$OUT/pgbench-write.txt" 2>&1
+$PGB -c 16 -j 2 -T "$BENCH_SECONDS" -S postgres > "$OUT/pgbench-read.txt" 2>&1
+redis-benchmark -p "$REDIS_PORT" -q -c 50 -n $((BENCH_SECONDS * 40000)) -t get,set,zadd > "$OUT/redis-benchmark.txt" 2>&1
+tps() { grep -o 'tps = [0-9.]*' "$1" | head -1 | cut -d' ' -f3; }
+{
+  echo
+  echo "The stores alone (GENESIS stopped): PostgreSQL $(printf '%.0f' "$(tps "$OUT/pgbench-write.txt")") durable write transactions/s (pgbench -N, 16 clients: an UPDATE, a SELECT and an INSERT each, one commit), $(printf '%.0f' "$(tps "$OUT/pgbench-read.txt")") read-only transactions/s (pgbench -S); Redis: $(tr -d '\r' < "$OUT/redis-benchmark.txt" | grep -o '^[A-Z]*: [0-9.]* requests per second' | sed 's/ requests per second/\/s/' | paste -sd, - | sed 's/,/, /g') (redis-benchmark, 50 clients, no pipelining)."
+} >> "$OUT/table.md"
+tail -2 "$OUT/table.md"

@@ -248,8 +248,12 @@ class ClusterTest {
     }
     String token = token("gone-" + UUID.randomUUID());
     for (ClusterNode gateway : List.of(gatewayA, gatewayB)) {
-      // Until the cluster has noticed, a request may still be sent to a dead member; then each is fast.
-      eventually(Duration.ofSeconds(15), () -> get(gateway, "/health/ready", null).statusCode() == 503, () -> "still ready");
+      // Until the cluster has noticed both deaths, a request may still be sent to a dead member (a 503 "did not
+      // answer in time" about a second after that member is seen leaving; readiness may already say 503 then).
+      eventually(Duration.ofSeconds(15), () -> {
+        HttpResponse<Buffer> probe = get(gateway, "/api/v1/sessions", token);
+        return probe.statusCode() == 503 && probe.bodyAsJsonObject().getString("detail").startsWith("session-service is not available");
+      }, () -> "a session service still looks alive");
       long started = System.nanoTime();
       HttpResponse<Buffer> listed = get(gateway, "/api/v1/sessions", token);
       long took = System.nanoTime() - started;
