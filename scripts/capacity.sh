@@ -145,6 +145,6 @@ redis-benchmark -p "$REDIS_PORT" -q -c 50 -n $((BENCH_SECONDS * 40000)) -t get,s
 tps() { grep -o 'tps = [0-9.]*' "$1" | head -1 | cut -d' ' -f3; }
 {
   echo
-  echo "The stores alone (GENESIS stopped): PostgreSQL $(printf '%.0f' "$(tps "$OUT/pgbench-write.txt")") durable write transactions/s (pgbench -N, 16 clients: an UPDATE, a SELECT and an INSERT each, one commit), $(printf '%.0f' "$(tps "$OUT/pgbench-read.txt")") read-only transactions/s (pgbench -S); Redis: $(tr -d '\r' < "$OUT/redis-benchmark.txt" | grep -o '^[A-Z]*: [0-9.]* requests per second' | sed 's/ requests per second/\/s/' | paste -sd, - | sed 's/,/, /g') (redis-benchmark, 50 clients, no pipelining)."
+  echo "The stores alone (GENESIS stopped): PostgreSQL $(printf '%.0f' "$(tps "$OUT/pgbench-write.txt")") durable write transactions/s (pgbench -N, 16 clients: an UPDATE, a SELECT and an INSERT each, one commit), $(printf '%.0f' "$(tps "$OUT/pgbench-read.txt")") read-only transactions/s (pgbench -S); Redis: $(tr '\r' '\n' < "$OUT/redis-benchmark.txt" | grep -o '^[A-Z]*: [0-9.]* requests per second' | sed 's/ requests per second/\/s/' | paste -sd, - | sed 's/,/, /g') (redis-benchmark, 50 clients, no pipelining)."
 } >> "$OUT/table.md"
 tail -2 "$OUT/table.md"
