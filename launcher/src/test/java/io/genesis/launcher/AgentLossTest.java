@@ -1,5 +1,6 @@
 package io.genesis.launcher;
 
+import static io.genesis.launcher.Poll.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -30,8 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -453,21 +452,5 @@ class AgentLossTest {
     HttpResponse<Buffer> metrics = Await.result(web.get(agent.operatorPort(), "127.0.0.1", "/metrics").send(), Duration.ofSeconds(10));
     return metrics.bodyAsString().lines().filter(line -> line.startsWith(STREAMS_OPENED + " "))
         .mapToLong(line -> (long) Double.parseDouble(line.substring(STREAMS_OPENED.length() + 1))).findFirst().orElse(0);
-  }
-
-  /** Polls {@code condition} until it holds, failing after {@code within}. */
-  private static void eventually(Duration within, BooleanSupplier condition, Supplier<String> why) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail(why.get());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted");
-      }
-    }
   }
 }

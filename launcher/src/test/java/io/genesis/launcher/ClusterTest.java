@@ -1,5 +1,6 @@
 package io.genesis.launcher;
 
+import static io.genesis.launcher.Poll.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -431,21 +431,5 @@ class ClusterTest {
   private HttpResponse<Buffer> send(ClusterNode gateway, String method, String path, String token, JsonObject body) {
     HttpRequest<Buffer> request = request(gateway, method, path, token);
     return Await.result(body == null ? request.send() : request.sendJsonObject(body), Duration.ofSeconds(30));
-  }
-
-  /** Polls {@code condition} until it holds, failing after {@code within}. */
-  private static void eventually(Duration within, BooleanSupplier condition, java.util.function.Supplier<String> why) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail(why.get());
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted");
-      }
-    }
   }
 }
