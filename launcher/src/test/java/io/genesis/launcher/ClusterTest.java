@@ -3,7 +3,6 @@ package io.genesis.launcher;
 import static io.genesis.launcher.Poll.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.genesis.embedded.TestServices;
 import io.genesis.gateway.auth.Tokens;
