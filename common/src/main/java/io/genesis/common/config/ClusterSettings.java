@@ -21,4 +21,22 @@ public record ClusterSettings(String host, Integer port, int busPort, int failur
   public static ClusterSettings defaults() {
     return new ClusterSettings("127.0.0.1", null, 0, DEFAULT_FAILURE_SECONDS);
   }
+
+  /** {@code host} or {@code host:port}; an IPv6 address in brackets when it has a port. */
+  static void checkMember(String member, String all) {
+    if (member.isEmpty()) {
+      throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "has an empty entry in '" + all + "' (host:port, separated by commas)");
+    }
+    if (!member.matches("\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+      throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "entry '" + member + "' must be host or host:port, e.g. 10.0.0.5:5701");
+    }
+    int colon = member.lastIndexOf(':');
+    boolean hasPort = colon > 0 && (member.startsWith("[") ? member.charAt(colon - 1) == ']' : member.indexOf(':') == colon);
+    if (hasPort) {
+      int port = Integer.parseInt(member.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "entry '" + member + "' has a port outside 1–65535");
+      }
+    }
+  }
 }

@@ -156,7 +156,7 @@ public final class ConfigLoader {
     String members = s.string("GENESIS_CLUSTER_MEMBERS", null);
     if (members != null) {
       for (String member : members.split(",", -1)) {
-        checkMember(member.trim(), members);
+        ClusterSettings.checkMember(member.trim(), members);
       }
     }
     String host = s.string("GENESIS_CLUSTER_HOST", d.host());
@@ -170,39 +170,21 @@ public final class ConfigLoader {
         s.integer("GENESIS_CLUSTER_FAILURE_SECONDS", d.failureSeconds(), 2, 600));
   }
 
-  /** {@code host} or {@code host:port}; an IPv6 address in brackets when it has a port. */
-  private static void checkMember(String member, String all) {
-    if (member.isEmpty()) {
-      throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "has an empty entry in '" + all + "' (host:port, separated by commas)");
-    }
-    if (!member.matches("\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+(:\\d{1,5})?")) {
-      throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "entry '" + member + "' must be host or host:port, e.g. 10.0.0.5:5701");
-    }
-    int colon = member.lastIndexOf(':');
-    boolean hasPort = colon > 0 && (member.startsWith("[") ? member.charAt(colon - 1) == ']' : member.indexOf(':') == colon);
-    if (hasPort) {
-      int port = Integer.parseInt(member.substring(colon + 1));
-      if (port < 1 || port > 65535) {
-        throw new ConfigException("GENESIS_CLUSTER_MEMBERS", "entry '" + member + "' has a port outside 1–65535");
-      }
-    }
-  }
-
   private static TlsSettings tls(Settings s) {
     String cert = s.string("GENESIS_TLS_CERT_FILE", null);
     String key = s.string("GENESIS_TLS_KEY_FILE", null);
     requireTogether(s, "GENESIS_TLS_CERT_FILE", "GENESIS_TLS_KEY_FILE");
     requireTogether(s, "GENESIS_CLUSTER_TLS_CERT_FILE", "GENESIS_CLUSTER_TLS_KEY_FILE", "GENESIS_CLUSTER_TLS_CA_FILE");
     if (cert != null) {
-      checkPemPair("GENESIS_TLS_CERT_FILE", cert, "GENESIS_TLS_KEY_FILE", key);
+      PemFiles.checkPairSettings("GENESIS_TLS_CERT_FILE", cert, "GENESIS_TLS_KEY_FILE", key);
     }
     String clusterCert = s.string("GENESIS_CLUSTER_TLS_CERT_FILE", null);
     String clusterKey = s.string("GENESIS_CLUSTER_TLS_KEY_FILE", null);
     String clusterCa = s.string("GENESIS_CLUSTER_TLS_CA_FILE", null);
     if (clusterCert != null) {
-      checkPemPair("GENESIS_CLUSTER_TLS_CERT_FILE", clusterCert, "GENESIS_CLUSTER_TLS_KEY_FILE", clusterKey);
+      PemFiles.checkPairSettings("GENESIS_CLUSTER_TLS_CERT_FILE", clusterCert, "GENESIS_CLUSTER_TLS_KEY_FILE", clusterKey);
       try {
-        PemFiles.certificates(readPem("GENESIS_CLUSTER_TLS_CA_FILE", clusterCa));
+        PemFiles.certificates(PemFiles.read("GENESIS_CLUSTER_TLS_CA_FILE", clusterCa));
       } catch (PemFiles.InvalidPem e) {
         throw new ConfigException("GENESIS_CLUSTER_TLS_CA_FILE", e.getMessage());
       }
@@ -224,24 +206,6 @@ public final class ConfigLoader {
           throw new ConfigException(name, "must be set with " + given);
         }
       }
-    }
-  }
-
-  private static void checkPemPair(String certSetting, String certFile, String keySetting, String keyFile) {
-    byte[] cert = readPem(certSetting, certFile);
-    byte[] key = readPem(keySetting, keyFile);
-    try {
-      PemFiles.checkPair(cert, key);
-    } catch (PemFiles.InvalidPem e) {
-      throw new ConfigException(e.certificate() ? certSetting : keySetting, e.getMessage());
-    }
-  }
-
-  private static byte[] readPem(String setting, String file) {
-    try {
-      return Files.readAllBytes(Path.of(file));
-    } catch (IOException | RuntimeException e) {
-      throw new ConfigException(setting, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -3,6 +3,9 @@ package io.genesis.common.config;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -102,6 +105,26 @@ public final class PemFiles {
       return verifier.verify(signature);
     } catch (Exception e) {
       return false;
+    }
+  }
+
+  /** The pair named by two settings: unreadable, not PEM, or mismatched stops the start naming the setting at fault. */
+  static void checkPairSettings(String certSetting, String certFile, String keySetting, String keyFile) {
+    byte[] cert = read(certSetting, certFile);
+    byte[] key = read(keySetting, keyFile);
+    try {
+      checkPair(cert, key);
+    } catch (InvalidPem e) {
+      throw new ConfigException(e.certificate() ? certSetting : keySetting, e.getMessage());
+    }
+  }
+
+  /** A file named by {@code setting}; one that cannot be read stops the start naming the setting (never its contents). */
+  static byte[] read(String setting, String file) {
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(setting, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 }
