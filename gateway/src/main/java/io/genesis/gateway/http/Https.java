@@ -13,7 +13,10 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,11 +108,17 @@ public final class Https {
     return props.lastModifiedTime() + ":" + props.size() + ":" + props.creationTime();
   }
 
-  /** Reads the pair and checks it (the pair check signs once: on a worker, not the event loop). */
+  /**
+   * Reads the pair and checks it (the pair check signs once: on a worker, not the event loop), and loads the
+   * JDK's default trust store there too: Netty builds the server's SSL context on the first connection, on an
+   * event loop, and asks for the default trust managers, which read {@code cacerts} from disk the first time
+   * in the process (a blocking read BlockHound caught) and come from the JDK's cache afterwards.
+   */
   private static Future<PemKeyCertOptions> read(Vertx vertx, TlsSettings settings) {
     Future<Buffer> cert = vertx.fileSystem().readFile(settings.certFile());
     Future<Buffer> key = vertx.fileSystem().readFile(settings.keyFile());
     return Future.all(cert, key).compose(both -> vertx.executeBlocking(() -> {
+      loadDefaultTrustStore();
       try {
         PemFiles.checkPair(cert.result().getBytes(), key.result().getBytes());
       } catch (PemFiles.InvalidPem e) {
@@ -118,6 +127,10 @@ public final class Https {
       }
       return new PemKeyCertOptions().addCertValue(cert.result()).addKeyValue(key.result());
     }, false));
+  }
+
+  private static void loadDefaultTrustStore() throws GeneralSecurityException {
+    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
   }
 
   /** For the ready line and the logs. */
