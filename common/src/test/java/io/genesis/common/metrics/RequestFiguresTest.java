@@ -39,6 +39,15 @@ class RequestFiguresTest {
   }
 
   @Test
+  @DisplayName("a status counts as success below 400, a client error for 4xx and a server error from 500")
+  void statusClasses() {
+    int[][] cases = {{101, 0}, {200, 0}, {304, 0}, {399, 0}, {400, 1}, {429, 1}, {499, 1}, {500, 2}, {503, 2}, {599, 2}};
+    for (int[] c : cases) {
+      assertEquals(c[1], RouteWindow.statusClass(c[0]), "status " + c[0]);
+    }
+  }
+
+  @Test
   @DisplayName("four threads recording at once, latencies from 1 µs to over the range, while another reads: every request counted")
   void concurrentRecording() {
     RouteWindow window = new RouteWindow("GET", "/x", 0);

@@ -27,12 +27,14 @@ import java.util.function.Supplier;
  * the few others admitted with it.
  *
  * <p>The limit adapts to latency (Netflix concurrency-limits, {@link #adaptive}): every
- * {@value #WINDOW_MILLIS} ms window of at least ten answers, if the slowest tenth of them took longer
+ * {@value #WINDOW_MILLIS} ms window of at least ten answers, if the slowest hundredth of them took longer
  * than {@value #LATENCY_BUDGET_MILLIS} ms, or one was a 503/504 from behind the door (a queue there full or
- * too slow), the limit shrinks by a tenth; otherwise, while the requests in flight use at least half of it, it grows
- * by one, up to {@value #MAX_IN_FLIGHT} and never under {@value #MIN_IN_FLIGHT}. So under a spike the
- * gateway admits what the services behind it answer within the budget and refuses the rest, instead of
- * letting a fixed number in flight queue for the database until its own time-outs answer slow 503s.
+ * too slow), the limit halves; otherwise, while the requests in flight use at least half of it, it grows by one, up
+ * to {@value #MAX_IN_FLIGHT} (where it starts, so an idle gateway takes a burst) and never under
+ * {@value #MIN_IN_FLIGHT}. Halving, not shrinking by a tenth, matters at the start of a spike: from 64 places a
+ * loop it takes three windows to reach the minimum, not twenty, before the queue for two cores has grown. So under
+ * a spike the gateway admits what the services behind it answer within the budget and refuses the rest, instead
+ * of letting a fixed number in flight queue for the database until its own time-outs answer slow 503s.
  *
  * <p>The time a request waits before this door sees it (in the socket while the event loop is busy, or for a
  * core: on two cores the load generator, PostgreSQL and Redis share them) is not in those answers' times. A
@@ -56,8 +58,8 @@ public final class Admission implements Handler<RoutingContext> {
   public static final int MAX_IN_FLIGHT = 64;
   /** The fewest: a burst of slow answers must not starve the instance of requests to learn from. */
   static final int MIN_IN_FLIGHT = 8;
-  /** What the slowest tenth of a window's admitted requests may take before the limit shrinks. */
-  static final long LATENCY_BUDGET_MILLIS = 50;
+  /** What the slowest hundredth of a window's admitted requests may take before the limit shrinks. */
+  static final long LATENCY_BUDGET_MILLIS = 25;
   static final long WINDOW_MILLIS = 100;
   /** How often the event-loop probe fires. */
   static final long PROBE_MILLIS = 5;
@@ -72,8 +74,8 @@ public final class Admission implements Handler<RoutingContext> {
   /** How long the probe must stay late before requests are refused for it (CoDel's interval). */
   static final long STANDING_MILLIS = 100;
   private static final long STANDING_NANOS = STANDING_MILLIS * 1_000_000;
-  private static final double SHRINK = 0.9;
-  private static final double PERCENTILE = 0.9;
+  private static final double SHRINK = 0.5;
+  private static final double PERCENTILE = 0.99;
   private static final int MAX_SAMPLES_A_WINDOW = 1_000;
   private static final ServiceException BUSY = new ServiceException(503, "the server is busy; retry in a moment", 1);
   private static final Set<String> ALWAYS = Set.of("/health/live", "/health/ready", "/openapi.json", "/metrics");

@@ -130,8 +130,8 @@ class AdmissionTest {
   }
 
   @Test
-  @DisplayName("adaptive: answers slower than the latency budget shrink the limit to its minimum, and then one more in flight is refused")
-  void slowAnswersShrinkTheLimit() {
+  @DisplayName("adaptive: slower answers than the budget shrink the limit to its minimum, where one more in flight is refused; fast answers that use it grow it again")
+  void adaptiveLimit() {
     Admission admission = Admission.adaptive(SOCKET, MAX_BODY, nanos::get);
     serve(admission);
     assertEquals(Admission.MAX_IN_FLIGHT, admission.limit());
@@ -143,10 +143,19 @@ class AdmissionTest {
       held.forEach(answer -> assertEquals(200, await(answer).statusCode()));
     }
     assertEquals(Admission.MIN_IN_FLIGHT, admission.limit());
-    List<Future<HttpResponse<Buffer>>> held = holdInFlight(Admission.MIN_IN_FLIGHT);
+    List<Future<HttpResponse<Buffer>>> full = holdInFlight(Admission.MIN_IN_FLIGHT);
     assertEquals(503, await(client.get(QUICK).send()).statusCode());
     release.complete();
-    held.forEach(answer -> assertEquals(200, await(answer).statusCode()));
+    full.forEach(answer -> assertEquals(200, await(answer).statusCode()));
+    for (int round = 0; round < 20; round++) {
+      // More than half the limit in flight, each answered in 1 ms; every second round closes a window.
+      List<Future<HttpResponse<Buffer>>> held = holdInFlight(Admission.MIN_IN_FLIGHT - 1);
+      nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+      release.complete();
+      held.forEach(answer -> assertEquals(200, await(answer).statusCode()));
+      nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(60));
+    }
+    assertTrue(admission.limit() > Admission.MIN_IN_FLIGHT, "grown to " + admission.limit());
   }
 
   /** Sends {@code count} requests to HELD and returns once all of them are in the handler (admitted, unanswered). */
