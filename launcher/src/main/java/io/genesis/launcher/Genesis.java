@@ -2,6 +2,7 @@ package io.genesis.launcher;
 
 import io.genesis.agent.AgentVerticle;
 import io.genesis.common.config.ConfigException;
+import io.genesis.common.config.DefaultTrustStore;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.metrics.Meters;
 import io.genesis.embedded.EmbeddedServices;
@@ -78,6 +79,9 @@ public final class Genesis implements AutoCloseable {
 
   public static Genesis start(GenesisConfig settings, Set<Service> services, boolean clustered) {
     check(settings, services, clustered);
+    if (DefaultTrustStore.needed(settings)) {
+      DefaultTrustStore.load(); // here, before any event loop opens a TLS connection (the upstream model, a JWKS URL)
+    }
     EmbeddedServices embedded = startEmbeddedIfNeeded(settings, services);
     GenesisConfig config = resolveDevTokens(embedded == null ? settings : settings.withDatabases(
         settings.pgUrl() != null ? settings.pgUrl() : embedded.pgUrl(),

@@ -1,5 +1,6 @@
 package io.genesis.gateway.http;
 
+import io.genesis.common.config.DefaultTrustStore;
 import io.genesis.common.config.PemFiles;
 import io.genesis.common.config.TlsSettings;
 import io.vertx.core.Future;
@@ -13,10 +14,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.RoutingContext;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,15 +108,14 @@ public final class Https {
 
   /**
    * Reads the pair and checks it (the pair check signs once: on a worker, not the event loop), and loads the
-   * JDK's default trust store there too: Netty builds the server's SSL context on the first connection, on an
-   * event loop, and asks for the default trust managers, which read {@code cacerts} from disk the first time
-   * in the process (a blocking read BlockHound caught) and come from the JDK's cache afterwards.
+   * JDK's default trust store there too ({@link DefaultTrustStore}: the server's SSL context, built on the first
+   * connection on an event loop, asks for it; BlockHound caught that read once in CI).
    */
   private static Future<PemKeyCertOptions> read(Vertx vertx, TlsSettings settings) {
     Future<Buffer> cert = vertx.fileSystem().readFile(settings.certFile());
     Future<Buffer> key = vertx.fileSystem().readFile(settings.keyFile());
     return Future.all(cert, key).compose(both -> vertx.executeBlocking(() -> {
-      loadDefaultTrustStore();
+      DefaultTrustStore.load();
       try {
         PemFiles.checkPair(cert.result().getBytes(), key.result().getBytes());
       } catch (PemFiles.InvalidPem e) {
@@ -127,10 +124,6 @@ public final class Https {
       }
       return new PemKeyCertOptions().addCertValue(cert.result()).addKeyValue(key.result());
     }, false));
-  }
-
-  private static void loadDefaultTrustStore() throws GeneralSecurityException {
-    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);
   }
 
   /** For the ready line and the logs. */
