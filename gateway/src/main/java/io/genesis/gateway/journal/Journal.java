@@ -25,7 +25,7 @@ public final class Journal {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
   private static final ThrottledLog FAILED = ThrottledLog.warn(LOG);
   /** A journal that keeps nothing (no Redis): events are numbered all the same. */
-  public static final Journal NONE = new Journal(null, null, null, null, 0, 0, 0);
+  public static final Journal NONE = new Journal(null, null, null, null, null, 0, 0, 0);
 
   private final Redis redis;
   private final long timeoutMillis;
@@ -33,6 +33,8 @@ public final class Journal {
   private final String key;
   private final String replyId;
   private final String owner;
+  /** This gateway's cluster member id, written with the first entry (null: not clustered, or written). */
+  private String writer;
   private final String runningTtl;
   private final String endedTtl;
   /** The events numbered since the last write, as the next entry's text. */
@@ -42,14 +44,15 @@ public final class Journal {
   private boolean ended;
   private boolean broken;
 
-  Journal(Redis redis, FieldCipher cipher, String replyId, String userId, int runningTtlSeconds, int endedTtlSeconds,
-          long timeoutMillis) {
+  Journal(Redis redis, FieldCipher cipher, String replyId, String userId, String writer, int runningTtlSeconds,
+          int endedTtlSeconds, long timeoutMillis) {
     this.redis = redis;
     this.timeoutMillis = timeoutMillis;
     this.cipher = cipher;
     this.replyId = replyId;
     this.key = replyId == null ? null : RedisKeys.replyEvents(replyId);
     this.owner = userId;
+    this.writer = writer;
     this.runningTtl = Integer.toString(runningTtlSeconds);
     this.endedTtl = Integer.toString(endedTtlSeconds);
   }
@@ -105,9 +108,12 @@ public final class Journal {
     }
     String sealed = cipher.encrypt(JournalFormat.associatedData(key, owner, lastId), pending.toString());
     pending.setLength(0);
-    List<Request> batch = List.of(
-        Request.cmd(Command.XADD).arg(key).arg("0-" + lastId).arg(JournalFormat.FIELD).arg(sealed),
-        Request.cmd(Command.EXPIRE).arg(key).arg(ended ? endedTtl : runningTtl));
+    Request add = Request.cmd(Command.XADD).arg(key).arg("0-" + lastId).arg(JournalFormat.FIELD).arg(sealed);
+    if (writer != null) {
+      add.arg(JournalFormat.WRITER).arg(writer);
+      writer = null;
+    }
+    List<Request> batch = List.of(add, Request.cmd(Command.EXPIRE).arg(key).arg(ended ? endedTtl : runningTtl));
     writing = true;
     redis.batch(batch).onComplete(done -> {
       writing = false;

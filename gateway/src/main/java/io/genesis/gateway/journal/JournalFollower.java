@@ -45,6 +45,8 @@ public final class JournalFollower {
   static final long SLOW_POLL_MILLIS = 100;
   /** While nothing comes, whether the journal still exists is checked this often. */
   static final long EXISTS_EVERY_MILLIS = 1_000;
+  /** Once a cluster member has left, a journal silent this long is checked for having been written by it. */
+  static final long WRITER_CHECK_MILLIS = 500;
 
   private final Vertx vertx;
   private final Journals journals;
@@ -58,6 +60,7 @@ public final class JournalFollower {
   private long lastExistsCheck;
   private long lastWatch = System.nanoTime() - Journals.WATCH_EVERY_MILLIS * 1_000_000;
   private boolean checked;
+  private long lastWriterCheck;
 
   private JournalFollower(Vertx vertx, Journals journals, String userId, String replyId, long after, Reader reader) {
     this.vertx = vertx;
@@ -128,9 +131,21 @@ public final class JournalFollower {
     return false;
   }
 
-  /** Nothing new: wait, unless the journal is gone or has been silent too long. */
+  /** Nothing new: wait, unless the journal is gone, its gateway left the cluster, or it has been silent too long. */
   private void quiet() {
     long silentMillis = (System.nanoTime() - lastProgress) / 1_000_000;
+    if (silentMillis >= WRITER_CHECK_MILLIS && journals.anyDeparted()
+        && (System.nanoTime() - lastWriterCheck) / 1_000_000 >= WRITER_CHECK_MILLIS) {
+      lastWriterCheck = System.nanoTime();
+      journals.writerGone(replyId).onComplete(gone -> {
+        if (gone.succeeded() && gone.result()) {
+          outcome.tryComplete(Outcome.STALLED);
+        } else {
+          quiet();
+        }
+      });
+      return;
+    }
     if (silentMillis >= STALL_MILLIS) {
       // No event for a while: stalled only if its gateway stopped renewing it too (a silent model, a collected
       // reply, renew it every few seconds).

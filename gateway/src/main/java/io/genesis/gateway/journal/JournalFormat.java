@@ -10,6 +10,8 @@ import java.util.List;
  */
 final class JournalFormat {
   static final String FIELD = "e";
+  /** In a journal's first entry only, in a cluster: the member id of the gateway writing it, in clear. */
+  static final String WRITER = "w";
 
   private JournalFormat() {}
 

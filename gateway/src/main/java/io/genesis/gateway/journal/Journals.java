@@ -1,5 +1,7 @@
 package io.genesis.gateway.journal;
 
+import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.ClusterMember;
 import io.genesis.common.config.GenesisConfig;
 import io.genesis.common.crypto.DecryptionException;
 import io.genesis.common.crypto.FieldCipher;
@@ -14,6 +16,8 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,8 @@ public final class Journals {
   static final long WATCH_MILLIS = 5_000;
   /** Entries read per round trip while catching up. */
   static final int READ_COUNT = 256;
+  /** How long a departed cluster member is remembered: far longer than any reply. */
+  private static final long DEPARTED_MEMORY_NANOS = TimeUnit.MINUTES.toNanos(30);
 
   private final Redis redis;
   /** A frozen Redis answers nothing: each read gives up after this ({@code GENESIS_REDIS_TIMEOUT_MS}). */
@@ -39,13 +45,28 @@ public final class Journals {
   private final FieldCipher cipher;
   private final int endedTtlSeconds;
   private final int runningTtlSeconds;
+  /** This process's cluster member id (null: not clustered). */
+  private final String member;
+  /** Cluster members seen leaving, with when: a journal one of them was writing will not grow again. */
+  private final Map<String, Long> departed = new ConcurrentHashMap<>();
 
-  private Journals(Redis redis, FieldCipher cipher, int endedTtlSeconds, long timeoutMillis) {
+  private Journals(Vertx vertx, Redis redis, FieldCipher cipher, int endedTtlSeconds, long timeoutMillis) {
     this.redis = redis;
     this.timeoutMillis = timeoutMillis;
     this.cipher = cipher;
     this.endedTtlSeconds = endedTtlSeconds;
     this.runningTtlSeconds = Math.max(RUNNING_TTL_SECONDS, endedTtlSeconds);
+    this.member = ClusterMember.of(vertx);
+    if (redis != null && vertx.isClustered()) {
+      vertx.eventBus().<String>localConsumer(Addresses.CLUSTER_MEMBER_LEFT, left -> {
+        String gone = left.headers().get(ClusterMember.LEFT_HEADER);
+        if (gone != null) {
+          long now = System.nanoTime();
+          departed.values().removeIf(when -> now - when > DEPARTED_MEMORY_NANOS);
+          departed.put(gone, now);
+        }
+      });
+    }
   }
 
   /** Builds the client and the cipher on a worker (both seed random sources, which may block). */
@@ -54,12 +75,12 @@ public final class Journals {
     long timeout = config.overload().redisTimeoutMillis();
     if (config.redisUrl() == null || config.encryptionKey() == null) {
       LOG.info("reply events are not kept (no Redis or no encryption key): a dropped stream resumes only once stored");
-      return Future.succeededFuture(new Journals(null, null, ttl, timeout));
+      return Future.succeededFuture(new Journals(vertx, null, null, ttl, timeout));
     }
     record Prepared(RedisOptions options, FieldCipher cipher) {}
     return vertx.executeBlocking(() -> new Prepared(GatewayRedis.options(config.redisUrl()).setPoolName("genesis-gateway-journal"),
             FieldCipher.create(config.encryptionKey(), config.privacy().encryptionOldKeys())), false)
-        .map(prepared -> new Journals(Redis.createClient(vertx, prepared.options()), prepared.cipher(), ttl, timeout));
+        .map(prepared -> new Journals(vertx, Redis.createClient(vertx, prepared.options()), prepared.cipher(), ttl, timeout));
   }
 
   public boolean enabled() {
@@ -69,7 +90,7 @@ public final class Journals {
   /** The journal a new reply of {@code userId} writes its events to. */
   public Journal open(String userId, String replyId) {
     return redis == null ? Journal.NONE
-        : new Journal(redis, cipher, replyId, userId, runningTtlSeconds, endedTtlSeconds, timeoutMillis);
+        : new Journal(redis, cipher, replyId, userId, member, runningTtlSeconds, endedTtlSeconds, timeoutMillis);
   }
 
   /**
@@ -122,6 +143,35 @@ public final class Journals {
         .map(response -> {
           long left = response == null ? -2 : response.toLong();
           return left < 0 ? Long.MAX_VALUE : Math.max(0, runningTtlSeconds * 1000L - left);
+        });
+  }
+
+  /** Whether a cluster member has been seen leaving lately (only then can {@link #writerGone} be true). */
+  boolean anyDeparted() {
+    return !departed.isEmpty();
+  }
+
+  /**
+   * Whether the gateway writing the reply's journal has left the cluster (its first entry names it): then the
+   * journal will not grow again, and a follower need not wait for it to fall silent for good.
+   */
+  Future<Boolean> writerGone(String replyId) {
+    if (redis == null || departed.isEmpty()) {
+      return Future.succeededFuture(false);
+    }
+    return redis.send(Request.cmd(Command.XRANGE).arg(RedisKeys.replyEvents(replyId)).arg("-").arg("+").arg("COUNT").arg(1))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .map(response -> {
+          if (response == null || response.size() == 0) {
+            return false;
+          }
+          Response fields = response.get(0).get(1);
+          for (int i = 0; i + 1 < fields.size(); i += 2) {
+            if (JournalFormat.WRITER.equals(fields.get(i).toString())) {
+              return departed.containsKey(fields.get(i + 1).toString());
+            }
+          }
+          return false;
         });
   }
 
