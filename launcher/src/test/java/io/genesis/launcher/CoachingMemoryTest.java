@@ -264,13 +264,16 @@ class CoachingMemoryTest {
   }
 
   @Test
-  @DisplayName("another user's progress record is 404 to delete and absent from their pages; the owner deletes it")
+  @DisplayName("another user's progress record is 404 to delete and absent from their pages; the owner deletes it; a dot segment erases nothing")
   void noIdor() {
     String owner = http.token(user());
     String intruder = http.token(user());
     String id = record(owner, "resting_hr", 58, "bpm", null, null);
     assertEquals(404, http.delete(PROGRESS + "/" + id, intruder).statusCode());
     assertEquals(0, http.get(PROGRESS, intruder).bodyAsJsonObject().getJsonArray("items").size());
+    assertEquals(1, http.get(PROGRESS, owner).bodyAsJsonObject().getJsonArray("items").size());
+    // "/api/v1/me/progress/.." normalizes to "/api/v1/me": it must not erase the account.
+    assertEquals(404, http.delete(PROGRESS + "/%2e%2e", owner).statusCode());
     assertEquals(1, http.get(PROGRESS, owner).bodyAsJsonObject().getJsonArray("items").size());
     assertEquals(204, http.delete(PROGRESS + "/" + id, owner).statusCode());
     assertEquals(404, http.delete(PROGRESS + "/" + id, owner).statusCode());

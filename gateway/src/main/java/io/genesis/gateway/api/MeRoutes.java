@@ -34,6 +34,7 @@ public final class MeRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MeRoutes.class);
   /** An erasure runs in short batches; a user with very many rows may take longer than a usual request. */
   static final long ERASE_TIMEOUT_MILLIS = 120_000;
+  static final String ERASE_PATH = "/api/v1/me";
   /** Progress records per page of the export. */
   static final int EXPORT_RECORDS = 100;
 
@@ -47,10 +48,17 @@ public final class MeRoutes {
 
   public void mount(Router router) {
     router.get("/api/v1/me/export").handler(this::export);
-    router.delete("/api/v1/me").handler(this::erase);
+    router.delete(ERASE_PATH).handler(this::erase);
   }
 
   private void erase(RoutingContext ctx) {
+    String raw = ctx.request().path();
+    if (!ERASE_PATH.equals(raw) && !(ERASE_PATH + "/").equals(raw)) {
+      // Reached through dot segments or escapes ("/api/v1/me/progress/%2e%2e" normalizes to this path): erasing
+      // everything is only for a request that names it as such.
+      ctx.fail(404);
+      return;
+    }
     String userId = Caller.of(ctx).userId();
     services.timed(RequestObserver.timings(ctx)).<EraseResult>request(Addresses.USER_ERASE, new EraseUser(userId), ERASE_TIMEOUT_MILLIS)
         // The session service records the erasure in the audit trail itself.
