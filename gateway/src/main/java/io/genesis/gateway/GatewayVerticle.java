@@ -10,6 +10,8 @@ import io.genesis.gateway.api.AdminAudit;
 import io.genesis.gateway.api.AdminRoutes;
 import io.genesis.gateway.api.AgentRoutes;
 import io.genesis.gateway.api.MeRoutes;
+import io.genesis.gateway.api.ProfileRoutes;
+import io.genesis.gateway.api.ProgressRoutes;
 import io.genesis.gateway.api.Chat;
 import io.genesis.gateway.api.SessionRoutes;
 import io.genesis.gateway.api.WebSocketRoute;
@@ -205,6 +207,8 @@ public final class GatewayVerticle extends VerticleBase {
     chat.messageRoutes().mount(router);
     new OpenAiRoutes(vertx, services, replies, keys, config.http().detachedReplySeconds() * 1000L).mount(router);
     new MeRoutes(services, vertx.eventBus()).mount(router);
+    new ProfileRoutes(services).mount(router);
+    new ProgressRoutes(services).mount(router);
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(400, Problems::handleBadRequest);
     router.errorHandler(404, Problems::handleFailure);

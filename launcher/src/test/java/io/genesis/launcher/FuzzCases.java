@@ -116,8 +116,10 @@ final class FuzzCases {
         }
         List<JsonObject> parameters = new ArrayList<>(shared);
         op.getJsonArray("parameters", new JsonArray()).forEach(p -> parameters.add((JsonObject) p));
-        JsonObject body = op.getJsonObject("requestBody") == null ? null
-            : op.getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json").getJsonObject("schema");
+        JsonObject content = op.getJsonObject("requestBody") == null ? null : op.getJsonObject("requestBody").getJsonObject("content");
+        // A PATCH takes a JSON Merge Patch: its bodies are JSON too (sent as application/json, they are refused 415).
+        JsonObject body = content == null ? null : content.getJsonObject(content.containsKey("application/json")
+            ? "application/json" : "application/merge-patch+json").getJsonObject("schema");
         boolean isPublic = op.getJsonArray("security") != null && op.getJsonArray("security").isEmpty();
         ops.add(new Op(path, HttpMethod.valueOf(method.toUpperCase()), op.getString("operationId"), parameters, body,
             isPublic, "planned".equals(op.getString("x-genesis-status"))));

@@ -337,6 +337,8 @@ class PrivacyTest {
       }).completion(), WAIT);
       Await.result(gateway.vertx().eventBus().consumer(Addresses.USER_EXPORT_KEYS,
           message -> message.reply(new Messages.ExportedKeys(List.of()))).completion(), WAIT);
+      Await.result(gateway.vertx().eventBus().consumer(Addresses.PROFILE_GET,
+          message -> message.reply(Messages.Profile.EMPTY)).completion(), WAIT);
       Http direct = new Http(clientVertx, gateway.httpPort());
       String token = direct.token("cut");
       WebClient web = WebClient.create(clientVertx);

@@ -2,7 +2,14 @@ package io.genesis.session;
 
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Contracts;
+import io.genesis.common.bus.Messages.AddProgress;
 import io.genesis.common.bus.Messages.AppendMessage;
+import io.genesis.common.bus.Messages.CoachingContextRequest;
+import io.genesis.common.bus.Messages.GetProfile;
+import io.genesis.common.bus.Messages.ListProgress;
+import io.genesis.common.bus.Messages.PatchProfile;
+import io.genesis.common.bus.Messages.ProgressRef;
+import io.genesis.common.bus.Messages.PutProfile;
 import io.genesis.common.bus.Messages.AuditEntry;
 import io.genesis.common.bus.Messages.CreateSession;
 import io.genesis.common.bus.Messages.ListAudit;
@@ -26,6 +33,7 @@ import io.genesis.common.metrics.RequestTimings;
 import io.genesis.session.cache.RedisClients;
 import io.genesis.session.cache.SessionCaches;
 import io.genesis.session.db.AuditRepository;
+import io.genesis.session.db.CoachingRepository;
 import io.genesis.session.db.Deadline;
 import io.genesis.session.db.IdempotencyRepository;
 import io.genesis.common.crypto.FieldCipher;
@@ -177,8 +185,10 @@ public final class SessionVerticle extends VerticleBase {
     AuditService audit = new AuditService(new AuditRepository(pool));
     UserExport export = new UserExport(repository);
     IdempotencyRepository keys = new IdempotencyRepository(pool, shared.cipher());
-    UserErasure erasure = new UserErasure(repository, keys, caches, audit, config.http().replyEventsTtlSeconds());
+    CoachingRepository coachingRows = new CoachingRepository(pool, shared.cipher());
+    UserErasure erasure = new UserErasure(repository, keys, coachingRows, caches, audit, config.http().replyEventsTtlSeconds());
     return register(service, caches, health, export, erasure)
+        .compose(v -> registerCoaching(new CoachingService(coachingRows, caches)))
         .compose(v -> registerAudit(audit))
         .compose(v -> registerIdempotency(new IdempotencyService(keys)))
         .onSuccess(v -> {
@@ -227,6 +237,16 @@ public final class SessionVerticle extends VerticleBase {
         serve(Addresses.IDEMPOTENCY_FINISH, IdempotencyOutcome.class, idempotency::finish).completion(),
         serve(Addresses.IDEMPOTENCY_RELEASE, IdempotencyRelease.class, idempotency::release).completion(),
         serveUntimed(Addresses.USER_EXPORT_KEYS, ExportKeysRequest.class, idempotency::export).completion()));
+  }
+
+  private Future<?> registerCoaching(CoachingService coaching) {
+    return Future.all(List.of(serve(Addresses.PROFILE_GET, GetProfile.class, coaching::profile).completion(),
+        serve(Addresses.PROFILE_PUT, PutProfile.class, coaching::put).completion(),
+        serve(Addresses.PROFILE_PATCH, PatchProfile.class, coaching::patch).completion(),
+        serve(Addresses.PROGRESS_ADD, AddProgress.class, coaching::add).completion(),
+        serve(Addresses.PROGRESS_LIST, ListProgress.class, coaching::list).completion(),
+        serve(Addresses.PROGRESS_DELETE, ProgressRef.class, coaching::delete).completion(),
+        serve(Addresses.COACHING_CONTEXT, CoachingContextRequest.class, coaching::context).completion()));
   }
 
   private Future<?> registerAudit(AuditService audit) {

@@ -6,6 +6,7 @@ import io.genesis.common.bus.Messages.EraseUser;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.redis.RedisKeys;
 import io.genesis.session.cache.SessionCaches;
+import io.genesis.session.db.CoachingRepository;
 import io.genesis.session.db.IdempotencyRepository;
 import io.genesis.session.db.SessionRepository;
 import io.vertx.core.Future;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * entries go first (both layers, every instance; a Redis failure stops here with 503 and loses nothing,
  * since the rows are still there for the retry), then their messages {@link #BATCH} rows at a time, then
  * the sessions, then the cache entries once more (a read may have reloaded one meanwhile). Then the
- * user's idempotency keys ({@link #BATCH} rows per statement; their outcomes name the user's messages),
- * last the user's rate-limit window and the event journals of their recent replies (those stored within the
+ * user's idempotency keys ({@link #BATCH} rows per statement; their outcomes name the user's messages), the user's
+ * progress records ({@link #BATCH} per statement) and profile, with the profile's cache entries (both layers, every
+ * instance; a Redis failure is a 503, as above), last the user's rate-limit window and the event journals of their recent replies (those stored within the
  * journals' lifetime, and those their idempotency keys name). Idempotent: a second erasure finds nothing and succeeds.
  */
 final class UserErasure {
@@ -32,6 +34,7 @@ final class UserErasure {
 
   private final SessionRepository repository;
   private final IdempotencyRepository keys;
+  private final CoachingRepository coaching;
   private final SessionCaches caches;
   /** The erasure is recorded here, by the service that did it, so a caller that timed out cannot lose the record. */
   private final AuditService audit;
@@ -45,8 +48,9 @@ final class UserErasure {
    * @param replyEventsTtlSeconds how long a gateway keeps a reply's events after it ended
    *     ({@code GENESIS_REPLY_EVENTS_TTL_SECONDS}): the journals of replies that recent are deleted too
    */
-  UserErasure(SessionRepository repository, IdempotencyRepository keys, SessionCaches caches, AuditService audit,
-              int replyEventsTtlSeconds) {
+  UserErasure(SessionRepository repository, IdempotencyRepository keys, CoachingRepository coaching, SessionCaches caches,
+              AuditService audit, int replyEventsTtlSeconds) {
+    this.coaching = coaching;
     this.journalWindowMinutes = replyEventsTtlSeconds / 60 + RUNNING_JOURNAL_MINUTES + 5;
     this.repository = repository;
     this.keys = keys;
@@ -64,9 +68,11 @@ final class UserErasure {
         .onSuccess(ids -> ids.forEach(id -> journals.add(RedisKeys.replyEvents(id.toString()))))
         .compose(recent -> batches(userId, new EraseResult(0, 0)))
         .compose(result -> deleteKeys(userId, journals, 0)
-            .compose(keyCount -> strict(caches.erase(List.of(), redisKeys(userId, journals)))
+            .compose(keyCount -> deleteProgress(userId, 0).compose(records -> coaching.deleteProfile(userId)
+                .compose(profiles -> strict(caches.eraseProfile(userId)))
+                .compose(v -> strict(caches.erase(List.of(), redisKeys(userId, journals))))
                 .compose(v -> audited(userId, "sessions=" + result.sessions() + " messages=" + result.messages()
-                    + " idempotencyKeys=" + keyCount)))
+                    + " idempotencyKeys=" + keyCount + " progressRecords=" + records))))
             .map(result))
         .onSuccess(result -> LOG.info("erased user data: {} sessions, {} messages", result.sessions(), result.messages()));
   }
@@ -106,6 +112,13 @@ final class UserErasure {
     return repository.deleteMessagesOf(sessionIds, BATCH).compose(deleted -> deleted < BATCH
         ? Future.succeededFuture(sofar + deleted)
         : deleteMessages(sessionIds, sofar + deleted));
+  }
+
+  /** Deletes the user's progress records, {@link #BATCH} per statement; answers how many. */
+  private Future<Long> deleteProgress(String userId, long sofar) {
+    return coaching.deleteProgressOf(userId, BATCH).compose(deleted -> deleted < BATCH
+        ? Future.succeededFuture(sofar + deleted)
+        : deleteProgress(userId, sofar + deleted));
   }
 
   /** Deletes the user's keys; the journals of the replies they name go too (a reply that was never stored has one). */

@@ -57,21 +57,23 @@ class MigrationsTest {
             + "WHERE success GROUP BY version ORDER BY version::int"))
         .compose(versions -> {
           ctx.verify(() -> {
-            assertEquals(List.of("1", "2", "3", "4", "5"), versions.stream().map(r -> r.getString("version")).toList());
+            assertEquals(List.of("1", "2", "3", "4", "5", "6"), versions.stream().map(r -> r.getString("version")).toList());
             versions.forEach(v -> assertEquals(1L, v.getLong("n"), "each version applied once"));
           });
           return rows(vertx, url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
-              + "AND tablename IN ('sessions', 'messages', 'flyway_schema_history', 'audit_log', 'idempotency_keys')");
+              + "AND tablename IN ('sessions', 'messages', 'flyway_schema_history', 'audit_log', 'idempotency_keys', 'profiles', "
+              + "'progress_records')");
         })
         .compose(tables -> {
-          ctx.verify(() -> assertEquals(5L, tables.get(0).getLong(0)));
+          ctx.verify(() -> assertEquals(7L, tables.get(0).getLong(0)));
           return rows(vertx, url, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname");
         })
         .map(indexes -> {
           ctx.verify(() -> assertEquals(List.of("audit_log_action_at_idx", "audit_log_at_idx", "audit_log_pkey",
               "flyway_schema_history_pk", "flyway_schema_history_s_idx", "idempotency_keys_created_idx", "idempotency_keys_pkey",
               "messages_created_idx", "messages_pkey",
-              "messages_session_created_idx", "sessions_pkey", "sessions_user_active_idx", "sessions_user_updated_idx"),
+              "messages_session_created_idx", "profiles_pkey", "progress_records_pkey", "progress_records_user_at_idx",
+              "progress_records_user_kind_at_idx", "sessions_pkey", "sessions_user_active_idx", "sessions_user_updated_idx"),
               indexes.stream().map(r -> r.getString(0)).toList()));
           return null;
         }))
@@ -107,7 +109,7 @@ class MigrationsTest {
       } finally {
         await(again.close());
       }
-      assertEquals(5L, await(rows(control, url, "SELECT count(*) FROM flyway_schema_history")).get(0).getLong(0));
+      assertEquals(6L, await(rows(control, url, "SELECT count(*) FROM flyway_schema_history")).get(0).getLong(0));
     } finally {
       await(admin.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").execute());
       await(admin.close());

@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.genesis.agent.coach.calc.Calculation;
 import io.genesis.agent.coach.calc.Calculator;
 import io.genesis.agent.coach.calc.Calculators;
+import io.genesis.agent.coach.calc.Facts;
 import io.genesis.agent.coach.calc.Texts;
 import io.genesis.agent.definition.AgentDefinition;
 import io.genesis.agent.definition.Voice;
@@ -53,7 +54,8 @@ public final class OfflineCoach {
     this.cache = Caffeine.newBuilder()
         .maximumWeight(cacheChars)
         .<CalcKey, Optional<Calculation>>weigher((key, result) ->
-            key.text().length() + result.map(calculation -> calculation.text().length()).orElse(0))
+            key.text().length() + key.facts().records().size() * 64
+                + result.map(calculation -> calculation.text().length()).orElse(0))
         .recordStats()
         .build();
   }
@@ -64,6 +66,11 @@ public final class OfflineCoach {
    * @param handedOffFrom display name of the agent that handed the conversation over, or null
    */
   public String reply(AgentDefinition agent, String userText, String handedOffFrom) {
+    return reply(agent, userText, handedOffFrom, Facts.NONE);
+  }
+
+  /** As above, with what the coach knows of the person: their profile and progress records ({@link Facts}). */
+  public String reply(AgentDefinition agent, String userText, String handedOffFrom, Facts facts) {
     String text = Texts.normalize(userText);
     Voice voice = agent.voice();
     int seed = seed(agent.id(), text);
@@ -75,7 +82,7 @@ public final class OfflineCoach {
       return answer.append(voice.greeting()).toString();
     }
     answer.append(pick(voice.openers(), seed));
-    List<Calculation> calculations = calculations(agent, text);
+    List<Calculation> calculations = calculations(agent, text, facts);
     for (Calculation calculation : calculations) {
       answer.append("\n\n").append(calculation.text());
     }
@@ -87,13 +94,31 @@ public final class OfflineCoach {
 
   /** The results of {@code agent}'s calculators on {@code userText}, in the order the definition lists them. */
   public List<Calculation> calculations(AgentDefinition agent, String userText) {
+    return calculations(agent, userText, Facts.NONE);
+  }
+
+  public List<Calculation> calculations(AgentDefinition agent, String userText, Facts facts) {
     String text = Texts.normalize(userText);
     List<Calculation> results = new ArrayList<>();
     for (String name : agent.calculators()) {
-      Optional<Calculation> result = cache.get(new CalcKey(name, text), key -> evaluate(key));
+      Optional<Calculation> result = cache.get(new CalcKey(name, text, facts), key -> evaluate(key));
       result.ifPresent(results::add);
     }
     return results;
+  }
+
+  /**
+   * What {@code agent}'s calculators would use of the person's data to answer {@code userText}: nothing (the
+   * message alone answers), the profile, or the profile and the progress records. Pure, no cache.
+   */
+  public static Calculator.Uses uses(AgentDefinition agent, String userText) {
+    String text = Texts.normalize(userText);
+    Calculator.Uses most = Calculator.Uses.NOTHING;
+    for (String name : agent.calculators()) {
+      Calculator.Uses uses = Calculators.byName(name).map(c -> c.uses(text)).orElse(Calculator.Uses.NOTHING);
+      most = uses.compareTo(most) > 0 ? uses : most;
+    }
+    return most;
   }
 
   /** Hits, misses and evictions of the calculation cache (for metrics). */
@@ -104,7 +129,7 @@ public final class OfflineCoach {
   private static Optional<Calculation> evaluate(CalcKey key) {
     Calculator calculator = Calculators.byName(key.calculator())
         .orElseThrow(() -> new IllegalArgumentException("unknown calculator " + key.calculator()));
-    return calculator.evaluate(key.text());
+    return calculator.evaluate(key.text(), key.facts());
   }
 
   private static int seed(String agentId, String text) {
@@ -116,6 +141,6 @@ public final class OfflineCoach {
     return options.get(Math.floorMod(seed, options.size()));
   }
 
-  /** Cache key: the calculator and the normalized message. */
-  private record CalcKey(String calculator, String text) {}
+  /** Cache key: the calculator, the normalized message and what is known of the person. */
+  private record CalcKey(String calculator, String text, Facts facts) {}
 }

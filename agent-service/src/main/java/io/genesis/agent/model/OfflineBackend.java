@@ -65,7 +65,7 @@ public final class OfflineBackend implements ModelBackend {
   private Future<ModelAnswer> stream(ModelRequest request, ReplySink sink) {
     String text;
     try {
-      text = coach.reply(request.agent(), request.userText(), request.handedOffFromName());
+      text = coach.reply(request.agent(), request.userText(), request.handedOffFromName(), request.facts());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

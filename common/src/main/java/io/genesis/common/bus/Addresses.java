@@ -30,6 +30,23 @@ public final class Addresses {
   public static final String USER_EXPORT_PAGE = "genesis.session.user.export-page";
   /** Erases everything stored about a user: rows, both cache layers everywhere, derived data. */
   public static final String USER_ERASE = "genesis.session.user.erase";
+  /** The user's coaching profile ({@link Messages.GetProfile} → {@link Messages.Profile}, empty when none). */
+  public static final String PROFILE_GET = "genesis.session.profile.get";
+  /** Replaces the profile ({@link Messages.PutProfile} → the stored {@link Messages.Profile}). */
+  public static final String PROFILE_PUT = "genesis.session.profile.put";
+  /** Applies a merge patch to the profile ({@link Messages.PatchProfile} → the stored {@link Messages.Profile}). */
+  public static final String PROFILE_PATCH = "genesis.session.profile.patch";
+  /** Stores a progress record ({@link Messages.AddProgress} → {@link Messages.ProgressView}). */
+  public static final String PROGRESS_ADD = "genesis.session.progress.add";
+  /** A page of the user's progress records ({@link Messages.ListProgress} → {@link Messages.ProgressPage}). */
+  public static final String PROGRESS_LIST = "genesis.session.progress.list";
+  /** Deletes one progress record of the user ({@link Messages.ProgressRef}; 404 when not theirs). */
+  public static final String PROGRESS_DELETE = "genesis.session.progress.delete";
+  /**
+   * What the coaches know of a user, in one request when they answer: the profile (cached) and the recent progress
+   * records ({@link Messages.CoachingContextRequest} → {@link Messages.CoachingContext}).
+   */
+  public static final String COACHING_CONTEXT = "genesis.session.coaching-context";
   /** Records an audit entry (who, what, when; never content). */
   public static final String AUDIT_RECORD = "genesis.session.audit.record";
   /** Lists audit entries, newest first, for admins. */

@@ -27,7 +27,10 @@ public final class Contracts {
       Messages.GetMessages.class, Messages.MessageList.class, Messages.IdempotencyClaim.class,
       Messages.IdempotencyRecord.class, Messages.ClaimResult.class, Messages.IdempotencyOutcome.class,
       Messages.IdempotencyRelease.class, Messages.ExportKeysRequest.class, Messages.ExportedKey.class,
-      Messages.ExportedKeys.class);
+      Messages.ExportedKeys.class, Messages.Profile.class, Messages.GetProfile.class, Messages.PutProfile.class,
+      Messages.PatchProfile.class, Messages.ProgressView.class, Messages.AddProgress.class, Messages.ListProgress.class,
+      Messages.ProgressPage.class, Messages.ProgressRef.class, Messages.CoachingContextRequest.class,
+      Messages.CoachingContext.class);
 
   /** Registers the codecs on this Vert.x instance; safe to call from every verticle that starts. */
   public static void register(Vertx vertx) {

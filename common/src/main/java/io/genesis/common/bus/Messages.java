@@ -1,5 +1,7 @@
 package io.genesis.common.bus;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +149,11 @@ public final class Messages {
   public static final String EVENT_ERROR = "error";
   /** Sent while a stream is silent (the model thinks), so the caller can tell a slow model from a lost agent. */
   public static final String EVENT_ALIVE = "alive";
+  /**
+   * A figure the person stated that differs from their profile ({@code suggestion}: a merge patch of just those
+   * fields); the reply used it, the profile is unchanged. Sent before the first delta; takes no credit.
+   */
+  public static final String EVENT_SUGGESTION = "profile_suggestion";
 
   /**
    * One event of a streamed reply.
@@ -158,12 +165,14 @@ public final class Messages {
    *       stopped at a size limit (null: it finished).</li>
    *   <li>{@code error}: {@code status}, {@code detail}, {@code retryAfterSeconds} (0: none);
    *       {@code result} holds what was generated before the failure (its text may be empty).</li>
+   *   <li>{@code profile_suggestion}: {@code suggestion} is the profile patch to offer the person.</li>
    * </ul>
    */
   public record ReplyEvent(String streamId, String type, String text, ReplyResult result, boolean partial,
-                           Usage usage, int status, String detail, int retryAfterSeconds, String finishReason) {
+                           Usage usage, int status, String detail, int retryAfterSeconds, String finishReason,
+                           Profile suggestion) {
     public static ReplyEvent delta(String streamId, String text) {
-      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0, null);
+      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0, null, null);
     }
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage) {
@@ -171,17 +180,21 @@ public final class Messages {
     }
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage, String finishReason) {
-      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0, finishReason);
+      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0, finishReason, null);
     }
 
     public static ReplyEvent alive(String streamId) {
-      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0, null);
+      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0, null, null);
     }
 
     public static ReplyEvent error(String streamId, ReplyResult partialResult, int status, String detail,
                                    int retryAfterSeconds) {
       return new ReplyEvent(streamId, EVENT_ERROR, null, partialResult, true, null, status, detail, retryAfterSeconds,
-          null);
+          null, null);
+    }
+
+    public static ReplyEvent suggestion(String streamId, Profile patch) {
+      return new ReplyEvent(streamId, EVENT_SUGGESTION, null, null, false, null, 0, null, 0, null, patch);
     }
   }
 
@@ -269,6 +282,82 @@ public final class Messages {
 
   /** How many rows an erasure deleted (0 and 0 when there was nothing left: erasure is idempotent). */
   public record EraseResult(long sessions, long messages) {}
+
+  // ---- coaching memory: the profile and progress records (Addresses.PROFILE_*, PROGRESS_*, COACHING_CONTEXT) ----
+
+  /**
+   * A user's coaching profile; every field optional (null: not given, left out of JSON). Metric always
+   * ({@code units} only says how replies show figures). Values are checked by {@link io.genesis.common.api.ProfileRules}.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Profile(Integer age, String sex, Double heightCm, Double weightKg, String activity, String goal,
+                        String units, String timezone) {
+    public static final Profile EMPTY = new Profile(null, null, null, null, null, null, null, null);
+    /** The field names, as JSON spells them. */
+    public static final List<String> FIELDS = List.of("age", "sex", "heightCm", "weightKg", "activity", "goal", "units",
+        "timezone");
+
+    @JsonIgnore
+    public boolean isEmpty() {
+      return equals(EMPTY);
+    }
+
+    /** This profile with the non-null fields of {@code set} put in and the fields named in {@code cleared} removed. */
+    public Profile merged(Profile set, java.util.Collection<String> cleared) {
+      return new Profile(
+          pick(age, set.age, cleared.contains("age")), pick(sex, set.sex, cleared.contains("sex")),
+          pick(heightCm, set.heightCm, cleared.contains("heightCm")), pick(weightKg, set.weightKg, cleared.contains("weightKg")),
+          pick(activity, set.activity, cleared.contains("activity")), pick(goal, set.goal, cleared.contains("goal")),
+          pick(units, set.units, cleared.contains("units")), pick(timezone, set.timezone, cleared.contains("timezone")));
+    }
+
+    private static <T> T pick(T current, T set, boolean cleared) {
+      return set != null ? set : cleared ? null : current;
+    }
+  }
+
+  public record GetProfile(String userId) {}
+
+  /** Replaces the whole profile (an empty one removes it). */
+  public record PutProfile(String userId, Profile profile) {}
+
+  /** A JSON Merge Patch (RFC 7396) already read: {@code set} holds the values given, {@code cleared} the fields given as null. */
+  public record PatchProfile(String userId, Profile set, List<String> cleared) {}
+
+  /**
+   * One progress record, in the kind's canonical metric unit (see {@link io.genesis.common.api.ProgressKinds}).
+   * {@code exercise}: for {@code lift_1rm} only.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ProgressView(String id, String kind, double value, String unit, Instant at, String exercise,
+                             Instant createdAt) {}
+
+  /** {@code value} already converted to the kind's canonical unit; {@code at} null means now. */
+  public record AddProgress(String userId, String kind, double value, Instant at, String exercise) {}
+
+  /** Newest first by (at, id); {@code kind}, {@code from} (inclusive) and {@code to} (exclusive) may be null. */
+  public record ListProgress(String userId, String kind, Instant from, Instant to, int limit, String cursor) {}
+
+  public record ProgressPage(List<ProgressView> items, String nextCursor) {}
+
+  /** Names a progress record on behalf of a user: another user's record answers "not found". */
+  public record ProgressRef(String userId, String id) {}
+
+  /**
+   * {@link Addresses#COACHING_CONTEXT}: what a coach may know of the user when it answers; {@code withRecords} false
+   * asks for the profile only (a cache hit, no query).
+   */
+  public record CoachingContextRequest(String userId, boolean withRecords) {}
+
+  /**
+   * The user's profile (never null: {@link Profile#EMPTY} when none) and their most recent progress records,
+   * newest first (at most {@code COACHING_RECORDS}, of the last {@code COACHING_DAYS} days).
+   */
+  public record CoachingContext(Profile profile, List<ProgressView> recent) {
+    public static final int COACHING_RECORDS = 200;
+    public static final int COACHING_DAYS = 120;
+    public static final CoachingContext NONE = new CoachingContext(Profile.EMPTY, List.of());
+  }
 
   // ---- operations ----
 

@@ -4,6 +4,9 @@ import io.genesis.common.bus.Messages.ExportChunk;
 import io.genesis.common.bus.Messages.ExportPage;
 import io.genesis.common.bus.Messages.ExportedKeys;
 import io.genesis.common.bus.Messages.MessageView;
+import io.genesis.common.bus.Messages.Profile;
+import io.genesis.common.bus.Messages.ProgressPage;
+import io.genesis.common.bus.Messages.ProgressView;
 import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.common.json.Json;
 import io.vertx.core.buffer.Buffer;
@@ -11,19 +14,23 @@ import java.time.Instant;
 
 /**
  * Writes the export document ({@code genesis-export-1}) piece by piece, page after page:
- * {@code {"userId","exportedAt","format","sessions":[{…session…,"messages":[…]},…],"idempotencyKeys":[…]}}. A
- * session whose messages span pages stays open until a chunk of another session, or the end, arrives.
+ * {@code {"userId","exportedAt","format","sessions":[{…session…,"messages":[…]},…],"idempotencyKeys":[…],
+ * "profile":{…},"progress":[…]}}. A session whose messages span pages stays open until a chunk of another session,
+ * or the end of the sessions, arrives; the progress records follow page by page, newest first.
  */
 final class ExportDocument {
   static final String FORMAT = "genesis-export-1";
 
   private final ExportedKeys keys;
+  private final Profile profile;
+  private boolean anyRecord;
   private String openSession;
   private boolean anySession;
   private boolean anyMessage;
 
-  ExportDocument(ExportedKeys keys) {
+  ExportDocument(ExportedKeys keys, Profile profile) {
     this.keys = keys;
+    this.profile = profile;
   }
 
   static Buffer start(String userId, Instant exportedAt) {
@@ -48,9 +55,27 @@ final class ExportDocument {
     return out;
   }
 
-  Buffer end() {
+  /** Closes the sessions; what follows them up to the first progress record. */
+  Buffer endSessions() {
     return Buffer.buffer(openSession == null ? "]" : "]}]").appendString(",\"idempotencyKeys\":")
-        .appendBytes(Json.toBytes(keys.items())).appendString("}");
+        .appendBytes(Json.toBytes(keys.items())).appendString(",\"profile\":").appendBytes(Json.toBytes(profile))
+        .appendString(",\"progress\":[");
+  }
+
+  Buffer progress(ProgressPage page) {
+    Buffer out = Buffer.buffer();
+    for (ProgressView record : page.items()) {
+      if (anyRecord) {
+        out.appendByte((byte) ',');
+      }
+      out.appendBytes(Json.toBytes(record));
+      anyRecord = true;
+    }
+    return out;
+  }
+
+  Buffer end() {
+    return Buffer.buffer("]}");
   }
 
   private void open(Buffer out, SessionView session) {

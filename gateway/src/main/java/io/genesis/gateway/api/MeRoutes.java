@@ -7,6 +7,10 @@ import io.genesis.common.bus.Messages.ExportPage;
 import io.genesis.common.bus.Messages.ExportKeysRequest;
 import io.genesis.common.bus.Messages.ExportPageRequest;
 import io.genesis.common.bus.Messages.ExportedKeys;
+import io.genesis.common.bus.Messages.GetProfile;
+import io.genesis.common.bus.Messages.ListProgress;
+import io.genesis.common.bus.Messages.Profile;
+import io.genesis.common.bus.Messages.ProgressPage;
 import io.genesis.gateway.auth.Caller;
 import io.genesis.gateway.bus.ServiceClient;
 import io.genesis.gateway.http.RequestObserver;
@@ -23,12 +27,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The caller's own data (GDPR): {@code GET /api/v1/me/export} streams everything stored about them as
- * one JSON document, page by page from the session service; {@code DELETE /api/v1/me} erases it.
+ * one JSON document (sessions and messages, idempotency keys, the coaching profile, progress records), page by page
+ * from the session service; {@code DELETE /api/v1/me} erases it.
  */
 public final class MeRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MeRoutes.class);
   /** An erasure runs in short batches; a user with very many rows may take longer than a usual request. */
   static final long ERASE_TIMEOUT_MILLIS = 120_000;
+  static final String ERASE_PATH = "/api/v1/me";
+  /** Progress records per page of the export. */
+  static final int EXPORT_RECORDS = 100;
 
   private final ServiceClient services;
   private final EventBus bus;
@@ -40,10 +48,17 @@ public final class MeRoutes {
 
   public void mount(Router router) {
     router.get("/api/v1/me/export").handler(this::export);
-    router.delete("/api/v1/me").handler(this::erase);
+    router.delete(ERASE_PATH).handler(this::erase);
   }
 
   private void erase(RoutingContext ctx) {
+    String raw = ctx.request().path();
+    if (!ERASE_PATH.equals(raw) && !(ERASE_PATH + "/").equals(raw)) {
+      // Reached through dot segments or escapes ("/api/v1/me/progress/%2e%2e" normalizes to this path): erasing
+      // everything is only for a request that names it as such.
+      ctx.fail(404);
+      return;
+    }
     String userId = Caller.of(ctx).userId();
     services.timed(RequestObserver.timings(ctx)).<EraseResult>request(Addresses.USER_ERASE, new EraseUser(userId), ERASE_TIMEOUT_MILLIS)
         // The session service records the erasure in the audit trail itself.
@@ -60,14 +75,15 @@ public final class MeRoutes {
     ServiceClient client = services.timed(RequestObserver.timings(ctx));
     Future<ExportedKeys> keys = client.request(Addresses.USER_EXPORT_KEYS, new ExportKeysRequest(userId));
     Future<ExportPage> firstPage = client.request(Addresses.USER_EXPORT_PAGE, new ExportPageRequest(userId, null));
-    Future.all(keys, firstPage).map(both -> firstPage.result())
+    Future<Profile> profile = client.request(Addresses.PROFILE_GET, new GetProfile(userId));
+    Future.all(keys, firstPage, profile).map(all -> firstPage.result())
         .onSuccess(first -> {
           HttpServerResponse response = ctx.response().setStatusCode(200).setChunked(true)
               .putHeader(HttpHeaders.CONTENT_TYPE, Responses.APPLICATION_JSON)
               .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
               .putHeader("Content-Disposition", "attachment; filename=\"genesis-export-" + fileSafe(userId) + ".json\"");
           response.write(ExportDocument.start(userId, Instant.now()));
-          write(client, response, userId, new ExportDocument(keys.result()), first);
+          write(client, response, userId, new ExportDocument(keys.result(), profile.result()), first);
         })
         .onFailure(ctx::fail);
   }
@@ -79,7 +95,8 @@ public final class MeRoutes {
     }
     response.write(document.page(page));
     if (page.nextCursor() == null) {
-      response.end(document.end());
+      response.write(document.endSessions());
+      progress(client, response, userId, document, null);
     } else if (response.writeQueueFull()) {
       response.drainHandler(drained -> next(client, response, userId, document, page.nextCursor()));
     } else {
@@ -97,6 +114,33 @@ public final class MeRoutes {
         .onSuccess(page -> write(client, response, userId, document, page))
         .onFailure(failure -> {
           // The status is sent: only a broken connection tells the client the document is incomplete.
+          LOG.warn("export cut short: {}", failure.getMessage());
+          response.reset();
+        });
+  }
+
+  /** The progress records after the sessions, a page at a time, each asked for once the client took the last. */
+  private void progress(ServiceClient client, HttpServerResponse response, String userId, ExportDocument document,
+                        String cursor) {
+    response.drainHandler(null);
+    if (response.closed()) {
+      return;
+    }
+    client.<ProgressPage>request(Addresses.PROGRESS_LIST, new ListProgress(userId, null, null, null, EXPORT_RECORDS, cursor))
+        .onSuccess(page -> {
+          if (response.closed()) {
+            return;
+          }
+          response.write(document.progress(page));
+          if (page.nextCursor() == null) {
+            response.end(document.end());
+          } else if (response.writeQueueFull()) {
+            response.drainHandler(drained -> progress(client, response, userId, document, page.nextCursor()));
+          } else {
+            progress(client, response, userId, document, page.nextCursor());
+          }
+        })
+        .onFailure(failure -> {
           LOG.warn("export cut short: {}", failure.getMessage());
           response.reset();
         });

@@ -3,6 +3,7 @@ package io.genesis.gateway.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genesis.common.bus.Messages.Handoff;
 import io.genesis.common.bus.Messages.MessageView;
+import io.genesis.common.bus.Messages.Profile;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
@@ -27,6 +28,7 @@ final class ReplyEvents implements ReplyStream.Target {
   static final String META = "meta";
   static final String HANDOFF = "handoff";
   static final String DELTA = "delta";
+  static final String PROFILE_SUGGESTION = "profile_suggestion";
   /** While a resumed client reads a reply past its detached bound, whether it still does is asked this often. */
   static final long WATCHED_RECHECK_MILLIS = 2_000;
 
@@ -117,6 +119,12 @@ final class ReplyEvents implements ReplyStream.Target {
 
   void handoff(Handoff handoff) {
     event(HANDOFF, Json.toString(handoff));
+  }
+
+  /** {@code {"patch":{…}}}: figures the person stated that differ from their profile, to accept with one PATCH. */
+  @Override
+  public void suggestion(Profile patch) {
+    event(PROFILE_SUGGESTION, "{\"patch\":" + Json.toString(patch) + "}");
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.genesis.gateway.bus;
 import io.genesis.common.bus.Addresses;
 import io.genesis.common.bus.Messages;
 import io.genesis.common.bus.Messages.Handoff;
+import io.genesis.common.bus.Messages.Profile;
 import io.genesis.common.bus.Messages.ReplyEvent;
 import io.genesis.common.bus.Messages.ReplyResult;
 import io.genesis.common.bus.Messages.StreamControl;
@@ -38,6 +39,10 @@ public final class ReplyStream {
 
     /** Called once when the client has drained its queue. */
     void onDrain(Handler<Void> handler);
+
+    /** A profile patch to offer the person (a {@code profile_suggestion}); targets that show none ignore it. */
+    default void suggestion(Profile patch) {
+    }
   }
 
   /**
@@ -219,6 +224,11 @@ public final class ReplyStream {
           event.finishReason()));
       case Messages.EVENT_ERROR -> end(new Ending(event.result(), true, null, cutBy != null ? cutBy
           : new ServiceException(event.status(), event.detail(), event.retryAfterSeconds())));
+      case Messages.EVENT_SUGGESTION -> {
+        if (target != null && event.suggestion() != null) {
+          target.suggestion(event.suggestion());
+        }
+      }
       case Messages.EVENT_ALIVE -> {
         if (onAlive != null) {
           onAlive.run();

@@ -3,6 +3,7 @@ package io.genesis.gateway.http;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -10,9 +11,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 
-/** Request bodies: only JSON objects are accepted ({@code 415} otherwise, {@code 400} when malformed). */
+/**
+ * Request bodies: only JSON objects are accepted ({@code 415} otherwise, {@code 400} when malformed): as
+ * {@code application/json}, and for {@code PATCH} (a JSON Merge Patch, RFC 7396) as {@code application/merge-patch+json} only.
+ */
 public final class JsonBodies {
   private static final String PARSED = "genesis.body.json";
+  /** The media type of a JSON Merge Patch (RFC 7396). */
+  public static final String MERGE_PATCH = "application/merge-patch+json";
 
   private JsonBodies() {}
 
@@ -30,10 +36,11 @@ public final class JsonBodies {
     return ctx -> {
       HttpServerRequest request = ctx.request();
       String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-      if ((type == null && !hasBody(request)) || (type != null && isJson(type))) {
+      String expected = request.method() == HttpMethod.PATCH ? MERGE_PATCH : "application/json";
+      if ((type == null && !hasBody(request)) || (type != null && mediaType(type).equalsIgnoreCase(expected))) {
         body.handle(ctx);
       } else {
-        ctx.fail(new HttpException(415, "Content-Type must be application/json"));
+        ctx.fail(new HttpException(415, "Content-Type must be " + expected));
       }
     };
   }
@@ -65,9 +72,8 @@ public final class JsonBodies {
     return (length != null && !"0".equals(length.trim())) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
-  private static boolean isJson(String contentType) {
+  private static String mediaType(String contentType) {
     int semicolon = contentType.indexOf(';');
-    String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-    return media.equalsIgnoreCase("application/json");
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.common.api.ApiLimits;
+import io.genesis.common.api.ProfileRules;
+import io.genesis.common.api.ProgressKinds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -57,6 +59,13 @@ class ApiLimitsDocumentTest {
     SHARED.put(S + "WsClientFrame/oneOf/1/properties/requestId/maxLength", ApiLimits.REQUEST_ID_CHARS);
     SHARED.put(S + "WsClientFrame/oneOf/2/properties/requestId/maxLength", ApiLimits.REQUEST_ID_CHARS);
     SHARED.put("components/parameters/Idempotency-Key/schema/maxLength", ApiLimits.IDEMPOTENCY_KEY_CHARS);
+    SHARED.put("paths//api/v1/me/progress/get/parameters/limit/schema/maximum", ApiLimits.PAGE_MAX);
+    SHARED.put("paths//api/v1/me/progress/get/parameters/cursor/schema/maxLength", ApiLimits.CURSOR_CHARS);
+    SHARED.put(S + "Profile/properties/timezone/maxLength", ProfileRules.TIMEZONE_CHARS);
+    SHARED.put(S + "ProfilePatch/properties/timezone/maxLength", ProfileRules.TIMEZONE_CHARS);
+    SHARED.put(S + "Profile/properties/age/minimum", ProfileRules.AGE_MIN);
+    SHARED.put(S + "Profile/properties/age/maximum", ProfileRules.AGE_MAX);
+    SHARED.put(S + "ProgressRecordRequest/properties/exercise/maxLength", ProgressKinds.EXERCISE_CHARS);
   }
 
   /**

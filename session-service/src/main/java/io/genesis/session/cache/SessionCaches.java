@@ -3,6 +3,7 @@ package io.genesis.session.cache;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.genesis.common.bus.Addresses;
+import io.genesis.common.bus.Messages.Profile;
 import io.genesis.common.bus.Messages.SessionView;
 import io.genesis.common.crypto.FieldCipher;
 import io.vertx.core.Future;
@@ -22,7 +23,9 @@ import java.util.List;
  * The two caches of the session service, by session id (Redis values encrypted, see {@link TwoLayerCache}):
  * <ul>
  *   <li>{@code sessions}: the session's metadata ({@link SessionView}), Redis key {@code genesis:v1:session:<id>};
- *   <li>{@code messages}: the first page of its messages ({@link FirstPage}), {@code genesis:v1:messages:<id>}.
+ *   <li>{@code messages}: the first page of its messages ({@link FirstPage}), {@code genesis:v1:messages:<id>};
+ *   <li>{@code profiles}, by user id: the user's coaching profile ({@link Profile}, {@link Profile#EMPTY} for none),
+ *       {@code genesis:v1:profile:<userId>}; its invalidations travel as {@code {userIds:[…], caches:["profiles"]}}.
  * </ul>
  * Writes invalidate here, in Redis and, through {@link InvalidationBus}, in the other instances'
  * L1; each remote invalidation applied is announced locally on
@@ -33,6 +36,9 @@ public final class SessionCaches {
   public static final String KEY_PREFIX = "genesis:v1:";
   public static final String SESSIONS = "sessions";
   public static final String MESSAGES = "messages";
+  public static final String PROFILES = "profiles";
+  public static final String PROFILE_PREFIX = KEY_PREFIX + "profile:";
+  static final long L1_MAX_PROFILES = 50_000;
   static final Duration L1_TTL = Duration.ofMinutes(2);
   static final Duration L2_TTL = Duration.ofMinutes(10);
   /** Longer than a cache-filling read takes (an L2 miss plus one indexed query). */
@@ -44,6 +50,7 @@ public final class SessionCaches {
   private final Vertx vertx;
   private final TwoLayerCache<SessionView> sessions;
   private final TwoLayerCache<FirstPage> messages;
+  private final TwoLayerCache<Profile> profiles;
   private final InvalidationBus bus;
   private final RedisAPI redis;
 
@@ -55,6 +62,8 @@ public final class SessionCaches {
     this.messages = new TwoLayerCache<>(MESSAGES, KEY_PREFIX + "messages:", FirstPage.class,
         Caffeine.newBuilder().executor(Runnable::run).maximumWeight(L1_MAX_MESSAGE_WEIGHT).<String, FirstPage>weigher((id, page) -> page.weight())
             .expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
+    this.profiles = new TwoLayerCache<>(PROFILES, PROFILE_PREFIX, Profile.class,
+        Caffeine.newBuilder().executor(Runnable::run).maximumSize(L1_MAX_PROFILES).expireAfterWrite(L1_TTL).build(), redis, L2_TTL, cipher);
     this.bus = new InvalidationBus(vertx, subscriberClient, redis, instanceId, this::applyRemote, this::clearLocal);
   }
 
@@ -69,6 +78,7 @@ public final class SessionCaches {
   public void bindMetrics(MeterRegistry registry) {
     sessions.bindMetrics(registry);
     messages.bindMetrics(registry);
+    profiles.bindMetrics(registry);
   }
 
   public TwoLayerCache<SessionView> sessions() {
@@ -77,6 +87,45 @@ public final class SessionCaches {
 
   public TwoLayerCache<FirstPage> messages() {
     return messages;
+  }
+
+  /** Profiles by user id. */
+  public TwoLayerCache<Profile> profiles() {
+    return profiles;
+  }
+
+  /**
+   * After a committed profile write: drops the user's profile here, in Redis and in the other instances, now and
+   * once more a moment later (as {@link #invalidate}). Never fails.
+   */
+  public Future<Void> invalidateProfile(String userId) {
+    vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> invalidateProfileOnce(userId));
+    return invalidateProfileOnce(userId);
+  }
+
+  private Future<Void> invalidateProfileOnce(String userId) {
+    profiles.invalidateLocal(userId);
+    return bus.deleteThenPublish(List.of(PROFILE_PREFIX + userId), profileEvent(userId));
+  }
+
+  private static JsonObject profileEvent(String userId) {
+    return new JsonObject().put("userIds", new JsonArray().add(userId)).put("caches", new JsonArray().add(PROFILES));
+  }
+
+  /**
+   * Erasure of a user's profile: as {@link #erase}, it FAILS when Redis did not confirm the delete or the publish.
+   * Runs twice (now, and a moment later best effort) for a read that loaded the row before the delete.
+   */
+  public Future<Void> eraseProfile(String userId) {
+    vertx.setTimer(SECOND_PASS_DELAY_MS, timer -> eraseProfileOnce(userId));
+    return eraseProfileOnce(userId);
+  }
+
+  private Future<Void> eraseProfileOnce(String userId) {
+    profiles.invalidateLocal(userId);
+    return redis.del(List.of(PROFILE_PREFIX + userId))
+        .timeout(TwoLayerCache.L2_TIMEOUT_MS * 10, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .compose(deleted -> bus.publishOrFail(profileEvent(userId)));
   }
 
   /**
@@ -170,12 +219,16 @@ public final class SessionCaches {
     return erase(sessionIds, List.of());
   }
 
-  /** {@code {sessions:{l1:{hits,misses,hitRatio,size},l2:{…},hitRatio}, messages:{…}}}. */
+  /** {@code {sessions:{l1:{hits,misses,hitRatio,size},l2:{…},hitRatio}, messages:{…}, profiles:{…}}}. */
   public JsonObject stats() {
-    return new JsonObject().put(SESSIONS, sessions.stats()).put(MESSAGES, messages.stats());
+    return new JsonObject().put(SESSIONS, sessions.stats()).put(MESSAGES, messages.stats()).put(PROFILES, profiles.stats());
   }
 
   private void applyRemote(JsonObject event) {
+    JsonArray users = event.getJsonArray("userIds", new JsonArray());
+    for (int i = 0; i < users.size(); i++) {
+      profiles.invalidateLocal(users.getString(i));
+    }
     JsonArray ids = event.getJsonArray("sessionIds", new JsonArray());
     JsonArray caches = event.getJsonArray("caches", new JsonArray().add(SESSIONS).add(MESSAGES));
     for (int i = 0; i < ids.size(); i++) {
@@ -193,6 +246,7 @@ public final class SessionCaches {
   private void clearLocal() {
     sessions.invalidateAllLocal();
     messages.invalidateAllLocal();
+    profiles.invalidateAllLocal();
     announce(new JsonObject().put("all", true));
   }
 

@@ -16,7 +16,10 @@ public final class Calculators {
       new SleepCalculator(),
       new ProgressCalculator(),
       new SupplementCalculator(),
-      new BreathingRoutine());
+      new BreathingRoutine(),
+      RecordTrendCalculator.weight(),
+      RecordTrendCalculator.sleep(),
+      RecordTrendCalculator.strength());
 
   /** Every known name, in a fixed order. */
   public static final List<String> NAMES = List.copyOf(BY_NAME.keySet());

@@ -6,6 +6,7 @@ import io.genesis.agent.coach.calc.Nutrition.Macros;
 import io.genesis.agent.coach.calc.Nutrition.Sex;
 import io.genesis.agent.coach.calc.Quantities.Height;
 import io.genesis.agent.coach.calc.Quantities.Mass;
+import io.genesis.common.bus.Messages.Profile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,21 @@ final class NutritionCalculator implements Calculator {
 
   @Override
   public Optional<Calculation> evaluate(String text) {
+    return evaluate(text, Facts.NONE);
+  }
+
+  @Override
+  public Uses uses(String text) {
+    return ASKS.matcher(text).find() ? Uses.PROFILE : Uses.NOTHING;
+  }
+
+  /**
+   * Figures the message gives win; those it lacks come from the profile (the reply says so), and so do the
+   * activity level and the goal when the message names none.
+   */
+  @Override
+  public Optional<Calculation> evaluate(String text, Facts facts) {
+    Profile profile = facts.profile();
     Optional<Mass> weight = Quantities.bodyWeight(text);
     Optional<Height> height = Quantities.height(text);
     OptionalInt age = Quantities.age(text);
@@ -53,6 +69,23 @@ final class NutritionCalculator implements Calculator {
     boolean allBodyNumbers = weight.isPresent() && height.isPresent() && age.isPresent();
     if (!allBodyNumbers && !ASKS.matcher(text).find()) {
       return Optional.empty();
+    }
+    List<String> fromProfile = new ArrayList<>();
+    if (weight.isEmpty() && profile.weightKg() != null) {
+      weight = Optional.of(new Mass(profile.weightKg(), "profile"));
+      fromProfile.add("weight");
+    }
+    if (height.isEmpty() && profile.heightCm() != null) {
+      height = Optional.of(new Height(profile.heightCm(), "profile"));
+      fromProfile.add("height");
+    }
+    if (age.isEmpty() && profile.age() != null) {
+      age = OptionalInt.of(profile.age());
+      fromProfile.add("age");
+    }
+    if (sex.isEmpty() && profile.sex() != null) {
+      sex = Optional.of("female".equals(profile.sex()) ? Sex.FEMALE : Sex.MALE);
+      fromProfile.add("sex");
     }
     List<String> missing = new ArrayList<>();
     weight.ifPresentOrElse(w -> { }, () -> missing.add("your weight (e.g. 80 kg or 176 lb)"));
@@ -64,17 +97,46 @@ final class NutritionCalculator implements Calculator {
     if (!missing.isEmpty()) {
       return Optional.of(Calculation.needs(NAME, "your BMR, TDEE and macros", missing));
     }
-    return Optional.of(Calculation.result(NAME,
-        describe(weight.get(), height.get(), age.getAsInt(), sex.get(), activity(text), goal(text))));
+    Optional<Activity> activity = activity(text);
+    if (activity.isEmpty() && profile.activity() != null) {
+      activity = Optional.of(profileActivity(profile.activity()));
+      fromProfile.add("activity");
+    }
+    GoalChoice goal = goal(text);
+    if (goal.note().equals(" (no goal given)") && profile.goal() != null) {
+      goal = new GoalChoice(profileGoal(profile.goal()), "");
+      fromProfile.add("goal");
+    }
+    String answer = describe(weight.get(), height.get(), age.getAsInt(), sex.get(), activity, goal, facts);
+    return Optional.of(Calculation.result(NAME, fromProfile.isEmpty() ? answer
+        : answer + "\n(From your profile: " + Fmt.joinAnd(fromProfile) + ". Tell me if anything changed.)"));
+  }
+
+  static Activity profileActivity(String value) {
+    return switch (value) {
+      case "sedentary" -> Activity.SEDENTARY;
+      case "light" -> Activity.LIGHT;
+      case "very_active" -> Activity.VERY_ACTIVE;
+      case "extra_active" -> Activity.EXTRA;
+      default -> Activity.MODERATE;
+    };
+  }
+
+  static Goal profileGoal(String value) {
+    return switch (value) {
+      case "lose_fat" -> Goal.LOSE;
+      case "gain_muscle" -> Goal.GAIN;
+      default -> Goal.MAINTAIN;
+    };
   }
 
   private static String describe(Mass weight, Height height, int age, Sex sex, Optional<Activity> stated,
-                                 GoalChoice goal) {
+                                 GoalChoice goal, Facts facts) {
     double bmr = Nutrition.bmr(sex, weight.kg(), height.cm(), age);
     Activity activity = stated.orElse(Activity.MODERATE);
     double tdee = Nutrition.tdee(bmr, activity);
     Macros macros = Nutrition.macros(tdee, weight.kg(), goal.goal());
-    return "BMR " + Fmt.grouped(Math.round(bmr)) + " kcal (Mifflin-St Jeor: " + kg(weight) + ", " + cm(height)
+    return "BMR " + Fmt.grouped(Math.round(bmr)) + " kcal (Mifflin-St Jeor: " + kg(weight, facts) + ", " + cm(height, facts)
         + ", " + age + " y, " + sex.label + ").\n"
         + "TDEE " + Fmt.grouped(Math.round(tdee)) + " kcal (BMR \u00d7 " + activity.factor + ", " + activity.label
         + (stated.isPresent() ? "" : " \u2014 assumed, tell me if you move more or less") + ").\n"
@@ -83,12 +145,18 @@ final class NutritionCalculator implements Calculator {
         + " g/kg), fat " + macros.fatG() + " g (25 % of kcal), carbs " + macros.carbsG() + " g (the rest).";
   }
 
-  private static String kg(Mass weight) {
+  private static String kg(Mass weight, Facts facts) {
+    if (weight.asGiven().equals("profile")) {
+      return facts.kg(weight.kg());
+    }
     String kg = Fmt.decimal(weight.kg(), 1) + " kg";
     return weight.asGiven().endsWith("lb") ? kg + " = " + weight.asGiven() : kg;
   }
 
-  private static String cm(Height height) {
+  private static String cm(Height height, Facts facts) {
+    if (height.asGiven().equals("profile")) {
+      return facts.cm(height.cm());
+    }
     String cm = Fmt.decimal(height.cm(), 1) + " cm";
     return height.asGiven().endsWith("cm") ? cm : cm + " = " + height.asGiven();
   }
