@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -194,7 +195,14 @@ class EncryptionAtRestTest {
       }
       written = http.messages(token, sessionId);
       assertEquals(8, written.size());
+      assertEquals(200, http.send(HttpMethod.PUT, "/api/v1/me/profile", token,
+          new JsonObject().put("age", 30).put("weightKg", 80).toBuffer(), Map.of("Content-Type", "application/json")).statusCode());
+      for (int i = 0; i < 4; i++) {
+        assertEquals(201, http.post("/api/v1/me/progress", token,
+            new JsonObject().put("kind", "weight").put("value", 80 - i).put("unit", "kg")).statusCode());
+      }
     }
+    JsonObject profile = new JsonObject().put("age", 30).put("weightKg", 80);
     // A session and a message written before encryption existed: plaintext, no key id.
     UUID legacySession = UUID.randomUUID();
     UUID legacyMessage = UUID.randomUUID();
@@ -215,11 +223,15 @@ class EncryptionAtRestTest {
       assertTrue(complete, output);
       assertTrue(output.contains("messages: 9 re-encrypted, 0 unreadable, 0 not under key " + idB), output);
       assertTrue(output.contains("sessions: 2 re-encrypted, 0 unreadable, 0 not under key " + idB), output);
+      assertTrue(output.contains("profiles: 1 re-encrypted, 0 unreadable, 0 not under key " + idB), output);
+      assertTrue(output.contains("progress_records: 4 re-encrypted, 0 unreadable, 0 not under key " + idB), output);
       assertTrue(output.contains("every value is under key " + idB), output);
       assertEquals(written, http.messages(token, sessionId));
     }
     assertEquals(List.of(idB), column("SELECT DISTINCT key_id FROM messages"));
     assertEquals(List.of(idB), column("SELECT DISTINCT key_id FROM sessions"));
+    assertEquals(List.of(idB), column("SELECT DISTINCT key_id FROM profiles"));
+    assertEquals(List.of(idB), column("SELECT DISTINCT key_id FROM progress_records"));
     assertEquals(0L, rows("SELECT count(*) FROM messages WHERE content NOT LIKE $1", Tuple.of("gcm1:" + idB + ":%")).get(0).getLong(0));
     assertFalse(idA.equals(idB));
     assertEquals(List.of("key " + idB), column("SELECT subject FROM audit_log WHERE action = 'key.rotation' AND actor = 'system'"),
@@ -231,6 +243,9 @@ class EncryptionAtRestTest {
       assertEquals("under A", http.get("/api/v1/sessions/" + sessionId, token).bodyAsJsonObject().getString("title"));
       assertEquals("legacy title", http.get("/api/v1/sessions/" + legacySession, token).bodyAsJsonObject().getString("title"));
       assertEquals("legacy content", http.messages(token, legacySession.toString()).getJsonObject(0).getString("content"));
+      assertEquals(profile, http.get("/api/v1/me/profile", token).bodyAsJsonObject(), "the profile reads under B alone");
+      assertEquals(4, http.get("/api/v1/me/progress?kind=weight", token).bodyAsJsonObject().getJsonArray("items").size(),
+          "the progress records read under B alone");
     }
   }
 

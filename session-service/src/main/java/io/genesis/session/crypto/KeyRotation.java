@@ -11,8 +11,8 @@ import io.genesis.session.db.SessionRepository.RotationBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyRotation {
   private static final Logger LOG = LoggerFactory.getLogger(KeyRotation.class);
-  public static final List<String> TABLES = List.of("messages", "sessions");
+  public static final List<String> TABLES = List.of("messages", "sessions", "profiles", "progress_records");
   /** Passes over a table; after the first, only rows a server had locked are left. */
   static final int MAX_PASSES = 5;
 
@@ -58,11 +58,22 @@ public final class KeyRotation {
         .compose(cipher -> {
           LOG.info("re-encrypting under key id {} in batches of {}", cipher.keyId(), batch);
           SessionRepository repository = new SessionRepository(pool, cipher);
-          return table(repository, "messages", batch).compose(messages -> table(repository, "sessions", batch)
-              .map(sessions -> new Result(cipher.keyId(), List.of(messages, sessions))));
+          return tables(repository, TABLES, batch, new ArrayList<>()).map(tables -> new Result(cipher.keyId(), tables));
         })
         .compose(result -> audit(pool, result).map(result))
         .eventually(pool::close);
+  }
+
+  /** The tables one after the other, in order. */
+  private static Future<List<TableResult>> tables(SessionRepository repository, List<String> names, int batch,
+                                                  List<TableResult> done) {
+    if (done.size() == names.size()) {
+      return Future.succeededFuture(List.copyOf(done));
+    }
+    return table(repository, names.get(done.size()), batch).compose(result -> {
+      done.add(result);
+      return tables(repository, names, batch, done);
+    });
   }
 
   static Future<TableResult> table(SessionRepository repository, String table, int batch) {
@@ -83,7 +94,7 @@ public final class KeyRotation {
     });
   }
 
-  private static Future<TableResult> batches(SessionRepository repository, String table, UUID after, int batch, TableResult sofar) {
+  private static Future<TableResult> batches(SessionRepository repository, String table, String after, int batch, TableResult sofar) {
     return repository.reencrypt(table, after, batch).compose((RotationBatch done) -> {
       TableResult total = new TableResult(table, sofar.reencrypted() + done.reencrypted(),
           sofar.unreadable() + done.unreadable(), 0);

@@ -328,31 +328,53 @@ public final class SessionRepository {
         row.getBoolean("partial"));
   }
 
-  /** One batch of {@link #reencrypt}: rows rewritten under the current key, rows that could not be read, the last id seen (null: none left). */
-  public record RotationBatch(int reencrypted, int unreadable, UUID last) {}
+  /** One batch of {@link #reencrypt}: rows rewritten under the current key, rows that could not be read, the last key seen (null: none left). */
+  public record RotationBatch(int reencrypted, int unreadable, String last) {}
 
   /**
-   * Rewrites under the current key up to {@code limit} values of {@code table} ("messages" or
-   * "sessions") that are plaintext or under another key, in id order after {@code after} (null: from
+   * Where a table keeps its encrypted value: the row's key column (and its SQL type, for the keyset), the value's
+   * column, and what each value is bound to (its associated data: the row's id, or {@code profile:<userId>}).
+   */
+  private record Encrypted(String key, String keyType, String column, String boundTo) {
+    String associatedData(String rowKey) {
+      return boundTo + rowKey;
+    }
+  }
+
+  private static Encrypted encrypted(String table) {
+    return switch (table) {
+      case "messages" -> new Encrypted("id", "uuid", "content", "");
+      case "sessions" -> new Encrypted("id", "uuid", "title", "");
+      case "progress_records" -> new Encrypted("id", "uuid", "data", "");
+      case "profiles" -> new Encrypted("user_id", "text", "document", "profile:");
+      default -> throw new IllegalArgumentException("no encrypted column in " + table);
+    };
+  }
+
+  /**
+   * Rewrites under the current key up to {@code limit} values of {@code table} (messages, sessions, profiles or
+   * progress_records) that are plaintext or under another key, in key order after {@code after} (null: from
    * the start), in one transaction. Rows locked by a running server are skipped, not waited for.
    */
-  public Future<RotationBatch> reencrypt(String table, UUID after, int limit) {
-    String column = encryptedColumn(table);
-    String select = "SELECT id, " + column + " AS value, key_id FROM " + table + " WHERE " + column + " IS NOT NULL"
-        + " AND key_id IS DISTINCT FROM $1" + (after == null ? "" : " AND id > $2")
-        + " ORDER BY id LIMIT " + limit + " FOR UPDATE SKIP LOCKED";
+  public Future<RotationBatch> reencrypt(String table, String after, int limit) {
+    Encrypted e = encrypted(table);
+    String select = "SELECT " + e.key() + "::text AS row_key, " + e.column() + " AS value, key_id FROM " + table
+        + " WHERE " + e.column() + " IS NOT NULL AND key_id IS DISTINCT FROM $1"
+        + (after == null ? "" : " AND " + e.key() + " > $2::" + e.keyType())
+        + " ORDER BY " + e.key() + " LIMIT " + limit + " FOR UPDATE SKIP LOCKED";
     Tuple args = after == null ? Tuple.of(cipher.keyId()) : Tuple.of(cipher.keyId(), after);
-    String update = "UPDATE " + table + " SET " + column + " = $2, key_id = $3 WHERE id = $1";
+    String update = "UPDATE " + table + " SET " + e.column() + " = $2, key_id = $3 WHERE " + e.key() + " = $1::" + e.keyType();
     return pool.withTransaction(conn -> conn.preparedQuery(select).execute(args).compose(rows -> {
       List<Tuple> updates = new ArrayList<>(rows.size());
       int unreadable = 0;
-      UUID last = null;
+      String last = null;
       for (Row row : rows) {
-        last = row.getUUID("id");
+        last = row.getString("row_key");
+        String boundTo = e.associatedData(last);
         try {
-          String plain = open(table, last.toString(), row.getString("value"), row.getString("key_id"));
-          updates.add(Tuple.of(last, cipher.encrypt(last.toString(), plain), cipher.keyId()));
-        } catch (DecryptionException e) {
+          String plain = open(table, boundTo, row.getString("value"), row.getString("key_id"));
+          updates.add(Tuple.of(last, cipher.encrypt(boundTo, plain), cipher.keyId()));
+        } catch (DecryptionException failed) {
           unreadable++;
         }
       }
@@ -364,17 +386,9 @@ public final class SessionRepository {
 
   /** How many values of {@code table} are not (yet) under the current key. */
   public Future<Long> notUnderCurrentKey(String table) {
-    String column = encryptedColumn(table);
+    String column = encrypted(table).column();
     return pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE " + column + " IS NOT NULL AND key_id IS DISTINCT FROM $1")
         .execute(Tuple.of(cipher.keyId())).map(rows -> rows.iterator().next().getLong(0));
-  }
-
-  private static String encryptedColumn(String table) {
-    return switch (table) {
-      case "messages" -> "content";
-      case "sessions" -> "title";
-      default -> throw new IllegalArgumentException("no encrypted column in " + table);
-    };
   }
 
   /** The plaintext of a stored value: as is without a key id (written before encryption), else decrypted. */
