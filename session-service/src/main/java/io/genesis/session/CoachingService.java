@@ -55,11 +55,11 @@ final class CoachingService {
     return repository.putProfile(deadline, userId, profile).compose(stored -> caches.invalidateProfile(userId).map(stored));
   }
 
-  Future<Profile> patch(PatchProfile request) {
+  Future<Profile> patch(PatchProfile request, Deadline deadline) {
     String userId = user(request.userId());
     Profile set = request.set() == null ? Profile.EMPTY : request.set();
     List<String> cleared = request.cleared() == null ? List.of() : request.cleared();
-    return repository.updateProfile(userId, current -> valid(current.merged(set, cleared)))
+    return repository.updateProfile(deadline, userId, current -> valid(current.merged(set, cleared)))
         .compose(stored -> caches.invalidateProfile(userId).map(stored));
   }
 

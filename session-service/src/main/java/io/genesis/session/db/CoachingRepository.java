@@ -67,16 +67,18 @@ public final class CoachingRepository {
 
   /**
    * Reads the stored profile under a row lock, applies {@code change} (which may throw to refuse it) and stores
-   * the result, in one transaction: two patches at once both apply, one after the other.
+   * the result, in one transaction that commits only before {@code deadline}: two patches at once both apply, one
+   * after the other.
    */
-  public Future<Profile> updateProfile(String userId, UnaryOperator<Profile> change) {
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_PROFILE).execute(Tuple.of(userId)).compose(rows -> {
-      Profile updated = change.apply(profileOf(userId, rows));
-      Future<RowSet<Row>> write = updated.isEmpty()
-          ? conn.preparedQuery(DELETE_PROFILE).execute(Tuple.of(userId))
-          : conn.preparedQuery(UPSERT_PROFILE).execute(Tuple.of(userId, seal(userId, updated), cipher.keyId()));
-      return write.map(updated);
-    }));
+  public Future<Profile> updateProfile(Deadline deadline, String userId, UnaryOperator<Profile> change) {
+    return Writes.transactionBefore(pool, deadline, conn -> conn.preparedQuery(LOCK_PROFILE).execute(Tuple.of(userId))
+        .compose(rows -> {
+          Profile updated = change.apply(profileOf(userId, rows));
+          Future<RowSet<Row>> write = updated.isEmpty()
+              ? conn.preparedQuery(DELETE_PROFILE).execute(Tuple.of(userId))
+              : conn.preparedQuery(UPSERT_PROFILE).execute(Tuple.of(userId, seal(userId, updated), cipher.keyId()));
+          return write.map(updated);
+        }));
   }
 
   public Future<Integer> deleteProfile(String userId) {
