@@ -22,6 +22,7 @@ import io.genesis.gateway.auth.TokenVerifier;
 import io.genesis.gateway.auth.Tokens;
 import io.genesis.gateway.bus.ReplyStreams;
 import io.genesis.gateway.bus.ServiceClient;
+import io.genesis.gateway.console.Console;
 import io.genesis.gateway.health.Readiness;
 import io.genesis.gateway.http.Admission;
 import io.genesis.gateway.idempotency.IdempotencyKeys;
@@ -107,17 +108,20 @@ public final class GatewayVerticle extends VerticleBase {
     Future<OpenApi> api = OpenApi.load(vertx);
     Future<List<CompressionOptions>> compressors = Compression.compressors(vertx);
     Future<Journals> kept = Journals.create(vertx, config).onSuccess(created -> journals = created);
-    return Future.all(List.of(replies.listen().completion(), limits, verifier, api, compressors, kept))
-        .compose(ready -> listen(config, verifier.result(), api.result(), compressors.result()));
+    Future<Console> console = Console.load(vertx);
+    return Future.all(List.of(replies.listen().completion(), limits, verifier, api, compressors, kept, console))
+        .compose(ready -> listen(config, verifier.result(), api.result(), compressors.result(), console.result()));
   }
 
   private Future<HttpServer> listen(GenesisConfig config, TokenVerifier verifier, OpenApi api,
-                                    List<CompressionOptions> compressors) {
+                                    List<CompressionOptions> compressors, Console console) {
     ServiceClient services = new ServiceClient(vertx, BUS_TIMEOUT_MILLIS);
     Readiness readiness = new Readiness(services).withCheck("rate-limiter", rateLimits::health)
         .withCheck("shutdown", () -> Future.succeededFuture(draining ? "DOWN: shutting down" : Readiness.UP));
     ConnectionTimeouts timeouts = new ConnectionTimeouts(vertx, config.http());
     Router router = router(config, services, readiness, verifier, api, timeouts);
+    // The web console: its own routes and Content-Security-Policy, answered like any unlimited public route.
+    console.mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setCompressionSupported(true)
         .setCompressors(compressors)

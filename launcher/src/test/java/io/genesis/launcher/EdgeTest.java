@@ -1,10 +1,12 @@
 package io.genesis.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genesis.embedded.TestServices;
+import io.genesis.gateway.console.Console;
 import io.genesis.common.config.ConfigLoader;
 import io.genesis.common.config.SharedSecret;
 import io.vertx.core.Vertx;
@@ -101,6 +103,42 @@ class EdgeTest {
     assertEquals("no-store", sessions.getHeader("Cache-Control"));
     assertTrue(agents("identity").getHeader("Cache-Control").startsWith("private, max-age="));
     assertEquals("no-referrer", http.get("/nope", null).getHeader("Referrer-Policy"));
+  }
+
+  @Test
+  @DisplayName("the web console: its own strict CSP (the API keeps its own), revalidated with ETags, compressed like the API")
+  void console() {
+    HttpResponse<Buffer> page = http.send(HttpMethod.GET, "/", null, null, Map.of("Accept-Encoding", "gzip"));
+    assertEquals(200, page.statusCode());
+    assertEquals("text/html; charset=utf-8", page.getHeader("Content-Type"));
+    assertEquals(Console.CSP, page.getHeader("Content-Security-Policy"));
+    assertTrue(page.getHeader("Content-Security-Policy").contains("script-src 'self'"));
+    assertFalse(page.getHeader("Content-Security-Policy").contains("unsafe-inline"));
+    assertEquals("nosniff", page.getHeader("X-Content-Type-Options"));
+    assertEquals("no-referrer", page.getHeader("Referrer-Policy"));
+    assertEquals("no-cache", page.getHeader("Cache-Control"));
+    assertEquals("Accept-Encoding", page.getHeader("Vary"));
+    assertEquals(304, http.send(HttpMethod.GET, "/", null, null, Map.of("If-None-Match", page.getHeader("ETag"))).statusCode());
+    for (String asset : Console.ASSETS) {
+      HttpResponse<Buffer> file = http.send(HttpMethod.GET, "/console/" + asset, null, null, Map.of("Accept-Encoding", "gzip, br"));
+      assertEquals(200, file.statusCode(), asset);
+      assertEquals("br", file.getHeader("Content-Encoding"), asset);
+      assertEquals(Console.CSP, file.getHeader("Content-Security-Policy"), asset);
+      assertTrue(file.getHeader("ETag").startsWith("W/\""), asset);
+      assertEquals(304, http.send(HttpMethod.GET, "/console/" + asset, null, null,
+          Map.of("If-None-Match", file.getHeader("ETag").substring(2))).statusCode(), asset);
+    }
+    assertTrue(http.get("/console/app.js", null).getHeader("Content-Type").startsWith("text/javascript"));
+    assertTrue(http.get("/console/style.css", null).getHeader("Content-Type").startsWith("text/css"));
+    HttpResponse<Buffer> unknown = http.get("/console/index.html", null);
+    assertEquals(404, unknown.statusCode());
+    assertEquals("application/problem+json", unknown.getHeader("Content-Type"));
+    assertEquals("default-src 'none'; frame-ancestors 'none'", unknown.getHeader("Content-Security-Policy"));
+    HttpResponse<Buffer> post = http.send(HttpMethod.POST, "/", null, null, Map.of());
+    assertEquals(405, post.statusCode());
+    assertEquals("GET", post.getHeader("Allow"));
+    assertEquals("default-src 'none'; frame-ancestors 'none'", http.get("/api/v1/sessions", token).getHeader("Content-Security-Policy"));
+    assertEquals("default-src 'none'; frame-ancestors 'none'", http.get("/openapi.json", null).getHeader("Content-Security-Policy"));
   }
 
   @Test

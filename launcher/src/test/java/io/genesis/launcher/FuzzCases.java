@@ -142,7 +142,8 @@ final class FuzzCases {
   }
 
   private String path(Op op, String sessionValue) {
-    return op.template().replace("{sessionId}", sessionValue).replace("{agentId}", "sage").replace("{model}", "sage");
+    return op.template().replace("{sessionId}", sessionValue).replace("{agentId}", "sage").replace("{model}", "sage")
+        .replace("{asset}", "app.js");
   }
 
   /** A body that satisfies the schema (what the mutations start from). */
