@@ -10,6 +10,7 @@ import io.genesis.common.bus.Messages.ChatTurn;
 import io.genesis.common.bus.Messages.ReplyEvent;
 import io.genesis.common.bus.Messages.ReplyRequest;
 import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.bus.Messages.ToolUse;
 import io.genesis.common.bus.Messages.Usage;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.AsyncResult;
@@ -166,6 +167,24 @@ final class AgentStream implements ReplySink {
     String batch = pending.toString();
     pending.setLength(0);
     send(ReplyEvent.delta(streamId, batch));
+  }
+
+  /**
+   * A calculator the model called: the text written before it goes first (with a credit if one is left), then
+   * the {@code tool} event, which takes none. A collected reply gets it too (its caller keeps it for the journal).
+   */
+  @Override
+  public void tool(ToolUse use) {
+    if (ended) {
+      return;
+    }
+    if (!pending.isEmpty()) {
+      if (credits > 0) {
+        credits--;
+      }
+      sendPending();
+    }
+    send(ReplyEvent.tool(streamId, use));
   }
 
   @Override

@@ -147,6 +147,21 @@ public final class Messages {
   public static final String EVENT_ERROR = "error";
   /** Sent while a stream is silent (the model thinks), so the caller can tell a slow model from a lost agent. */
   public static final String EVENT_ALIVE = "alive";
+  /** A calculator the model called (an upstream model's tool call) and what it answered. */
+  public static final String EVENT_TOOL = "tool";
+
+  /**
+   * One calculator call an upstream model made while writing a reply (OpenAI function calling), as the
+   * client is shown it. The texts are JSON, ready to splice into an event.
+   *
+   * @param callId the model's id for the call
+   * @param name the calculator ({@code nutrition}, {@code one-rep-max}…)
+   * @param arguments JSON text: the arguments as an object, or as a JSON string holding the model's raw
+   *     text when that was not a JSON object
+   * @param result JSON text of the result object, or null when the call was refused
+   * @param error why the call was refused (bad or missing arguments, an unknown calculator), or null
+   */
+  public record ToolUse(String callId, String name, String arguments, String result, String error) {}
 
   /**
    * One event of a streamed reply.
@@ -158,12 +173,19 @@ public final class Messages {
    *       stopped at a size limit (null: it finished).</li>
    *   <li>{@code error}: {@code status}, {@code detail}, {@code retryAfterSeconds} (0: none);
    *       {@code result} holds what was generated before the failure (its text may be empty).</li>
+   *   <li>{@code tool}: {@code tool} is a calculator call the model made and its result, sent after the
+   *       text written before it (not a delta: it takes no credit, and is not part of the reply's text).</li>
    * </ul>
    */
   public record ReplyEvent(String streamId, String type, String text, ReplyResult result, boolean partial,
-                           Usage usage, int status, String detail, int retryAfterSeconds, String finishReason) {
+                           Usage usage, int status, String detail, int retryAfterSeconds, String finishReason,
+                           ToolUse tool) {
     public static ReplyEvent delta(String streamId, String text) {
-      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0, null);
+      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0, null, null);
+    }
+
+    public static ReplyEvent tool(String streamId, ToolUse tool) {
+      return new ReplyEvent(streamId, EVENT_TOOL, null, null, false, null, 0, null, 0, null, tool);
     }
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage) {
@@ -171,17 +193,17 @@ public final class Messages {
     }
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage, String finishReason) {
-      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0, finishReason);
+      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0, finishReason, null);
     }
 
     public static ReplyEvent alive(String streamId) {
-      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0, null);
+      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0, null, null);
     }
 
     public static ReplyEvent error(String streamId, ReplyResult partialResult, int status, String detail,
                                    int retryAfterSeconds) {
       return new ReplyEvent(streamId, EVENT_ERROR, null, partialResult, true, null, status, detail, retryAfterSeconds,
-          null);
+          null, null);
     }
   }
 

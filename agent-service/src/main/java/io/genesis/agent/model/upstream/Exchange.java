@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 
@@ -31,6 +32,7 @@ final class Exchange {
   private final Promise<Void> done = Promise.promise();
   private final SseDecoder decoder = new SseDecoder();
   private final ArrayDeque<String> events = new ArrayDeque<>();
+  private final ToolCallAssembler toolCalls = new ToolCallAssembler();
   private HttpClientRequest request;
   private HttpClientResponse response;
   private long tokenTimer = -1;
@@ -58,6 +60,11 @@ final class Exchange {
       }
     });
     return done.future();
+  }
+
+  /** The tool calls the answer made (complete once {@link #run} has succeeded). */
+  ToolCallAssembler toolCalls() {
+    return toolCalls;
   }
 
   /** Ends the exchange now with {@code reason}, closing the connection if one is open. */
@@ -182,6 +189,10 @@ final class Exchange {
         answer.usage(usage);
       }
       answer.finishReason(Chunks.finishReason(chunk));
+      JsonArray calls = Chunks.toolCalls(chunk);
+      if (calls != null) {
+        toolCalls.add(calls);
+      }
       content(Chunks.content(chunk));
     } catch (DecodeException | ClassCastException | NullPointerException e) {
       fail(UpstreamFailure.malformed("an event that is not a chat.completion.chunk: " + data));
