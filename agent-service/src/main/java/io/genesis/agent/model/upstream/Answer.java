@@ -28,9 +28,23 @@ final class Answer {
     this.maxChars = maxChars;
   }
 
-  /** Runs once, when the first delta reaches the sink. */
+  /**
+   * Runs once, when the first delta reaches the sink, or, in a round that calls tools, when the first
+   * fragment of a tool call comes (the model has started answering).
+   */
   void onStart(Runnable action) {
     this.onStart = action;
+  }
+
+  /** The model began a tool call: its first token, for the first-token budget. */
+  void toolCallBegan() {
+    fireStart();
+  }
+
+  private void fireStart() {
+    Runnable action = onStart;
+    onStart = () -> { };
+    action.run();
   }
 
   /**
@@ -48,7 +62,7 @@ final class Answer {
     if (!kept.isEmpty()) {
       text.append(kept);
       if (deltas++ == 0) {
-        onStart.run();
+        fireStart();
       }
       sink.delta(kept);
     }

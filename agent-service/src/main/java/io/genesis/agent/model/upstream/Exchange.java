@@ -39,6 +39,8 @@ final class Exchange {
   private boolean responseEnded;
   private boolean waiting;
   private boolean sawEvent;
+  /** A tool call's fragments have come: from then on the idle timeout watches the model, as after a delta. */
+  private boolean callingTools;
 
   Exchange(Vertx vertx, HttpClient client, UpstreamConfig config, Buffer body, Answer answer, ReplySink sink) {
     this.vertx = vertx;
@@ -192,6 +194,10 @@ final class Exchange {
       JsonArray calls = Chunks.toolCalls(chunk);
       if (calls != null) {
         toolCalls.add(calls);
+        if (!callingTools) {
+          callingTools = true;
+          answer.toolCallBegan();
+        }
       }
       content(Chunks.content(chunk));
     } catch (DecodeException | ClassCastException | NullPointerException e) {
@@ -204,15 +210,18 @@ final class Exchange {
       full();
       return;
     }
-    if (answer.started()) {
+    if (answer.started() || callingTools) {
       armTokenTimer();
     }
   }
 
-  /** After the first delta: the idle timeout, restarted on every event (before it, the call's budget runs). */
+  /**
+   * After the first delta (or tool-call fragment): the idle timeout, restarted on every event (before it, the
+   * call's budget runs).
+   */
   private void armTokenTimer() {
     vertx.cancelTimer(tokenTimer);
-    if (done.future().isComplete() || !answer.started()) {
+    if (done.future().isComplete() || !answer.started() && !callingTools) {
       return;
     }
     long idle = config.settings().idleTimeoutMillis();
