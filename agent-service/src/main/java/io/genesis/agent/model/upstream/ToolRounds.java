@@ -14,7 +14,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,8 @@ final class ToolRounds {
   private final JsonArray tools;
   private final int maxRounds;
   private final Answer answer;
+  /** The names of the calculators offered: a call naming another is refused. */
+  private final Set<String> offered;
   private final long startedAt = System.nanoTime();
   private int round;
   private ServiceException overrun;
@@ -53,6 +57,8 @@ final class ToolRounds {
     this.tools = tools;
     this.maxRounds = tools.isEmpty() ? 0 : config.settings().toolRounds();
     this.answer = new Answer(sink, config.settings().maxReplyChars());
+    this.offered = new HashSet<>();
+    tools.forEach(tool -> offered.add(((JsonObject) tool).getJsonObject("function").getString("name")));
   }
 
   /** The rounds, each with its own attempts; completes with the whole reply's text (as a cancel leaves it). */
@@ -93,9 +99,12 @@ final class ToolRounds {
     return overrun;
   }
 
-  private static Outcome outcome(ToolCall call) {
+  private Outcome outcome(ToolCall call) {
     if (call.name() == null) {
       return new Outcome(null, "the call names no function");
+    }
+    if (!offered.contains(call.name())) {
+      return new Outcome(null, "no calculator named '" + call.name() + "'");
     }
     if (call.truncated()) {
       return new Outcome(null, "the arguments are longer than " + ToolCallAssembler.MAX_ARGUMENT_CHARS + " characters");
