@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.genesis.common.redis.RedisKeys;
+import io.genesis.embedded.TestServices;
 import io.genesis.perf.fake.FakeUpstream;
 import io.genesis.perf.fake.FakeUpstreamOptions;
 import io.vertx.core.Vertx;
@@ -14,6 +16,8 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +50,7 @@ class ToolCallsTest {
   private FakeUpstream fake;
   private Genesis genesis;
   private Http http;
+  private RedisAPI redis;
 
   @BeforeAll
   void start() {
@@ -53,6 +58,7 @@ class ToolCallsTest {
     fake = Await.result(FakeUpstream.start(clientVertx, FakeUpstreamOptions.defaults().withTtftMillis(5)), WAIT);
     genesis = TestApp.start(dataDir, Map.of("GENESIS_MODEL_BASE_URL", fake.baseUrl(), "GENESIS_MODEL_NAME", "coach-7b"));
     http = new Http(clientVertx, genesis.httpPort());
+    redis = RedisAPI.api(Redis.createClient(clientVertx, TestServices.get().redisUrl()));
   }
 
   @AfterAll
@@ -215,6 +221,33 @@ class ToolCallsTest {
     SseEvents replayed = SseEvents.parse(retried.bodyAsString());
     assertEquals(first.names(), replayed.names());
     assertEquals(tool, replayed.first("tool"));
+    assertEquals(2, http.messages(token, sessionId).size(), "stored once");
+  }
+
+  @Test
+  @DisplayName("once the reply's journal is gone (expired), an Idempotency-Key retry replays the tool event from the key's outcome")
+  void replayAfterTheJournalExpired() {
+    String token = http.token("tools-" + UUID.randomUUID());
+    String sessionId = http.newSession(token, "volt");
+    String content = "Zones and pace? [[call heart-rate-zones {\"age\":30}]] [[call pace {\"distanceKm\":5,\"durationSeconds\":1500}]]";
+    Map<String, String> withKey = Map.of("Content-Type", "application/json", "Accept", "text/event-stream",
+        "Idempotency-Key", "tools-" + UUID.randomUUID());
+    SseEvents first = send(token, sessionId, content, withKey);
+    String replyId = first.first("meta").getString("replyId");
+    assertEquals(1, Await.result(redis.del(List.of(RedisKeys.replyEvents(replyId))), WAIT).toInteger(),
+        "the journal was there");
+
+    HttpResponse<Buffer> retried = http.send(HttpMethod.POST, "/api/v1/sessions/" + sessionId + "/messages", token,
+        new JsonObject().put("content", content).toBuffer(), withKey);
+    assertEquals(200, retried.statusCode(), retried::bodyAsString);
+    assertEquals("true", retried.getHeader("Idempotent-Replayed"));
+    SseEvents stored = SseEvents.parse(retried.bodyAsString());
+    assertEquals(List.of("meta", "tool", "tool", "delta", "done"), stored.names(), "the stored reply as one delta");
+    assertEquals(first.named("tool").stream().map(SseEvents.Event::data).toList(),
+        stored.named("tool").stream().map(SseEvents.Event::data).toList(), "the tool events as first sent, in order");
+    assertTrue(retried.bodyAsString().contains("id: 2\nevent: tool\n"), retried::bodyAsString);
+    assertEquals(first.deltaText(), stored.deltaText());
+    assertEquals(first.first("done"), stored.first("done"));
     assertEquals(2, http.messages(token, sessionId).size(), "stored once");
   }
 

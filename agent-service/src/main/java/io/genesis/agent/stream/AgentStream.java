@@ -170,8 +170,10 @@ final class AgentStream implements ReplySink {
   }
 
   /**
-   * A calculator the model called: the text written before it goes first (with a credit if one is left), then
-   * the {@code tool} event, which takes none. A collected reply gets it too (its caller keeps it for the journal).
+   * A calculator the model called: the text written before it goes first, as a delta, then the {@code tool}
+   * event, which takes no credit. That delta counts against the credits even when none is left (they go
+   * below zero until the next grant), as the gateway counts every delta it receives. A collected reply gets
+   * the event too (its caller keeps it for the journal).
    */
   @Override
   public void tool(ToolUse use) {
@@ -179,9 +181,7 @@ final class AgentStream implements ReplySink {
       return;
     }
     if (!pending.isEmpty()) {
-      if (credits > 0) {
-        credits--;
-      }
+      credits--;
       sendPending();
     }
     send(ReplyEvent.tool(streamId, use));
