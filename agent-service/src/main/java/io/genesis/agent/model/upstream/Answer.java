@@ -102,8 +102,12 @@ final class Answer {
     }
   }
 
-  /** A round that called tools is over and another begins: its token counts are kept, added to the next's. */
+  /**
+   * A round that called tools is over and another begins: its token counts are kept, added to the next's, and
+   * its finish reason is dropped (a server that ends tool calls with {@code stop} must not decide the reply's).
+   */
   void nextRound() {
+    finishReason = null;
     if (usage != null) {
       earlierUsage = sum(earlierUsage, usage);
       usage = null;
