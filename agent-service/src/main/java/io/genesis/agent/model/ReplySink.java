@@ -1,5 +1,6 @@
 package io.genesis.agent.model;
 
+import io.genesis.common.bus.Messages.ToolUse;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 
@@ -21,4 +22,11 @@ public interface ReplySink {
 
   /** Completes when the consumer cancels the reply; never fails. */
   Future<Void> cancelled();
+
+  /**
+   * Reports a calculator the model called and what it answered, after the text written so far. Not part of
+   * the reply's text, and not held back while paused (a reply makes a few at most).
+   */
+  default void tool(ToolUse use) {
+  }
 }

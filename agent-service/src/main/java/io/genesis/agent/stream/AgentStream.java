@@ -10,6 +10,7 @@ import io.genesis.common.bus.Messages.ChatTurn;
 import io.genesis.common.bus.Messages.ReplyEvent;
 import io.genesis.common.bus.Messages.ReplyRequest;
 import io.genesis.common.bus.Messages.ReplyResult;
+import io.genesis.common.bus.Messages.ToolUse;
 import io.genesis.common.bus.Messages.Usage;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.AsyncResult;
@@ -175,6 +176,24 @@ final class AgentStream implements ReplySink {
     String batch = pending.toString();
     pending.setLength(0);
     send(ReplyEvent.delta(streamId, batch));
+  }
+
+  /**
+   * A calculator the model called: the text written before it goes first, as a delta, then the {@code tool}
+   * event, which takes no credit. That delta counts against the credits even when none is left (they go
+   * below zero until the next grant), as the gateway counts every delta it receives. A collected reply gets
+   * the event too (its caller keeps it for the journal).
+   */
+  @Override
+  public void tool(ToolUse use) {
+    if (ended) {
+      return;
+    }
+    if (!pending.isEmpty()) {
+      credits--;
+      sendPending();
+    }
+    send(ReplyEvent.tool(streamId, use));
   }
 
   @Override

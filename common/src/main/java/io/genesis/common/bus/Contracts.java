@@ -20,7 +20,7 @@ public final class Contracts {
       Messages.AgentList.class, Messages.ReplyRequest.class, Messages.ReplyResult.class,
       Messages.Handoff.class, Messages.HealthReport.class, Messages.Empty.class, Messages.ChatTurn.class,
       Messages.Usage.class, Messages.StreamReply.class, Messages.StreamOpened.class, Messages.StreamRefused.class,
-      Messages.StreamControl.class, Messages.ReplyEvent.class,
+      Messages.StreamControl.class, Messages.ReplyEvent.class, Messages.ToolUse.class,
       Messages.AuditEntry.class, Messages.ListAudit.class, Messages.AuditView.class, Messages.AuditPage.class,
       Messages.ExportPageRequest.class, Messages.ExportChunk.class, Messages.ExportPage.class,
       Messages.EraseUser.class, Messages.EraseResult.class,

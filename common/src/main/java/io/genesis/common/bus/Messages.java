@@ -154,6 +154,21 @@ public final class Messages {
    * fields); the reply used it, the profile is unchanged. Sent before the first delta; takes no credit.
    */
   public static final String EVENT_SUGGESTION = "profile_suggestion";
+  /** A calculator the model called (an upstream model's tool call) and what it answered. */
+  public static final String EVENT_TOOL = "tool";
+
+  /**
+   * One calculator call an upstream model made while writing a reply (OpenAI function calling), as the
+   * client is shown it. The texts are JSON, ready to splice into an event.
+   *
+   * @param callId the model's id for the call
+   * @param name the calculator ({@code nutrition}, {@code one-rep-max}…)
+   * @param arguments JSON text: the arguments as an object, or as a JSON string holding the model's raw
+   *     text when that was not a JSON object
+   * @param result JSON text of the result object, or null when the call was refused
+   * @param error why the call was refused (bad or missing arguments, an unknown calculator), or null
+   */
+  public record ToolUse(String callId, String name, String arguments, String result, String error) {}
 
   /**
    * One event of a streamed reply.
@@ -166,13 +181,19 @@ public final class Messages {
    *   <li>{@code error}: {@code status}, {@code detail}, {@code retryAfterSeconds} (0: none);
    *       {@code result} holds what was generated before the failure (its text may be empty).</li>
    *   <li>{@code profile_suggestion}: {@code suggestion} is the profile patch to offer the person.</li>
+   *   <li>{@code tool}: {@code tool} is a calculator call the model made and its result, sent after the
+   *       text written before it (not a delta: it takes no credit, and is not part of the reply's text).</li>
    * </ul>
    */
   public record ReplyEvent(String streamId, String type, String text, ReplyResult result, boolean partial,
                            Usage usage, int status, String detail, int retryAfterSeconds, String finishReason,
-                           Profile suggestion) {
+                           Profile suggestion, ToolUse tool) {
     public static ReplyEvent delta(String streamId, String text) {
-      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0, null, null);
+      return new ReplyEvent(streamId, EVENT_DELTA, text, null, false, null, 0, null, 0, null, null, null);
+    }
+
+    public static ReplyEvent tool(String streamId, ToolUse tool) {
+      return new ReplyEvent(streamId, EVENT_TOOL, null, null, false, null, 0, null, 0, null, null, tool);
     }
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage) {
@@ -180,21 +201,21 @@ public final class Messages {
     }
 
     public static ReplyEvent end(String streamId, ReplyResult result, boolean partial, Usage usage, String finishReason) {
-      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0, finishReason, null);
+      return new ReplyEvent(streamId, EVENT_END, null, result, partial, usage, 0, null, 0, finishReason, null, null);
     }
 
     public static ReplyEvent alive(String streamId) {
-      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0, null, null);
+      return new ReplyEvent(streamId, EVENT_ALIVE, null, null, false, null, 0, null, 0, null, null, null);
     }
 
     public static ReplyEvent error(String streamId, ReplyResult partialResult, int status, String detail,
                                    int retryAfterSeconds) {
       return new ReplyEvent(streamId, EVENT_ERROR, null, partialResult, true, null, status, detail, retryAfterSeconds,
-          null, null);
+          null, null, null);
     }
 
     public static ReplyEvent suggestion(String streamId, Profile patch) {
-      return new ReplyEvent(streamId, EVENT_SUGGESTION, null, null, false, null, 0, null, 0, null, patch);
+      return new ReplyEvent(streamId, EVENT_SUGGESTION, null, null, false, null, 0, null, 0, null, patch, null);
     }
   }
 

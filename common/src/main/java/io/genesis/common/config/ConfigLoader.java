@@ -322,7 +322,8 @@ public final class ConfigLoader {
         s.integer("GENESIS_MODEL_CONTEXT_TOKENS", d.contextTokens(), 100, 10_000_000),
         s.integer("GENESIS_OFFLINE_TOKEN_DELAY_MS", d.offlineTokenDelayMillis(), 0, 60_000),
         s.integer("GENESIS_MODEL_MAX_TOKENS", d.maxTokens(), 1, 1_000_000),
-        s.integer("GENESIS_MODEL_MAX_REPLY_CHARS", d.maxReplyChars(), 1, 10_000_000));
+        s.integer("GENESIS_MODEL_MAX_REPLY_CHARS", d.maxReplyChars(), 1, 10_000_000),
+        s.integer("GENESIS_MODEL_TOOL_ROUNDS", d.toolRounds(), 0, 10));
   }
 
   private static void checkAesKey(String value) {

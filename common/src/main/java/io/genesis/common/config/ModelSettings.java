@@ -22,6 +22,9 @@ package io.genesis.common.config;
  *     definition sets no {@code maxTokens}
  * @param maxReplyChars {@code GENESIS_MODEL_MAX_REPLY_CHARS}: the longest reply kept; a model that writes more is
  *     stopped there and the reply ends with finish reason {@code length}
+ * @param toolRounds {@code GENESIS_MODEL_TOOL_ROUNDS}: how many times in one reply an upstream model may call the
+ *     agent's calculators (OpenAI tools) and be sent their results; past it, one more request asks for an answer
+ *     without tools ({@code tool_choice: none}). 0: no tools are offered
  */
 public record ModelSettings(
     int connectTimeoutMillis,
@@ -36,9 +39,22 @@ public record ModelSettings(
     int contextTokens,
     int offlineTokenDelayMillis,
     int maxTokens,
-    int maxReplyChars) {
+    int maxReplyChars,
+    int toolRounds) {
+  public static final int DEFAULT_TOOL_ROUNDS = 3;
+
+  /** The settings before calculators were offered as tools: {@link #DEFAULT_TOOL_ROUNDS} rounds. */
+  public ModelSettings(int connectTimeoutMillis, int firstTokenTimeoutMillis, int idleTimeoutMillis,
+                       int totalTimeoutMillis, int maxConcurrent, int maxRetries, int breakerFailures,
+                       int breakerResetMillis, boolean fallbackToOffline, int contextTokens, int offlineTokenDelayMillis,
+                       int maxTokens, int maxReplyChars) {
+    this(connectTimeoutMillis, firstTokenTimeoutMillis, idleTimeoutMillis, totalTimeoutMillis, maxConcurrent, maxRetries,
+        breakerFailures, breakerResetMillis, fallbackToOffline, contextTokens, offlineTokenDelayMillis, maxTokens,
+        maxReplyChars, DEFAULT_TOOL_ROUNDS);
+  }
 
   public static ModelSettings defaults() {
-    return new ModelSettings(2_000, 6_000, 10_000, 120_000, 64, 2, 5, 30_000, false, 3_000, 0, 1_024, 32_000);
+    return new ModelSettings(2_000, 6_000, 10_000, 120_000, 64, 2, 5, 30_000, false, 3_000, 0, 1_024, 32_000,
+        DEFAULT_TOOL_ROUNDS);
   }
 }

@@ -149,13 +149,14 @@ final class Exchanges {
 
   /**
    * Records the key's outcome (when there is a key), then answers the settled reply. A stored reply without
-   * handoffs or failure needs none: its retries find it stored (one statement less per message).
+   * handoffs, calculator calls or failure needs none: its retries find it stored (one statement less per message).
    */
   private Future<Settled> recorded(Turn turn, Ending ending, MessageView reply) {
-    if (turn.claim() == null || reply != null && ending.error() == null && turn.stream().handoffs().isEmpty()) {
+    if (turn.claim() == null || reply != null && ending.error() == null && turn.stream().handoffs().isEmpty()
+        && turn.stream().tools().isEmpty()) {
       return Future.succeededFuture(new Settled(reply, ending));
     }
-    return keys.finish(turn.claim(), Outcomes.of(turn.stream().handoffs(), ending.error()))
+    return keys.finish(turn.claim(), Outcomes.of(turn.stream().handoffs(), turn.stream().tools(), ending.error()))
         .map(done -> new Settled(reply, ending));
   }
 

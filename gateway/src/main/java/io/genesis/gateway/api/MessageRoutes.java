@@ -151,6 +151,7 @@ public final class MessageRoutes {
       events.error(Exchanges.NOTHING_GENERATED, null, null);
       return Future.failedFuture(Exchanges.NOTHING_GENERATED);
     }
+    turn.stream().tools().forEach(events::tool); // kept for a client that joins the reply: not in the JSON answer
     events.wholeText(settled.reply().content());
     events.done(settled.reply());
     return Future.succeededFuture(new Exchange(turn.message(), settled.reply(), turn.stream().handoffs()));

@@ -7,6 +7,7 @@ import io.genesis.common.bus.Messages.Handoff;
 import io.genesis.common.bus.Messages.IdempotencyRecord;
 import io.genesis.common.bus.Messages.MessageList;
 import io.genesis.common.bus.Messages.MessageView;
+import io.genesis.common.bus.Messages.ToolUse;
 import io.genesis.common.crypto.DecryptionException;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
@@ -54,8 +55,11 @@ final class Replays {
   /** The journal's events after {@code after}, then the live rest. */
   record Live(String replyId, long after) implements Source {}
 
-  /** The stored messages ({@code message}, the user's, is null for a resume, which sends only the reply). */
-  record Stored(MessageView message, MessageView reply, List<Handoff> handoffs) implements Source {}
+  /**
+   * The stored messages ({@code message}, the user's, is null for a resume, which sends only the reply), with
+   * the handoffs and calculator calls the key's outcome kept.
+   */
+  record Stored(MessageView message, MessageView reply, List<Handoff> handoffs, List<ToolUse> tools) implements Source {}
 
   /** The client has seen the reply's last event, {@code last}, already. */
   record Ended(JournalEntry last) implements Source {}
@@ -74,7 +78,7 @@ final class Replays {
           return Future.succeededFuture(last.terminal() && last.id() <= after ? new Ended(last) : new Live(replyId, after));
         }
         return storedReply(userId, sessionId, replyId).compose(reply -> reply != null
-            ? Future.succeededFuture(new Stored(null, reply, List.of()))
+            ? Future.succeededFuture(new Stored(null, reply, List.of(), List.of()))
             : appearing(userId, sessionId, replyId, after, 0));
       });
     }).recover(failure -> Future.failedFuture(failure instanceof DecryptionException ? noSuchReply(replyId) : failure));
@@ -87,7 +91,7 @@ final class Replays {
   Future<Source> duplicate(String userId, IdempotencyRecord first) {
     return journals.last(userId, first.replyId()).recover(failure -> Future.succeededFuture(null))
         .compose(last -> last == null ? fromStore(userId, first, Outcomes.handoffs(first.outcome()))
-            .map(exchange -> new Stored(exchange.message(), exchange.reply(), exchange.handoffs()))
+            .map(exchange -> new Stored(exchange.message(), exchange.reply(), exchange.handoffs(), Outcomes.tools(first.outcome())))
             : JournalEntry.ERROR.equals(last.event()) ? failedFirst(userId, first, last)
             : Future.succeededFuture(new Live(first.replyId(), 0)));
   }
@@ -148,7 +152,8 @@ final class Replays {
 
   /**
    * Sends {@code source} to {@code client}. {@code whole}: a stored reply goes as the first request's events
-   * ({@code meta}, handoffs, one {@code delta}, {@code done}, numbered from 1); else as one {@code done}.
+   * ({@code meta}, handoffs, calculator calls, one {@code delta}, {@code done}, numbered from 1); else as one
+   * {@code done}.
    */
   Future<Void> stream(String userId, Source source, ReplyEvents.Client client, BooleanSupplier gone, boolean whole,
                       String requestId, String path) {
@@ -216,6 +221,9 @@ final class Replays {
     for (Handoff handoff : stored.handoffs()) {
       client.event(++id, ReplyEvents.HANDOFF, Json.toString(handoff));
     }
+    for (ToolUse tool : stored.tools()) {
+      client.event(++id, ReplyEvents.TOOL, ReplyEvents.toolData(tool));
+    }
     if (!stored.reply().content().isEmpty()) {
       client.delta(++id, Json.toString(stored.reply().content()));
     }
@@ -257,7 +265,7 @@ final class Replays {
     if (polls >= APPEAR_POLLS) {
       // a reply whose journal was never kept (its writes failed) may have been stored meanwhile
       return storedReply(userId, sessionId, replyId).compose(reply -> reply != null
-          ? Future.succeededFuture(new Stored(null, reply, List.of())) : Future.failedFuture(noSuchReply(replyId)));
+          ? Future.succeededFuture(new Stored(null, reply, List.of(), List.of())) : Future.failedFuture(noSuchReply(replyId)));
     }
     Promise<Void> later = Promise.promise();
     vertx.setTimer(APPEAR_POLL_MILLIS, timer -> later.complete());

@@ -1,9 +1,12 @@
 package io.genesis.gateway.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genesis.common.bus.Messages.Handoff;
 import io.genesis.common.bus.Messages.MessageView;
 import io.genesis.common.bus.Messages.Profile;
+import io.genesis.common.bus.Messages.ToolUse;
 import io.genesis.common.error.Problem;
 import io.genesis.common.error.ServiceException;
 import io.genesis.common.json.Json;
@@ -29,6 +32,7 @@ final class ReplyEvents implements ReplyStream.Target {
   static final String HANDOFF = "handoff";
   static final String DELTA = "delta";
   static final String PROFILE_SUGGESTION = "profile_suggestion";
+  static final String TOOL = "tool";
   /** While a resumed client reads a reply past its detached bound, whether it still does is asked this often. */
   static final long WATCHED_RECHECK_MILLIS = 2_000;
 
@@ -134,6 +138,28 @@ final class ReplyEvents implements ReplyStream.Target {
     if (client != null) {
       client.delta(id, quoted);
     }
+  }
+
+  /** The {@code tool} event: a calculator the model called, with its arguments and result (or error). */
+  @Override
+  public void tool(ToolUse use) {
+    event(TOOL, toolData(use));
+  }
+
+  /** {@code {callId, name, arguments, result}}, or {@code error} in place of {@code result} for a refused call. */
+  static String toolData(ToolUse use) {
+    ObjectNode data = Json.MAPPER.createObjectNode().put("callId", use.callId()).put("name", use.name());
+    data.set("arguments", json(use.arguments()));
+    if (use.result() != null) {
+      data.set("result", json(use.result()));
+    } else {
+      data.put("error", use.error());
+    }
+    return Json.toString(data);
+  }
+
+  private static JsonNode json(String text) {
+    return text == null ? NullNode.getInstance() : Json.fromString(text, JsonNode.class);
   }
 
   void done(MessageView reply) {

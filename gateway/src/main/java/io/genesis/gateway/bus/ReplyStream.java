@@ -8,12 +8,14 @@ import io.genesis.common.bus.Messages.ReplyEvent;
 import io.genesis.common.bus.Messages.ReplyResult;
 import io.genesis.common.bus.Messages.StreamControl;
 import io.genesis.common.bus.Messages.StreamOpened;
+import io.genesis.common.bus.Messages.ToolUse;
 import io.genesis.common.bus.Messages.Usage;
 import io.genesis.common.error.ServiceException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,6 +44,10 @@ public final class ReplyStream {
 
     /** A profile patch to offer the person (a {@code profile_suggestion}); targets that show none ignore it. */
     default void suggestion(Profile patch) {
+    }
+
+    /** A calculator the model called, after the text before it; a target that does not show them ignores it. */
+    default void tool(ToolUse use) {
     }
   }
 
@@ -82,6 +88,7 @@ public final class ReplyStream {
   private final Promise<Ending> ending = Promise.promise();
   private final Promise<Void> started = Promise.promise();
   private final StringBuilder received = new StringBuilder();
+  private final List<ToolUse> tools = new ArrayList<>();
   private Target target;
   private int outstanding;
   private boolean waitingForDrain;
@@ -229,12 +236,28 @@ public final class ReplyStream {
           target.suggestion(event.suggestion());
         }
       }
+      case Messages.EVENT_TOOL -> tool(event.tool());
       case Messages.EVENT_ALIVE -> {
         if (onAlive != null) {
           onAlive.run();
         }
       }
       default -> { }
+    }
+  }
+
+  /** The calculator calls the model made so far, in order (a collected reply's are kept here for its journal). */
+  public List<ToolUse> tools() {
+    return tools;
+  }
+
+  private void tool(ToolUse use) {
+    if (use == null) {
+      return;
+    }
+    tools.add(use);
+    if (target != null) {
+      target.tool(use);
     }
   }
 

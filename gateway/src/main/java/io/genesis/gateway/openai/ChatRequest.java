@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A chat-completions request, past its OpenAPI schema: the agent it names, the last message (the
  * user's, which the agent answers) and the conversation before it. Options GENESIS does not use
- * (temperature, max_tokens, seed…) were accepted by the schema and are not read.
+ * (temperature, max_tokens, seed…) were accepted by the schema and are not read; what it cannot do (client
+ * tools, {@code n > 1}, audio) is refused first ({@link Unsupported}).
  *
  * @param content the text of the last message
  * @param history the earlier messages, oldest first, as the turns a model sees
@@ -22,6 +23,7 @@ record ChatRequest(String model, String content, List<ChatTurn> history, boolean
 
   /** Reads a body the schema accepted; a 400 naming the field when the last message cannot be answered. */
   static ChatRequest from(JsonObject body) {
+    Unsupported.check(body);
     JsonArray messages = body.getJsonArray("messages");
     int last = messages.size() - 1;
     JsonObject question = messages.getJsonObject(last);

@@ -45,6 +45,21 @@ final class Completions {
     return chunk(new JsonObject(), "stop");
   }
 
+  JsonObject finishChunk(String finishReason) {
+    return chunk(new JsonObject(), finishReason);
+  }
+
+  /** A chunk carrying fragments of tool calls ({@code choices[0].delta.tool_calls}). */
+  JsonObject toolCallChunk(JsonArray toolCalls) {
+    return chunk(new JsonObject().put("tool_calls", toolCalls), null);
+  }
+
+  /** A whole {@code chat.completion} with {@code message} as its one choice. */
+  JsonObject message(JsonObject message, String finishReason) {
+    JsonObject choice = new JsonObject().put("index", 0).put("message", message).put("finish_reason", finishReason);
+    return base("chat.completion").put("choices", new JsonArray().add(choice));
+  }
+
   JsonObject usageChunk(int promptTokens, int completionTokens) {
     return base("chat.completion.chunk").put("choices", new JsonArray()).put("usage", usage(promptTokens, completionTokens));
   }

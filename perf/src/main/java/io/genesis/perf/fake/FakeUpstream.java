@@ -18,7 +18,8 @@ import java.util.Random;
  * {@code GET /v1/models}, with a configurable time to first token, token rate and faults
  * ({@link FakeUpstreamOptions}). It counts what happens, for tests: {@link #requests()} received,
  * {@link #completed()} answers, {@link #cancelled()} answers whose client closed the connection
- * before the end, and keeps the {@link #lastRequest()} body.
+ * before the end, and keeps the {@link #lastRequest()} body. It asks for tools when a request offers them
+ * and its user message says so ({@link ToolScript}: {@code [[call NAME ARGS]]}).
  */
 public final class FakeUpstream extends VerticleBase {
   public static final String MODEL = "fake-model";
@@ -131,8 +132,14 @@ public final class FakeUpstream extends VerticleBase {
       json(response, 500, Completions.error("fake upstream failure", "server_error"));
       return;
     }
-    Reply reply = new Reply(vertx, response, options, new Completions(number, json.getString("model", MODEL)), json,
-        completed::increment);
+    Completions shapes = new Completions(number, json.getString("model", MODEL));
+    ToolScript script = ToolScript.of(json);
+    if (script != null) {
+      completed.increment();
+      script.answer(response, shapes, json, number);
+      return;
+    }
+    Reply reply = new Reply(vertx, response, options, shapes, json, completed::increment);
     response.closeHandler(closed -> {
       reply.stop();
       if (!response.ended()) {

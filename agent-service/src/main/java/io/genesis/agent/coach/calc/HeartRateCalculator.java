@@ -13,7 +13,7 @@ final class HeartRateCalculator implements Calculator {
   static final String NAME = "heart-rate-zones";
 
   private static final Pattern ASKS = Pattern.compile("heart[ -]?rate|\\bhr\\b|\\bbpm\\b|\\bzones?\\b|max hr");
-  private static final int[][] ZONES = {{50, 60}, {60, 70}, {70, 80}, {80, 90}, {90, 100}};
+  static final int[][] ZONES = {{50, 60}, {60, 70}, {70, 80}, {80, 90}, {90, 100}};
 
   @Override
   public String name() {

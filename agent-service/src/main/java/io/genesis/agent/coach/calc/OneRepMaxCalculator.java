@@ -19,7 +19,7 @@ final class OneRepMaxCalculator implements Calculator {
       "(?<![\\d.])(\\d{1,2})\\s*reps?\\s*(?:at|with|of|@)\\s*(\\d{2,3}(?:\\.\\d+)?)\\s*" + UNIT + "?");
   private static final Pattern ASKS = Pattern.compile("\\b(?:1rm|one[ -]rep(?:etition)? max|rep max|max lift"
       + "|estimated max|my max)\\b");
-  private static final int[] PERCENTAGES = {90, 80, 70};
+  static final int[] PERCENTAGES = {90, 80, 70};
 
   @Override
   public String name() {

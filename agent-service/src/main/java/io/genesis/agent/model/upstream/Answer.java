@@ -11,6 +11,7 @@ import io.genesis.common.bus.Messages.Usage;
  */
 final class Answer {
   static final String LENGTH = "length";
+  static final String TOOL_CALLS = "tool_calls";
 
   private final ReplySink sink;
   private final int maxChars;
@@ -18,6 +19,8 @@ final class Answer {
   private Runnable onStart = () -> { };
   private int deltas;
   private Usage usage;
+  /** The token counts of the rounds before this one (a reply whose model called tools), or null. */
+  private Usage earlierUsage;
   private String finishReason;
 
   Answer(ReplySink sink, int maxChars) {
@@ -25,9 +28,23 @@ final class Answer {
     this.maxChars = maxChars;
   }
 
-  /** Runs once, when the first delta reaches the sink. */
+  /**
+   * Runs once, when the first delta reaches the sink, or, in a round that calls tools, when the first
+   * fragment of a tool call comes (the model has started answering).
+   */
   void onStart(Runnable action) {
     this.onStart = action;
+  }
+
+  /** The model began a tool call: its first token, for the first-token budget. */
+  void toolCallBegan() {
+    fireStart();
+  }
+
+  private void fireStart() {
+    Runnable action = onStart;
+    onStart = () -> { };
+    action.run();
   }
 
   /**
@@ -45,11 +62,21 @@ final class Answer {
     if (!kept.isEmpty()) {
       text.append(kept);
       if (deltas++ == 0) {
-        onStart.run();
+        fireStart();
       }
       sink.delta(kept);
     }
     return LENGTH.equals(finishReason);
+  }
+
+  /** Characters written so far. */
+  int length() {
+    return text.length();
+  }
+
+  /** The text written from {@code start} on (a round's own text). */
+  String textFrom(int start) {
+    return text.substring(start);
   }
 
   /** True once a delta reached the sink: from then on the call is never retried. */
@@ -65,14 +92,33 @@ final class Answer {
     this.usage = usage;
   }
 
-  /** The upstream's own {@code finish_reason}, unless the cut already set {@code length}. */
+  /**
+   * The upstream's own {@code finish_reason}, unless the cut already set {@code length}. {@code tool_calls}
+   * ends a round, not the reply: it is not kept.
+   */
   void finishReason(String reason) {
-    if (finishReason == null) {
+    if (finishReason == null && !TOOL_CALLS.equals(reason)) {
       finishReason = reason;
     }
   }
 
+  /**
+   * A round that called tools is over and another begins: its token counts are kept, added to the next's, and
+   * its finish reason is dropped (a server that ends tool calls with {@code stop} must not decide the reply's).
+   */
+  void nextRound() {
+    finishReason = null;
+    if (usage != null) {
+      earlierUsage = sum(earlierUsage, usage);
+      usage = null;
+    }
+  }
+
   ModelAnswer toModelAnswer() {
-    return new ModelAnswer(text.toString(), usage, finishReason);
+    return new ModelAnswer(text.toString(), usage == null ? earlierUsage : sum(earlierUsage, usage), finishReason);
+  }
+
+  private static Usage sum(Usage a, Usage b) {
+    return a == null ? b : new Usage(a.promptTokens() + b.promptTokens(), a.completionTokens() + b.completionTokens());
   }
 }

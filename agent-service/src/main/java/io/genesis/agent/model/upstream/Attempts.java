@@ -33,25 +33,44 @@ final class Attempts {
   private Exchange current;
   private long backoffTimer = -1;
   private long budgetTimer = -1;
+  private final long replyStartedAt;
   private long startedAt;
   private int attempts;
 
   Attempts(Vertx vertx, HttpClient client, UpstreamConfig config, Buffer body, ReplySink sink) {
+    this(vertx, client, config, body, sink, new Answer(sink, config.settings().maxReplyChars()), System.nanoTime());
+  }
+
+  /**
+   * One round of a reply whose model calls tools: {@code answer} holds the text of the rounds before, and
+   * the total timeout counts from {@code replyStartedAt} (nanos), the start of the reply's first round.
+   */
+  Attempts(Vertx vertx, HttpClient client, UpstreamConfig config, Buffer body, ReplySink sink, Answer answer,
+           long replyStartedAt) {
     this.vertx = vertx;
     this.client = client;
     this.config = config;
     this.body = body;
     this.sink = sink;
-    this.answer = new Answer(sink, config.settings().maxReplyChars());
+    this.answer = answer;
+    this.replyStartedAt = replyStartedAt;
+  }
+
+  /** The tool calls of the answer the call completed with (none before it completed, or without tools). */
+  ToolCallAssembler toolCalls() {
+    return result.future().succeeded() && current != null ? current.toolCalls() : new ToolCallAssembler();
   }
 
   Future<ModelAnswer> run() {
     startedAt = System.nanoTime();
     long total = config.settings().totalTimeoutMillis();
     long budget = config.settings().firstTokenTimeoutMillis();
-    long totalTimer = vertx.setTimer(total, t -> stop(UpstreamFailure.totalTimeout(total)));
-    budgetTimer = vertx.setTimer(budget, t -> stop(UpstreamFailure.firstTokenTimeout(budget)));
-    answer.onStart(() -> vertx.cancelTimer(budgetTimer));
+    long totalLeft = Math.max(1, total - (startedAt - replyStartedAt) / 1_000_000);
+    long totalTimer = vertx.setTimer(totalLeft, t -> stop(UpstreamFailure.totalTimeout(total)));
+    if (!answer.started()) { // a later round of a reply whose text has begun: the idle timeout watches it
+      budgetTimer = vertx.setTimer(budget, t -> stop(UpstreamFailure.firstTokenTimeout(budget)));
+      answer.onStart(() -> vertx.cancelTimer(budgetTimer));
+    }
     result.future().onComplete(ended -> {
       vertx.cancelTimer(totalTimer);
       vertx.cancelTimer(budgetTimer);

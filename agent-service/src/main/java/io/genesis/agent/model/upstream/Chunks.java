@@ -12,6 +12,7 @@ import java.io.IOException;
 
 /**
  * Reads OpenAI's {@code chat.completion.chunk} and error shapes; a field of the wrong type throws ClassCastException.
+ * A chunk carrying {@code tool_calls} is read as a tree (it is one of a few per answer).
  *
  * <p>A chunk of the usual shape is read by {@link #plain} with a streaming parser, without building a tree
  * per token; anything else (an error, a field of another type, a repeated field, JSON that does not parse)
@@ -124,6 +125,8 @@ final class Chunks {
         }
         sawContent = true;
         content = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+      } else if (field.equals("tool_calls") && value != JsonToken.VALUE_NULL) {
+        return NOT_PLAIN; // a tool call's fragments are read from the tree
       } else {
         parser.skipChildren();
       }
@@ -167,6 +170,16 @@ final class Chunks {
     }
     JsonObject delta = choices.getJsonObject(0).getJsonObject("delta");
     return delta == null ? null : delta.getString("content");
+  }
+
+  /** {@code choices[0].delta.tool_calls} (fragments of the calls the model makes), or null. */
+  static JsonArray toolCalls(JsonObject chunk) {
+    JsonArray choices = chunk.getJsonArray("choices");
+    if (choices == null || choices.isEmpty()) {
+      return null;
+    }
+    JsonObject delta = choices.getJsonObject(0).getJsonObject("delta");
+    return delta == null ? null : delta.getJsonArray("tool_calls");
   }
 
   /** The chunk's {@code usage}, or null (only the last chunk has it, when asked for). */

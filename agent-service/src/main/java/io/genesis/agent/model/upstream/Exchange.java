@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 
@@ -31,12 +32,15 @@ final class Exchange {
   private final Promise<Void> done = Promise.promise();
   private final SseDecoder decoder = new SseDecoder();
   private final ArrayDeque<String> events = new ArrayDeque<>();
+  private final ToolCallAssembler toolCalls = new ToolCallAssembler();
   private HttpClientRequest request;
   private HttpClientResponse response;
   private long tokenTimer = -1;
   private boolean responseEnded;
   private boolean waiting;
   private boolean sawEvent;
+  /** A tool call's fragments have come: from then on the idle timeout watches the model, as after a delta. */
+  private boolean callingTools;
 
   Exchange(Vertx vertx, HttpClient client, UpstreamConfig config, Buffer body, Answer answer, ReplySink sink) {
     this.vertx = vertx;
@@ -58,6 +62,11 @@ final class Exchange {
       }
     });
     return done.future();
+  }
+
+  /** The tool calls the answer made (complete once {@link #run} has succeeded). */
+  ToolCallAssembler toolCalls() {
+    return toolCalls;
   }
 
   /** Ends the exchange now with {@code reason}, closing the connection if one is open. */
@@ -182,6 +191,14 @@ final class Exchange {
         answer.usage(usage);
       }
       answer.finishReason(Chunks.finishReason(chunk));
+      JsonArray calls = Chunks.toolCalls(chunk);
+      if (calls != null) {
+        toolCalls.add(calls);
+        if (!callingTools) {
+          callingTools = true;
+          answer.toolCallBegan();
+        }
+      }
       content(Chunks.content(chunk));
     } catch (DecodeException | ClassCastException | NullPointerException e) {
       fail(UpstreamFailure.malformed("an event that is not a chat.completion.chunk: " + data));
@@ -193,15 +210,18 @@ final class Exchange {
       full();
       return;
     }
-    if (answer.started()) {
+    if (answer.started() || callingTools) {
       armTokenTimer();
     }
   }
 
-  /** After the first delta: the idle timeout, restarted on every event (before it, the call's budget runs). */
+  /**
+   * After the first delta (or tool-call fragment): the idle timeout, restarted on every event (before it, the
+   * call's budget runs).
+   */
   private void armTokenTimer() {
     vertx.cancelTimer(tokenTimer);
-    if (done.future().isComplete() || !answer.started()) {
+    if (done.future().isComplete() || !answer.started() && !callingTools) {
       return;
     }
     long idle = config.settings().idleTimeoutMillis();

@@ -1,5 +1,6 @@
 package io.genesis.agent.model.upstream;
 
+import io.genesis.agent.coach.calc.CalculatorTools;
 import io.genesis.agent.model.ModelAnswer;
 import io.genesis.agent.model.ModelCall;
 import io.genesis.agent.model.ModelRequest;
@@ -8,7 +9,8 @@ import io.genesis.common.error.ServiceException;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,10 +53,14 @@ final class UpstreamCall implements ModelCall {
       return Future.failedFuture(new ServiceException(500, "agent '" + request.agent().id()
           + "' names no model and GENESIS_MODEL_NAME is not set"));
     }
-    Buffer body = ChatRequest.body(request, model, config.settings().contextTokens(), config.maxTokensFor(request.agent()))
-        .toBuffer();
-    return breaker.<ModelAnswer>execute(() -> new Attempts(vertx, client, config, body, sink).run())
+    JsonObject body = ChatRequest.body(request, model, config.settings().contextTokens(), config.maxTokensFor(request.agent()));
+    JsonArray tools = config.settings().toolRounds() > 0 ? CalculatorTools.definitions(request.agent().calculators())
+        : new JsonArray();
+    ToolRounds rounds = new ToolRounds(vertx, client, config, body, tools, sink);
+    // A model that keeps calling tools fails the reply, not the upstream: the breaker counts the call a success.
+    return breaker.<ModelAnswer>execute(rounds::run)
         .recover(this::failed)
+        .compose(answer -> rounds.overrun() == null ? Future.succeededFuture(answer) : Future.failedFuture(rounds.overrun()))
         .onComplete(done -> end());
   }
 

@@ -18,12 +18,14 @@ class ChunksTest {
       "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}",
       "{\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":34,\"total_tokens\":46,"
           + "\"prompt_tokens_details\":{\"cached_tokens\":0}}}",
-      "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":[{\"a\":[1,{\"b\":2}]}]}},{\"delta\":{\"content\":\"x\"}}]}",
+      "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":null}},{\"delta\":{\"content\":\"x\"}}]}",
       "{\"error\":null,\"choices\":[{\"delta\":null,\"finish_reason\":\"length\"}]}",
       "{\"usage\":{\"prompt_tokens\":7},\"x\":[[],{}]}",
       "{}");
-  /** Shapes the streaming read leaves to the tree: errors, other types, repeated fields, broken JSON. */
+  /** Shapes the streaming read leaves to the tree: tool calls, errors, other types, repeated fields, broken JSON. */
   private static final List<String> UNUSUAL = List.of(
+      // a tool call's fragments: the tree read assembles them
+      "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":[{\"a\":[1,{\"b\":2}]}]}},{\"delta\":{\"content\":\"x\"}}]}",
       "{\"error\":{\"message\":\"overloaded\"}}",
       "{\"error\":\"boom\",\"choices\":[]}",
       "{\"choices\":{}}",

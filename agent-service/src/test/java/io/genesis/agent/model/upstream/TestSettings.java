@@ -20,9 +20,10 @@ final class TestSettings {
   int contextTokens = 3_000;
   int maxTokens = 1_024;
   int maxReplyChars = 32_000;
+  int toolRounds = ModelSettings.DEFAULT_TOOL_ROUNDS;
 
   ModelSettings build() {
     return new ModelSettings(connect, firstToken, idle, total, maxConcurrent, maxRetries, breakerFailures,
-        breakerResetMillis, fallbackToOffline, contextTokens, 0, maxTokens, maxReplyChars);
+        breakerResetMillis, fallbackToOffline, contextTokens, 0, maxTokens, maxReplyChars, toolRounds);
   }
 }

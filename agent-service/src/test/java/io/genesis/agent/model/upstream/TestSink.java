@@ -1,6 +1,7 @@
 package io.genesis.agent.model.upstream;
 
 import io.genesis.agent.model.ReplySink;
+import io.genesis.common.bus.Messages.ToolUse;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -14,6 +15,8 @@ import java.util.List;
  */
 final class TestSink implements ReplySink {
   final List<String> deltas = new ArrayList<>();
+  /** The calculator calls reported, in order. */
+  final List<ToolUse> tools = new ArrayList<>();
   private final Promise<Void> cancelled = Promise.promise();
   private final Vertx vertx;
   private final int cancelAfter;
@@ -50,6 +53,11 @@ final class TestSink implements ReplySink {
     if (deltas.size() == cancelAfter) {
       cancelled.tryComplete();
     }
+  }
+
+  @Override
+  public void tool(ToolUse use) {
+    tools.add(use);
   }
 
   @Override
