@@ -198,6 +198,44 @@ await step('over the WebSocket too: the reply streams and is stored as streamed'
   await page.getByLabel('Server-Sent Events').check();
 });
 
+await step('a stated figure is offered for the profile ("Save 82 kg as your weight…"), saved only on "Save to profile"; Dismiss saves nothing', async () => {
+  const { token } = await api('POST', '/api/v1/auth/dev-token', null, { userId: USER });
+  const patches = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/v1/me/profile') && request.method() === 'PATCH') {
+      patches.push({ type: request.headers()['content-type'], body: request.postData() });
+    }
+  });
+  await sendAndWait(page, "I'm 82 kg now. How many calories should I eat to lose fat?");
+  const offer = page.getByRole('group', { name: 'Save 82 kg as your weight in your profile?' });
+  await offer.waitFor();
+  check((await page.locator('#status').textContent()).includes('Save 82 kg as your weight in your profile?'),
+    'the offer is not said in the status line');
+  check((await api('GET', '/api/v1/me/profile', token)).weightKg === undefined, 'saved before the click');
+  check(patches.length === 0, 'a PATCH went out before the click');
+  await offer.getByRole('button', { name: 'Save to profile' }).focus();
+  await page.keyboard.press('Enter');
+  await offer.getByRole('status').filter({ hasText: 'Saved to your profile: 82 kg as your weight.' }).waitFor();
+  check(await page.evaluate(() => document.activeElement.textContent) === 'Saved to your profile: 82 kg as your weight.',
+    'the focus is not on the outcome');
+  check((await api('GET', '/api/v1/me/profile', token)).weightKg === 82, 'the profile does not hold 82 kg');
+  await page.screenshot({ path: join(OUT_DIR, 'console-profile-saved.png') });
+  check(patches.length === 1 && patches[0].type === 'application/merge-patch+json'
+    && JSON.stringify(JSON.parse(patches[0].body)) === '{"weightKg":82}', `PATCHes sent: ${JSON.stringify(patches)}`);
+
+  // Over the WebSocket: offered the same way; Dismiss removes the offer and the profile stays as it was.
+  await page.getByLabel('WebSocket').check();
+  await sendAndWait(page, 'I am 180 cm tall. Is my weight healthy?');
+  const height = page.getByRole('group', { name: 'Save 180 cm as your height in your profile?' });
+  await height.waitFor();
+  await height.getByRole('button', { name: 'Dismiss' }).click();
+  await height.waitFor({ state: 'detached' });
+  await page.locator('#status').filter({ hasText: 'Not saved; your profile is unchanged.' }).waitFor();
+  const profile = await api('GET', '/api/v1/me/profile', token);
+  check(profile.heightCm === undefined && profile.weightKg === 82 && patches.length === 1, `profile: ${JSON.stringify(profile)}`);
+  await page.getByLabel('Server-Sent Events').check();
+});
+
 await step('a stream cut mid-reply resumes after its last event (SSE: GET …/stream with Last-Event-ID; WebSocket: a resume frame)', async () => {
   // Through a proxy that can cut every connection at once, as a dropped network would.
   const cutter = await proxy(BASE);
@@ -214,7 +252,7 @@ await step('a stream cut mid-reply resumes after its last event (SSE: GET …/st
   await other.getByRole('button', { name: /^VOLT/ }).click();
   await other.getByRole('heading', { name: 'Chat with VOLT' }).waitFor();
   await recordStreaming(other);
-  await other.getByLabel('Message', { exact: true }).fill('I ran 10k in 50:00, what pace is that and what are my heart-rate zones at age 35?');
+  await other.getByLabel('Message', { exact: true }).fill("I'm 35 and I ran 10k in 50:00, what pace is that and what are my heart-rate zones?");
   await other.keyboard.press('Enter');
   await other.waitForFunction(() => window.seen.some((text) => text.length > 0));
   const cutAt = cutter.cut();
@@ -225,6 +263,8 @@ await step('a stream cut mid-reply resumes after its last event (SSE: GET …/st
   const text = await lastReply(other).locator('.body').textContent();
   const seen = await other.evaluate(() => window.seen);
   check(seen.every((prefix) => text.startsWith(prefix)), 'the resumed reply does not continue what had streamed');
+  const offers = await other.locator('#messages .offer').allTextContents();
+  check(offers.length === 1 && offers[0].includes('Save 35 years as your age in your profile?'), `offers after resuming: ${offers}`);
   await other.reload();
   await other.locator('#messages .msg.agent[data-id]').waitFor();
   check(await lastReply(other).locator('.body').textContent() === text, 'the resumed reply differs from the stored one');

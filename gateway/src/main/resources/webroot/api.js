@@ -36,7 +36,7 @@ export async function request(method, path, { body, accept = 'application/json',
   if (auth && token) {
     sent.Authorization = `Bearer ${token}`;
   }
-  if (body !== undefined) {
+  if (body !== undefined && !sent['Content-Type']) {
     sent['Content-Type'] = 'application/json';
   }
   let response;

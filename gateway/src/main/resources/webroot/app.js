@@ -1,9 +1,12 @@
-// The GENESIS chat console: sign in, pick an agent, chat with the reply streamed, browse earlier sessions.
+// The GENESIS chat console: sign in, pick an agent, chat with the reply streamed, browse earlier sessions,
+// save a figure the person stated to their profile when they accept the offer.
 // It uses the public API only, like any other client.
 
 import { claims, describe, json, tokenStore, uuid } from './api.js';
 import { SocketChat, streamOverSse } from './stream.js';
-import { agentItem, handoffItem, messageItem, pendingItem, ReplyView, sessionItem, time } from './view.js';
+import {
+  agentItem, handoffItem, messageItem, OfferView, patchText, pendingItem, ReplyView, sessionItem, time,
+} from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const SESSION_KEY = 'genesis.session';
@@ -254,6 +257,32 @@ async function closeSession() {
 
 // ---- sending and streaming ----
 
+const MERGE_PATCH = { 'Content-Type': 'application/merge-patch+json' };
+
+/** Saves an accepted profile_suggestion: its patch, as is, in one merge patch. A refused token signs out. */
+async function saveToProfile(patch) {
+  try {
+    await json('PATCH', '/api/v1/me/profile', { body: patch, headers: MERGE_PATCH });
+    status(''); // the offer it named is settled: its own line says so
+  } catch (error) {
+    if (error.status === 401) {
+      showError(error);
+    }
+    throw error;
+  }
+}
+
+/** The offer of a stated figure for the profile, shown after the reply (nothing is saved without a click). */
+function offerItem(patch) {
+  if (!patchText(patch)) {
+    return null;
+  }
+  return new OfferView(patch, saveToProfile, () => {
+    status('Not saved; your profile is unchanged.');
+    $('composer-input').focus();
+  });
+}
+
 function toBottom() {
   if (state.follow) {
     $('log').scrollTop = $('log').scrollHeight;
@@ -278,6 +307,8 @@ async function send(event) {
   state.follow = true;
   toBottom();
   let reply = null;
+  let offer = null;
+  const said = (text) => (offer ? `${text} ${offer.question}`.trim() : text); // the offer is said with the outcome
   const on = {
     meta(meta) {
       mine.classList.remove('pending');
@@ -294,6 +325,13 @@ async function send(event) {
       showHeader();
       status(`${agentName(handoff.from)} handed you to ${agentName(handoff.to)}, who is answering…`);
       toBottom();
+    },
+    suggestion(patch) {
+      offer = offerItem(patch);
+      if (offer) {
+        list.append(offer.item);
+        toBottom();
+      }
     },
     delta(text) {
       reply.append(text);
@@ -312,9 +350,13 @@ async function send(event) {
     if (stored && reply) {
       reply.finish(stored);
       session.agentId = stored.agentId;
-      status(`${agentName(stored.agentId)} answered.`);
+      status(said(`${agentName(stored.agentId)} answered.`));
     } else {
       await openSession(session); // it ended while the connection was down: the stored messages say how
+      if (offer) {
+        list.append(offer.item);
+        status(said(''));
+      }
     }
     loadSessions(true).catch(showError);
   } catch (error) {
@@ -325,7 +367,7 @@ async function send(event) {
       mine.append(Object.assign(document.createElement('p'), { className: 'note', textContent: 'Not sent.' }));
       input.value = input.value || content; // nothing was stored: it can be sent again
     }
-    status('');
+    status(said(''));
     showError(error);
   } finally {
     state.sending = false;

@@ -8,7 +8,7 @@ const PING_MILLIS = 25000;
 const sleep = (millis) => new Promise((resolve) => setTimeout(resolve, millis));
 
 /**
- * The events of one reply, each handed once to `on` (meta, handoff, delta, done) even when a resume or a
+ * The events of one reply, each handed once to `on` (meta, handoff, suggestion, delta, done) even when a resume or a
  * replay sends some again: events are numbered from 1, and those at or below the last one seen are skipped.
  */
 class Reply {
@@ -36,6 +36,9 @@ class Reply {
         break;
       case 'handoff':
         this.on.handoff(data);
+        break;
+      case 'profile_suggestion': // SSE data {patch}; the WebSocket frame carries patch too
+        this.on.suggestion(data.patch);
         break;
       case 'delta':
         this.on.delta(data.text);
@@ -99,7 +102,7 @@ const transient = (error) => error.status === 0 || error.status === 502 || error
   || (error.status === 409 && error.retryAfter > 0);
 
 /**
- * Sends `content` to the session and streams the reply into `on` (meta, handoff, delta, note). Resolves with
+ * Sends `content` to the session and streams the reply into `on` (meta, handoff, suggestion, delta, note). Resolves with
  * the stored reply (null when it ended unseen), rejects with an ApiError: a refusal before anything was
  * stored (429, 503…), the reply's `error` event, or a connection that could not be resumed. A dropped
  * stream resumes from the last event seen; before `meta` named the reply, the message is sent again under

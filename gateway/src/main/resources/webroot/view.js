@@ -1,5 +1,7 @@
 // Building the page's pieces. Text goes in as text (textContent), never as HTML.
 
+import { describe } from './api.js';
+
 /** An element with properties (`class`, `text`, `dataset`, `on…` listeners, other attributes) and children. */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -126,5 +128,68 @@ export class ReplyView {
     this.note('');
     this.body.setAttribute('aria-busy', 'false');
     delete this.item.dataset.streaming;
+  }
+}
+
+/** The profile's fields as a person reads them, in its metric terms. */
+const FIELDS = {
+  weightKg: ['weight', (value) => `${value} kg`],
+  heightCm: ['height', (value) => `${value} cm`],
+  age: ['age', (value) => `${value} years`],
+  sex: ['sex', String],
+};
+
+/** "82 kg as your weight" (and "…, … and …" for more fields): what a profile patch sets. */
+export function patchText(patch) {
+  const parts = Object.entries(patch || {}).filter(([, value]) => value !== null && value !== undefined)
+    .map(([field, value]) => {
+      const [name, shown] = FIELDS[field] ?? [field, String];
+      return `${shown(value)} as your ${name}`;
+    });
+  return parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+let offers = 0;
+
+/**
+ * A figure the person stated, offered for their profile (a `profile_suggestion`). Nothing is saved until they
+ * press "Save to profile", which calls `save(patch)` once; "Dismiss" removes the offer and calls `dismissed()`.
+ * The outcome is said in the offer's own polite status line.
+ */
+export class OfferView {
+  constructor(patch, save, dismissed) {
+    const id = `offer-${++offers}`;
+    this.patch = patch;
+    this.question = `Save ${patchText(patch)} in your profile?`;
+    this.save = el('button', { type: 'button', class: 'primary', onclick: () => this.accept(save) }, 'Save to profile');
+    this.dismiss = el('button', { type: 'button', class: 'quiet', onclick: () => this.close(dismissed) }, 'Dismiss');
+    this.buttons = el('p', { class: 'offer-buttons' }, this.save, this.dismiss);
+    this.result = el('p', { class: 'offer-result', role: 'status', tabindex: '-1' });
+    this.item = el('li', { class: 'offer' },
+      el('div', { role: 'group', 'aria-labelledby': id },
+        el('p', { id, class: 'offer-text', text: this.question }), this.buttons, this.result));
+  }
+
+  async accept(save) {
+    this.save.disabled = true;
+    this.dismiss.disabled = true;
+    this.result.textContent = 'Saving…';
+    try {
+      await save(this.patch);
+      this.buttons.remove();
+      this.item.classList.add('saved');
+      this.result.textContent = `Saved to your profile: ${patchText(this.patch)}.`;
+      this.result.focus();
+    } catch (error) {
+      this.save.disabled = false;
+      this.dismiss.disabled = false;
+      this.result.textContent = `Not saved. ${describe(error)}`;
+      this.save.focus();
+    }
+  }
+
+  close(dismissed) {
+    this.item.remove();
+    dismissed();
   }
 }
