@@ -127,15 +127,16 @@ final class AgentStream implements ReplySink {
     Future<ModelRequest> model = readSession
         ? History.before(vertx.eventBus(), request).map(turns -> prepared.modelRequest().withHistory(turns))
         : Future.succeededFuture(prepared.modelRequest());
-    // The offline coach answers from what it knows of the person (the upstream model is not given it here).
-    if (!call.needsHistory()) {
-      model = model.compose(ask -> CoachingFacts.of(vertx.eventBus(), request, ask).map(known -> {
-        if (!known.suggestion().isEmpty() && !ended) {
-          send(ReplyEvent.suggestion(streamId, known.suggestion()));
-        }
-        return ask.withFacts(known.facts());
-      }));
-    }
+    // Both backends answer from what is known of the person: the offline coach when the message needs it, an
+    // upstream model always (its system prompt carries the profile).
+    boolean upstream = call.needsHistory();
+    model = model.compose(ask -> (upstream ? CoachingFacts.forModel(vertx.eventBus(), request, ask)
+        : CoachingFacts.of(vertx.eventBus(), request, ask)).map(known -> {
+          if (!known.suggestion().isEmpty() && !ended) {
+            send(ReplyEvent.suggestion(streamId, known.suggestion()));
+          }
+          return ask.withFacts(known.facts());
+        }));
     model.compose(ask -> call.stream(ask, this)).onComplete(this::finish);
   }
 

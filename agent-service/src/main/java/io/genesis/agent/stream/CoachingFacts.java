@@ -47,6 +47,23 @@ final class CoachingFacts {
     if (uses == Uses.NOTHING && statedNow.isEmpty()) {
       return Future.succeededFuture(Known.NOTHING);
     }
+    return gather(bus, request, uses, statedNow, true);
+  }
+
+  /**
+   * For an upstream model, which may need any figure: the stored profile always (one request, a cache hit in the
+   * session service), with the figures stated in this message laid over it; the model reads the conversation
+   * itself. The system prompt gives it the result ({@code ChatRequest}).
+   */
+  static Future<Known> forModel(EventBus bus, ReplyRequest request, ModelRequest model) {
+    if (request.userId() == null) {
+      return Future.succeededFuture(Known.NOTHING);
+    }
+    return gather(bus, request, Uses.PROFILE, StatedFigures.of(model.userText()), false);
+  }
+
+  /** @param readTurns whether the figures stated earlier in the conversation are looked for (the offline coach) */
+  private static Future<Known> gather(EventBus bus, ReplyRequest request, Uses uses, Profile statedNow, boolean readTurns) {
     Future<CoachingContext> context = bus.<CoachingContext>request(Addresses.COACHING_CONTEXT,
             new CoachingContextRequest(request.userId(), uses == Uses.RECORDS), OPTIONS)
         .map(Message::body)
@@ -54,7 +71,7 @@ final class CoachingFacts {
           LOG.debug("coaching context unavailable, answering without it: {}", failure.getMessage());
           return CoachingContext.NONE;
         });
-    Future<List<ChatTurn>> turns = uses == Uses.NOTHING ? Future.succeededFuture(List.of())
+    Future<List<ChatTurn>> turns = uses == Uses.NOTHING || !readTurns ? Future.succeededFuture(List.of())
         : request.history() != null ? Future.succeededFuture(request.history())
         : request.sessionId() == null ? Future.succeededFuture(List.of())
         : History.before(bus, request).otherwise(failure -> List.of());

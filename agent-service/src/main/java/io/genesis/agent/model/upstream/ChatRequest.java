@@ -3,6 +3,7 @@ package io.genesis.agent.model.upstream;
 import io.genesis.agent.model.ModelRequest;
 import io.genesis.common.bus.Messages.ChatTurn;
 import io.genesis.common.bus.Messages.Handoff;
+import io.genesis.common.bus.Messages.Profile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -37,6 +38,46 @@ final class ChatRequest {
     return turns;
   }
 
+  /**
+   * What the person's profile says, for the model to use rather than ask again (and to pass to a calculator); empty
+   * without one. Figures stated in the message itself are already laid over it.
+   */
+  static String profileLine(Profile profile) {
+    if (profile == null || profile.isEmpty()) {
+      return "";
+    }
+    List<String> known = new ArrayList<>();
+    if (profile.age() != null) {
+      known.add("age " + profile.age());
+    }
+    if (profile.sex() != null) {
+      known.add("sex " + profile.sex());
+    }
+    if (profile.heightCm() != null) {
+      known.add("height " + number(profile.heightCm()) + " cm");
+    }
+    if (profile.weightKg() != null) {
+      known.add("weight " + number(profile.weightKg()) + " kg");
+    }
+    if (profile.activity() != null) {
+      known.add("activity " + profile.activity());
+    }
+    if (profile.goal() != null) {
+      known.add("goal " + profile.goal());
+    }
+    if (profile.units() != null) {
+      known.add("units " + profile.units() + ("imperial".equals(profile.units()) ? " (show lb and ft/in)" : ""));
+    }
+    if (profile.timezone() != null) {
+      known.add("time zone " + profile.timezone());
+    }
+    return "\n\nThe person's profile (use these figures instead of asking for them): " + String.join(", ", known) + ".";
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+
   static int tokens(String text) {
     return text == null ? 0 : (text.length() + 3) / 4;
   }
@@ -55,7 +96,8 @@ final class ChatRequest {
   }
 
   private static String systemPrompt(ModelRequest request) {
-    String prompt = request.agent().systemPrompt() == null ? "" : request.agent().systemPrompt();
+    String prompt = (request.agent().systemPrompt() == null ? "" : request.agent().systemPrompt())
+        + profileLine(request.facts().profile());
     Handoff handoff = request.handoff();
     if (handoff == null) {
       return prompt;

@@ -3,10 +3,12 @@ package io.genesis.agent.model.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.genesis.agent.TestAgents;
+import io.genesis.agent.coach.calc.Facts;
 import io.genesis.agent.definition.AgentDefinition;
 import io.genesis.agent.model.ModelRequest;
 import io.genesis.common.bus.Messages.ChatTurn;
 import io.genesis.common.bus.Messages.Handoff;
+import io.genesis.common.bus.Messages.Profile;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -39,6 +41,18 @@ class ChatRequestTest {
     ModelRequest request = new ModelRequest(SAGE, "hi", new Handoff("blaze", "sage", "nutrition question"), "BLAZE", List.of());
     assertEquals(SAGE.systemPrompt() + "\n\nBLAZE handed this conversation over to you (nutrition question).",
         ChatRequest.messages(request, 3_000).get(0).content());
+  }
+
+  @Test
+  @DisplayName("the person's profile goes into the system prompt, for the model to use instead of asking; none without one")
+  void profile() {
+    Profile profile = new Profile(30, "male", 180.0, 80.5, "moderate", "lose_fat", "imperial", null);
+    ModelRequest request = ModelRequest.of(SAGE, "how many calories should I eat?")
+        .withFacts(new Facts(profile, List.of()));
+    assertEquals(SAGE.systemPrompt() + "\n\nThe person's profile (use these figures instead of asking for them): age 30, "
+        + "sex male, height 180 cm, weight 80.5 kg, activity moderate, goal lose_fat, units imperial (show lb and ft/in).",
+        ChatRequest.messages(request, 3_000).get(0).content());
+    assertEquals(SAGE.systemPrompt(), ChatRequest.messages(ModelRequest.of(SAGE, "hi"), 3_000).get(0).content());
   }
 
   @Test
