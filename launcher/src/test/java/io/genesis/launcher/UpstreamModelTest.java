@@ -92,6 +92,24 @@ class UpstreamModelTest {
   }
 
   @Test
+  @DisplayName("the model is told the caller's profile in its system prompt, with a figure stated in the message laid over it; that figure is offered as profile_suggestion, not stored")
+  void profileInTheSystemPrompt() {
+    start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(0).withTokens(4), Map.of());
+    String token = http.token("u-" + UUID.randomUUID());
+    assertEquals(200, http.send(HttpMethod.PUT, "/api/v1/me/profile", token, new JsonObject().put("age", 30)
+        .put("sex", "male").put("heightCm", 180).put("weightKg", 80).toBuffer(), Map.of("Content-Type", "application/json"))
+        .statusCode());
+    String id = http.newSession(token, "sage");
+    SseEvents reply = SseEvents.parse(send(token, id, "I'm 82 kg now. How many calories should I eat?", SSE).bodyAsString());
+    assertEquals("done", reply.names().get(reply.names().size() - 1), reply.names()::toString);
+    String system = fake.lastRequest().getJsonArray("messages").getJsonObject(0).getString("content");
+    assertTrue(system.contains("The person's profile (use these figures instead of asking for them): age 30, sex male, "
+        + "height 180 cm, weight 82 kg."), system);
+    assertEquals(82.0, reply.first("profile_suggestion").getJsonObject("patch").getDouble("weightKg"), reply.names()::toString);
+    assertEquals(80.0, http.get("/api/v1/me/profile", token).bodyAsJsonObject().getDouble("weightKg"), "not stored");
+  }
+
+  @Test
   @DisplayName("a client that hangs up mid-reply and stays away past GENESIS_DETACHED_REPLY_SECONDS cancels the upstream call, which sees its connection close; the partial reply is stored")
   void cancelOnDisconnect() {
     start(FakeUpstreamOptions.defaults().withTtftMillis(5).withTokensPerSecond(100).withTokens(500),
